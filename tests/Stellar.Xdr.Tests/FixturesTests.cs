@@ -1,0 +1,14 @@
+using Stellar.TestSupport;
+
+namespace Stellar.Xdr.Tests;
+
+public class FixturesTests
+{
+    [Fact]
+    public void Root_ContainsTheThreeRealArchives()
+    {
+        Directory.Exists(Fixtures.TestnetSmall).Should().BeTrue();
+        Directory.Exists(Fixtures.PubnetLegacy).Should().BeTrue();
+        Directory.Exists(Fixtures.TestnetHotArchive).Should().BeTrue();
+    }
+}

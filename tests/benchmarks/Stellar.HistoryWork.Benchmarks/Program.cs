@@ -1,0 +1,6 @@
+using BenchmarkDotNet.Running;
+
+// Run with: dotnet run -c Release --project tests/benchmarks/Stellar.HistoryWork.Benchmarks -- --filter '*'
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+
+internal sealed partial class Program;
