@@ -1,0 +1,20 @@
+namespace Stellar.HistoryWork.Download;
+
+/// <summary>
+/// Fetches the transaction sets of every checkpoint and checks each ledger's set — legacy or generalized,
+/// and the empty set of ledgers without an entry — against the verified header's <c>txSetHash</c>.
+/// </summary>
+public sealed class DownloadTransactionsWork : CheckpointFilesWork<bool>
+{
+    internal DownloadTransactionsWork(HistoryWorkContext context)
+        : base(context, HistoryWorkStage.Transactions, HistoryFileKind.Transactions)
+    {
+    }
+
+    private protected override async Task<bool> VerifyAsync(Stream compressed, string path, uint checkpoint, CancellationToken cancellationToken)
+    {
+        var headers = await Context.State.GetHeadersAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+        await DownloadVerification.VerifyTransactionsAsync(compressed, path, checkpoint, headers, Context.Options.MaxCheckpointFileSize, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+}
