@@ -1,3 +1,4 @@
+using Stellar.HistoryWork.Download;
 using Stellar.Xdr;
 
 namespace Stellar.HistoryWork;
@@ -89,9 +90,9 @@ public sealed class SharedHistoryState : IDisposable
             _gate.Release();
         }
 
-        var transactions = await ReadAllAsync(files, HistoryFileKind.Transactions, range, TransactionHistoryEntry.FromXdr, cancellationToken).ConfigureAwait(false);
-        var results = await ReadAllAsync(files, HistoryFileKind.Results, range, TransactionHistoryResultEntry.FromXdr, cancellationToken).ConfigureAwait(false);
-        var scp = await ReadAllAsync(files, HistoryFileKind.Scp, range, SCPHistoryEntry.FromXdr, cancellationToken).ConfigureAwait(false);
+        var transactions = await ReadAllAsync<TransactionHistoryEntry>(files, HistoryFileKind.Transactions, range, cancellationToken).ConfigureAwait(false);
+        var results = await ReadAllAsync<TransactionHistoryResultEntry>(files, HistoryFileKind.Results, range, cancellationToken).ConfigureAwait(false);
+        var scp = await ReadAllAsync<SCPHistoryEntry>(files, HistoryFileKind.Scp, range, cancellationToken).ConfigureAwait(false);
         var verifiedFiles = files
             .OrderBy(f => f.Key.Item2).ThenBy(f => f.Key.Item1)
             .Select(f => new VerifiedFile(f.Key.Item1, f.Key.Item2, f.Value))
@@ -223,8 +224,8 @@ public sealed class SharedHistoryState : IDisposable
         Dictionary<(HistoryFileKind, uint), string> files,
         HistoryFileKind kind,
         CheckpointRange range,
-        Func<ReadOnlySpan<byte>, T> decode,
         CancellationToken cancellationToken)
+        where T : IXdrType<T>
     {
         var entries = new List<T>();
         foreach (var checkpoint in range)
@@ -234,7 +235,7 @@ public sealed class SharedHistoryState : IDisposable
                 continue;
             }
 
-            await foreach (var entry in HistoryFileReader.ReadRecordsAsync(path, decode, cancellationToken).ConfigureAwait(false))
+            await foreach (var entry in HistoryFileReader.ReadRecordsAsync<T>(path, cancellationToken).ConfigureAwait(false))
             {
                 entries.Add(entry);
             }
