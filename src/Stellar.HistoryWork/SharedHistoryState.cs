@@ -1,4 +1,5 @@
 using Stellar.HistoryWork.Download;
+using Stellar.HistoryWork.Verification;
 using Stellar.Xdr;
 
 namespace Stellar.HistoryWork;
@@ -14,7 +15,7 @@ public sealed class SharedHistoryState : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeProvider _timeProvider;
     private readonly Dictionary<HistoryWorkStage, StageCounters> _stages = [];
-    private readonly SortedDictionary<uint, IReadOnlyList<LedgerHeaderHistoryEntry>> _headers = [];
+    private readonly SortedDictionary<uint, LedgerHeaderFileResult> _headers = [];
     private readonly Dictionary<(HistoryFileKind Kind, uint Checkpoint), string> _files = [];
     private readonly Dictionary<string, string> _liveBuckets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _hotBuckets = new(StringComparer.Ordinal);
@@ -79,7 +80,7 @@ public sealed class SharedHistoryState : IDisposable
 
             state = _state;
             range = _range.Value;
-            headers = _headers.Values.SelectMany(h => h).ToList();
+            headers = _headers.Values.SelectMany(h => h.Entries).ToList();
             files = new(_files);
             live = new(_liveBuckets, StringComparer.Ordinal);
             hot = new(_hotBuckets, StringComparer.Ordinal);
@@ -184,7 +185,7 @@ public sealed class SharedHistoryState : IDisposable
         }
     }
 
-    internal Task SetHeadersAsync(uint checkpoint, IReadOnlyList<LedgerHeaderHistoryEntry> headers, string path, CancellationToken cancellationToken) =>
+    internal Task SetHeadersAsync(uint checkpoint, LedgerHeaderFileResult headers, string path, CancellationToken cancellationToken) =>
         UpdateAsync(
             () =>
             {
@@ -196,7 +197,7 @@ public sealed class SharedHistoryState : IDisposable
     internal Task SetTrustedAsync(bool trusted, CancellationToken cancellationToken) =>
         UpdateAsync(() => _trusted = trusted, cancellationToken);
 
-    internal async Task<IReadOnlyList<LedgerHeaderHistoryEntry>> GetHeadersAsync(uint checkpoint, CancellationToken cancellationToken)
+    internal async Task<LedgerHeaderFileResult> GetHeadersAsync(uint checkpoint, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -204,6 +205,20 @@ public sealed class SharedHistoryState : IDisposable
             return _headers.TryGetValue(checkpoint, out var headers)
                 ? headers
                 : throw new InvalidOperationException($"The ledger headers of checkpoint {checkpoint} have not been verified yet.");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The verified headers of a checkpoint, or null when that checkpoint was not downloaded.</summary>
+    internal async Task<LedgerHeaderFileResult?> FindHeadersAsync(uint checkpoint, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _headers.GetValueOrDefault(checkpoint);
         }
         finally
         {

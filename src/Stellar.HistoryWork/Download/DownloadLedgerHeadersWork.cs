@@ -1,4 +1,4 @@
-using Stellar.Xdr;
+using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Download;
 
@@ -7,7 +7,7 @@ namespace Stellar.HistoryWork.Download;
 /// inside and across files (newest back), the trusted hash when one is given, and — when the range ends at
 /// the checkpoint whose HAS was fetched — the HAS's bucket-list hash against that checkpoint's header.
 /// </summary>
-public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<IReadOnlyList<LedgerHeaderHistoryEntry>>
+public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeaderFileResult>
 {
     private readonly bool _bindHistoryArchiveState;
 
@@ -17,21 +17,21 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<IReadOnlyLis
         _bindHistoryArchiveState = bindHistoryArchiveState;
     }
 
-    private protected override Task<IReadOnlyList<LedgerHeaderHistoryEntry>> VerifyAsync(Stream compressed, string path, uint checkpoint, CancellationToken cancellationToken) =>
+    private protected override Task<LedgerHeaderFileResult> VerifyAsync(Stream compressed, string path, uint checkpoint, CancellationToken cancellationToken) =>
         DownloadVerification.VerifyHeadersAsync(compressed, path, checkpoint, Context.Checkpoints, Context.Options.MaxCheckpointFileSize, cancellationToken);
 
     // Headers are published to the shared state only after the chain across files holds.
-    private protected override Task OnVerifiedAsync(uint checkpoint, IReadOnlyList<LedgerHeaderHistoryEntry> value, string localPath, CancellationToken cancellationToken) =>
+    private protected override Task OnVerifiedAsync(uint checkpoint, LedgerHeaderFileResult value, string localPath, CancellationToken cancellationToken) =>
         Task.CompletedTask;
 
-    private protected override async Task AfterAllAsync(IReadOnlyDictionary<uint, IReadOnlyList<LedgerHeaderHistoryEntry>> verified, CancellationToken cancellationToken)
+    private protected override async Task AfterAllAsync(IReadOnlyDictionary<uint, LedgerHeaderFileResult> verified, CancellationToken cancellationToken)
     {
         bool trusted;
         try
         {
             trusted = DownloadVerification.VerifyChain(Context.Range, verified, Context.Options);
         }
-        catch (Verification.HistoryVerificationException e)
+        catch (HistoryVerificationException e)
         {
             // The newest file is anchored (to the trust or to nothing); a break means the older side is bad.
             if (e.Problem.Ledger is { } ledger)
@@ -45,8 +45,7 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<IReadOnlyLis
         if (_bindHistoryArchiveState)
         {
             var has = await Context.State.GetHistoryArchiveStateAsync(cancellationToken).ConfigureAwait(false);
-            var last = verified[Context.Range.Last];
-            DownloadVerification.VerifyBucketList(has, last[^1], ArchivePaths.HistoryState(Context.Range.Last));
+            DownloadVerification.VerifyBucketList(has, ArchivePaths.HistoryState(Context.Range.Last), verified[Context.Range.Last], Context.Options.NetworkPassphrase);
         }
 
         foreach (var (checkpoint, headers) in verified)

@@ -14,7 +14,14 @@ public sealed class DownloadTransactionsWork : CheckpointFilesWork<bool>
     private protected override async Task<bool> VerifyAsync(Stream compressed, string path, uint checkpoint, CancellationToken cancellationToken)
     {
         var headers = await Context.State.GetHeadersAsync(checkpoint, cancellationToken).ConfigureAwait(false);
-        await DownloadVerification.VerifyTransactionsAsync(compressed, path, checkpoint, headers, Context.Options.MaxCheckpointFileSize, cancellationToken).ConfigureAwait(false);
+        uint? previousVersion = null;
+        if (Context.Checkpoints.TryGetPrevious(checkpoint, out var previous)
+            && await Context.State.FindHeadersAsync(previous, cancellationToken).ConfigureAwait(false) is { } older)
+        {
+            previousVersion = older.Last.Header.LedgerVersion;
+        }
+
+        await DownloadVerification.VerifyTransactionsAsync(compressed, path, headers, previousVersion, Context.Options.MaxCheckpointFileSize, cancellationToken).ConfigureAwait(false);
         return true;
     }
 }

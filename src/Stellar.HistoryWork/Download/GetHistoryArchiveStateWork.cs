@@ -1,4 +1,5 @@
 using Stellar.HistoryWork.Scheduling;
+using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Download;
 
@@ -31,13 +32,13 @@ public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
         var (has, bytes) = await Context.Store.FetchAsync(
             Context.Archive,
             Path,
-            (stream, ct) => HistoryArchiveState.ReadAsync(new LengthLimitedStream(stream, MaxStateFileSize, Path), Path, Context.Options.NetworkPassphrase, ct),
+            (stream, ct) => HistoryStateVerifier.ReadAsync(new LengthLimitedStream(stream, MaxStateFileSize, Path), Path, Context.Options.NetworkPassphrase, ct),
             cancellationToken).ConfigureAwait(false);
 
         if (_checkpoint is { } checkpoint && has.CurrentLedger != checkpoint)
         {
             Context.Store.Remove(Path);
-            throw new HistoryArchiveStateException(Path, HistoryArchiveStateRule.CurrentLedger, $"currentLedger is {has.CurrentLedger}, expected checkpoint {checkpoint}");
+            throw new HistoryVerificationException(new VerificationProblem(Path, checkpoint, ProblemKind.Corrupt, $"{Path}: currentLedger is {has.CurrentLedger}, not the checkpoint {checkpoint} its name says (rule: a checkpoint HAS describes its checkpoint)"));
         }
 
         await state.SetHistoryArchiveStateAsync(has, cancellationToken).ConfigureAwait(false);
