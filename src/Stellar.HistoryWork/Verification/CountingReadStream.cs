@@ -19,6 +19,35 @@ internal sealed class CountingReadStream : Stream
 
     public long BytesRead { get; private set; }
 
+    /// <summary>The last 8 bytes read (a gzip trailer when the input ended cleanly).</summary>
+    public ReadOnlySpan<byte> Tail => _tail;
+
+    /// <summary>Whether a gzip member header (1f 8b 08) appeared after the start: the input may be multi-member.</summary>
+    public bool SawLaterGzipHeader { get; private set; }
+
+    private readonly byte[] _tail = new byte[8];
+
+    private void Observe(ReadOnlySpan<byte> data)
+    {
+        if (!SawLaterGzipHeader)
+        {
+            var from = BytesRead == 0 ? 1 : 0;
+            SawLaterGzipHeader = from < data.Length && data[from..].IndexOf(GzipMagic) >= 0;
+        }
+
+        if (data.Length >= 8)
+        {
+            data[^8..].CopyTo(_tail);
+        }
+        else
+        {
+            _tail.AsSpan(data.Length).CopyTo(_tail);
+            data.CopyTo(_tail.AsSpan(8 - data.Length));
+        }
+    }
+
+    private static ReadOnlySpan<byte> GzipMagic => [0x1f, 0x8b, 0x08];
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -41,6 +70,7 @@ internal sealed class CountingReadStream : Stream
         if (read > 0)
         {
             _copyTo?.Write(buffer[..read]);
+            Observe(buffer[..read]);
             BytesRead += read;
         }
 
@@ -60,6 +90,7 @@ internal sealed class CountingReadStream : Stream
                 await _copyTo.WriteAsync(buffer[..read], cancellationToken).ConfigureAwait(false);
             }
 
+            Observe(buffer.Span[..read]);
             BytesRead += read;
         }
 

@@ -26,8 +26,8 @@ public static class HistoryStateVerifier
         }
         catch (HistoryArchiveStateException e)
         {
-            ArchivePaths.TryParseHistoryState(path, out var checkpoint);
-            throw HistoryVerificationException.Create(path, checkpoint == 0 ? null : checkpoint, ProblemKind.Corrupt,
+            uint? ledger = ArchivePaths.TryParseHistoryState(path, out var checkpoint) ? checkpoint : null;
+            throw HistoryVerificationException.Create(path, ledger, ProblemKind.Corrupt,
                 $"{path}: not a valid history archive state (rule: {e.Rule}): {e.Detail}", e);
         }
 
