@@ -1,0 +1,265 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace Stellar.Xdr;
+
+/// <summary>
+/// Reads an RFC 5531 record-marked stream (the framing of every history <c>.xdr</c> file) one record at
+/// a time into a pooled buffer. A clean end is zero bytes where a header would start; a partial header
+/// or body is an <see cref="XdrStreamException"/> naming the offset.
+/// </summary>
+public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
+{
+    private const uint LengthMask = 0x7FFF_FFFF;
+    private const int InitialBufferSize = 4096;
+
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly XdrRecordReaderOptions _options;
+    private readonly byte[] _header = new byte[4];
+    private byte[] _buffer;
+    private int _length;
+    private bool _disposed;
+
+    public XdrRecordReader(Stream stream, XdrRecordReaderOptions? options = null, string? sourceName = null, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        _stream = stream;
+        _options = options ?? XdrRecordReaderOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxRecordLength, nameof(options));
+        SourceName = sourceName;
+        _leaveOpen = leaveOpen;
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+    }
+
+    /// <summary>The name used in error messages (usually the file path).</summary>
+    public string? SourceName { get; }
+
+    /// <summary>The body of the record last read; valid until the next read or disposal.</summary>
+    public ReadOnlyMemory<byte> Current => _buffer.AsMemory(0, _length);
+
+    /// <summary>The body of the record last read as a span; valid until the next read or disposal.</summary>
+    public ReadOnlySpan<byte> CurrentSpan => _buffer.AsSpan(0, _length);
+
+    /// <summary>Offset in the (decompressed) stream of the current record's header.</summary>
+    public long CurrentOffset { get; private set; } = -1;
+
+    /// <summary>Bytes consumed from the (decompressed) stream, record marks included.</summary>
+    public long BytesRead { get; private set; }
+
+    /// <summary>Records read so far.</summary>
+    public long RecordCount { get; private set; }
+
+    /// <summary>Opens a record-marked file; a name ending in <c>.gz</c> is decompressed (multi-member gzip accepted).</summary>
+    public static XdrRecordReader OpenFile(string path, XdrRecordReaderOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+            ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false)
+            : file;
+        return new XdrRecordReader(stream, options, path, leaveOpen: false);
+    }
+
+    /// <summary>Reads a record-marked stream that is gzip-compressed.</summary>
+    public static XdrRecordReader OpenGzip(Stream compressed, XdrRecordReaderOptions? options = null, string? sourceName = null, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(compressed);
+        return new XdrRecordReader(new GZipStream(compressed, CompressionMode.Decompress, leaveOpen), options, sourceName, leaveOpen: false);
+    }
+
+    /// <summary>Reads the next record; false at a clean end of stream.</summary>
+    public bool ReadNext()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var headerOffset = BytesRead;
+        var got = Fill(_header);
+        if (!BeginRecord(headerOffset, got, out var length))
+        {
+            return false;
+        }
+
+        var body = _buffer.AsSpan(0, length);
+        got = Fill(body);
+        EndRecord(headerOffset, got, length);
+        return true;
+    }
+
+    /// <summary>Reads the next record; false at a clean end of stream.</summary>
+    public async ValueTask<bool> ReadNextAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var headerOffset = BytesRead;
+        var got = await FillAsync(_header, cancellationToken).ConfigureAwait(false);
+        if (!BeginRecord(headerOffset, got, out var length))
+        {
+            return false;
+        }
+
+        got = await FillAsync(_buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+        EndRecord(headerOffset, got, length);
+        return true;
+    }
+
+    /// <summary>Decodes the current record as one whole <typeparamref name="T"/>; errors carry the stream offset.</summary>
+    public T DecodeCurrent<T>()
+        where T : IXdrType<T>
+    {
+        try
+        {
+            var reader = new XdrReader(CurrentSpan, _options.ReaderOptions);
+            var value = T.Decode(ref reader);
+            reader.EnsureEnd();
+            return value;
+        }
+        catch (XdrLimitExceededException e)
+        {
+            throw new XdrLimitExceededException(e.Rule, CurrentOffset + 4 + e.Offset, Describe(e));
+        }
+        catch (XdrFormatException e)
+        {
+            throw new XdrFormatException(e.Rule, CurrentOffset + 4 + e.Offset, Describe(e));
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        ReturnBuffer();
+        if (!_leaveOpen)
+        {
+            _stream.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        ReturnBuffer();
+        if (!_leaveOpen)
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private string Describe(XdrFormatException e) =>
+        FormattableString.Invariant($"{SourceName ?? "XDR stream"}: {typeof(XdrRecordReader).Name} record {RecordCount} (header at byte {CurrentOffset}): {e.Message}");
+
+    private bool BeginRecord(long headerOffset, int got, out int length)
+    {
+        length = 0;
+        if (got == 0)
+        {
+            _length = 0;
+            return false;
+        }
+
+        if (got < 4)
+        {
+            throw new XdrStreamException(XdrRule.TruncatedRecordHeader, headerOffset, SourceName, FormattableString.Invariant($"only {got} of 4 header bytes"));
+        }
+
+        var raw = BinaryPrimitives.ReadUInt32BigEndian(_header) & LengthMask;
+        if (raw > (uint)_options.MaxRecordLength)
+        {
+            throw new XdrStreamException(XdrRule.RecordTooLarge, headerOffset, SourceName, FormattableString.Invariant($"record of {raw} bytes is over the cap of {_options.MaxRecordLength}"));
+        }
+
+        length = (int)raw;
+        if (_buffer.Length < length)
+        {
+            // Grow only to what the header asks for, so a hostile header costs at most MaxRecordLength.
+            ReturnBuffer();
+            _buffer = ArrayPool<byte>.Shared.Rent(length);
+        }
+
+        return true;
+    }
+
+    private void EndRecord(long headerOffset, int got, int length)
+    {
+        if (got < length)
+        {
+            throw new XdrStreamException(XdrRule.TruncatedRecordBody, headerOffset, SourceName, FormattableString.Invariant($"record body has {got} of {length} bytes"));
+        }
+
+        _length = length;
+        CurrentOffset = headerOffset;
+        RecordCount++;
+    }
+
+    private int Fill(Span<byte> destination)
+    {
+        var total = 0;
+        try
+        {
+            while (total < destination.Length)
+            {
+                var read = _stream.Read(destination[total..]);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw Corrupt(e, total);
+        }
+
+        BytesRead += total;
+        return total;
+    }
+
+    private async ValueTask<int> FillAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        try
+        {
+            while (total < destination.Length)
+            {
+                var read = await _stream.ReadAsync(destination[total..], cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw Corrupt(e, total);
+        }
+
+        BytesRead += total;
+        return total;
+    }
+
+    private XdrStreamException Corrupt(InvalidDataException e, int total) =>
+        new(XdrRule.CorruptCompression, BytesRead + total, SourceName, "compressed data is damaged: " + e.Message, e);
+
+    private void ReturnBuffer()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        _length = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace Stellar.Xdr;
+
+/// <summary>Bytes that break an XDR rule; <see cref="Offset"/> is where in the decoded input it was found.</summary>
+public class XdrFormatException : XdrException
+{
+    public XdrFormatException()
+    {
+    }
+
+    public XdrFormatException(string message)
+        : base(message)
+    {
+    }
+
+    public XdrFormatException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public XdrFormatException(XdrRule rule, long offset, string message)
+        : base(FormattableString.Invariant($"XDR {rule} at offset {offset}: {message}"))
+    {
+        Rule = rule;
+        Offset = offset;
+    }
+
+    /// <summary>The rule the input broke.</summary>
+    public XdrRule Rule { get; }
+
+    /// <summary>Byte offset from the start of the decoded input.</summary>
+    public long Offset { get; }
+}

@@ -1,0 +1,208 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace Stellar.Xdr;
+
+/// <summary>
+/// Strict RFC 4506 decoder over a span: zero padding, bool and optional flags only 0/1, declared bounds
+/// and the remaining input checked before anything is allocated, and a nesting-depth limit.
+/// </summary>
+public ref struct XdrReader
+{
+    private readonly ReadOnlySpan<byte> _buffer;
+    private readonly int _maxDepth;
+    private int _position;
+    private int _depth;
+
+    public XdrReader(ReadOnlySpan<byte> buffer)
+        : this(buffer, XdrReaderOptions.Default)
+    {
+    }
+
+    public XdrReader(ReadOnlySpan<byte> buffer, XdrReaderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (buffer.Length > options.MaxInputLength)
+        {
+            throw new XdrLimitExceededException(
+                XdrRule.InputLengthLimit,
+                0,
+                FormattableString.Invariant($"input of {buffer.Length} bytes is over the limit of {options.MaxInputLength}"));
+        }
+
+        _buffer = buffer;
+        _maxDepth = options.MaxDepth;
+        _position = 0;
+        _depth = 0;
+    }
+
+    /// <summary>Bytes consumed so far.</summary>
+    public readonly int Position => _position;
+
+    /// <summary>Bytes not yet consumed.</summary>
+    public readonly int Remaining => _buffer.Length - _position;
+
+    /// <summary>Current nesting depth of structs and unions being decoded.</summary>
+    public readonly int Depth => _depth;
+
+    public int ReadInt32() => BinaryPrimitives.ReadInt32BigEndian(Take(4));
+
+    public uint ReadUInt32() => BinaryPrimitives.ReadUInt32BigEndian(Take(4));
+
+    public long ReadInt64() => BinaryPrimitives.ReadInt64BigEndian(Take(8));
+
+    public ulong ReadUInt64() => BinaryPrimitives.ReadUInt64BigEndian(Take(8));
+
+    public bool ReadBool()
+    {
+        var value = ReadUInt32();
+        return value switch
+        {
+            0 => false,
+            1 => true,
+            _ => throw Error(XdrRule.InvalidBool, _position - 4, FormattableString.Invariant($"bool is {value}")),
+        };
+    }
+
+    /// <summary>Reads the presence flag of an optional (XDR <c>*</c>).</summary>
+    public bool ReadOptionalFlag()
+    {
+        var value = ReadUInt32();
+        return value switch
+        {
+            0 => false,
+            1 => true,
+            _ => throw Error(XdrRule.InvalidOptionalFlag, _position - 4, FormattableString.Invariant($"optional flag is {value}")),
+        };
+    }
+
+    /// <summary>Reads <c>opaque[length]</c>.</summary>
+    public byte[] ReadFixedOpaque(int length)
+    {
+        if (length == 0)
+        {
+            return [];
+        }
+
+        var start = _position;
+        var padded = Padded(length);
+        if (padded > Remaining)
+        {
+            throw Error(XdrRule.Truncated, start, FormattableString.Invariant($"opaque[{length}] needs {padded} bytes, {Remaining} remain"));
+        }
+
+        var result = _buffer.Slice(start, length).ToArray();
+        CheckPadding(start + length, padded - length);
+        _position = start + padded;
+        return result;
+    }
+
+    /// <summary>Reads <c>opaque&lt;maxLength&gt;</c> (pass <see cref="uint.MaxValue"/> when unbounded).</summary>
+    public byte[] ReadVariableOpaque(uint maxLength)
+    {
+        var lengthOffset = _position;
+        var length = ReadUInt32();
+        if (length > maxLength)
+        {
+            throw Error(XdrRule.BoundExceeded, lengthOffset, FormattableString.Invariant($"length {length} is over the bound {maxLength}"));
+        }
+
+        if (length > (uint)Remaining)
+        {
+            throw Error(XdrRule.LengthExceedsInput, lengthOffset, FormattableString.Invariant($"length {length} runs past the end ({Remaining} bytes remain)"));
+        }
+
+        return ReadFixedOpaque((int)length);
+    }
+
+    /// <summary>Reads <c>string&lt;maxLength&gt;</c> as raw bytes.</summary>
+    public XdrString ReadString(uint maxLength) => XdrString.FromOwnedBytes(ReadVariableOpaque(maxLength));
+
+    /// <summary>Reads a variable array's element count, checked against its bound and the remaining input.</summary>
+    public int ReadArrayLength(uint maxLength)
+    {
+        var countOffset = _position;
+        var count = ReadUInt32();
+        if (count > maxLength)
+        {
+            throw Error(XdrRule.BoundExceeded, countOffset, FormattableString.Invariant($"element count {count} is over the bound {maxLength}"));
+        }
+
+        // Every XDR item takes at least 4 bytes, so a count above remaining/4 cannot be satisfied.
+        if (count > (uint)(Remaining / 4))
+        {
+            throw Error(XdrRule.LengthExceedsInput, countOffset, FormattableString.Invariant($"element count {count} needs more than the {Remaining} bytes that remain"));
+        }
+
+        return (int)count;
+    }
+
+    /// <summary>Called when a struct or union starts; fails once nesting passes the depth limit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void EnterNested()
+    {
+        if (++_depth > _maxDepth)
+        {
+            ThrowDepth();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ExitNested() => _depth--;
+
+    /// <summary>Fails unless every byte has been consumed.</summary>
+    public readonly void EnsureEnd()
+    {
+        if (_position != _buffer.Length)
+        {
+            throw Error(XdrRule.TrailingBytes, _position, FormattableString.Invariant($"{_buffer.Length - _position} bytes after the value"));
+        }
+    }
+
+    /// <summary>Throws for an enum value that <paramref name="typeName"/> does not declare (just read as 4 bytes).</summary>
+    [DoesNotReturn]
+    public readonly void ThrowUnknownEnumValue(string typeName, int value) =>
+        throw Error(XdrRule.UnknownEnumValue, _position - 4, FormattableString.Invariant($"{value} is not a {typeName} value"));
+
+    /// <summary>Throws for a union discriminant (just read as 4 bytes) with no arm.</summary>
+    [DoesNotReturn]
+    public readonly void ThrowUnknownUnionArm(string typeName, long discriminant) =>
+        throw Error(XdrRule.UnknownUnionArm, _position - 4, FormattableString.Invariant($"{typeName} has no arm for discriminant {discriminant}"));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ReadOnlySpan<byte> Take(int count)
+    {
+        var start = _position;
+        if ((uint)count > (uint)(_buffer.Length - start))
+        {
+            ThrowTruncated(start, count);
+        }
+
+        _position = start + count;
+        return _buffer.Slice(start, count);
+    }
+
+    private static int Padded(int length) => (int)(((uint)length + 3u) & ~3u);
+
+    private readonly void CheckPadding(int offset, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (_buffer[offset + i] != 0)
+            {
+                throw Error(XdrRule.NonZeroPadding, offset + i, FormattableString.Invariant($"padding byte is 0x{_buffer[offset + i]:x2}"));
+            }
+        }
+    }
+
+    [DoesNotReturn]
+    private readonly void ThrowTruncated(int offset, int count) =>
+        throw Error(XdrRule.Truncated, offset, FormattableString.Invariant($"needs {count} bytes, {_buffer.Length - offset} remain"));
+
+    [DoesNotReturn]
+    private readonly void ThrowDepth() =>
+        throw new XdrLimitExceededException(XdrRule.DepthLimit, _position, FormattableString.Invariant($"nesting is deeper than {_maxDepth}"));
+
+    private static XdrFormatException Error(XdrRule rule, long offset, string message) => new(rule, offset, message);
+}

@@ -1,0 +1,14 @@
+namespace Stellar.Xdr;
+
+/// <summary>Limits that protect an <see cref="XdrReader"/> from hostile input.</summary>
+public sealed class XdrReaderOptions
+{
+    /// <summary>The defaults: depth 200, input up to 256 MiB.</summary>
+    public static XdrReaderOptions Default { get; } = new();
+
+    /// <summary>How deeply structs and unions may nest. Default 200; recursive types (SCVal, ClaimPredicate) need a bound.</summary>
+    public int MaxDepth { get; init; } = 200;
+
+    /// <summary>The most bytes one reader accepts. Default 256 MiB.</summary>
+    public int MaxInputLength { get; init; } = 256 * 1024 * 1024;
+}
