@@ -1,0 +1,70 @@
+namespace Stellar.HistoryWork;
+
+/// <summary>The rules a HAS file can break.</summary>
+public enum HistoryArchiveStateRule
+{
+    /// <summary>Not JSON, a missing field or a field of the wrong type.</summary>
+    Malformed,
+
+    /// <summary>Larger than any real HAS (a guard against hostile input).</summary>
+    TooLarge,
+
+    /// <summary><c>version</c> is neither 1 nor 2.</summary>
+    UnknownVersion,
+
+    /// <summary>A bucket list without exactly 11 levels.</summary>
+    LevelCount,
+
+    /// <summary>A hash that is not 64 lowercase hex digits.</summary>
+    InvalidHash,
+
+    /// <summary>Version 2 without <c>networkPassphrase</c>.</summary>
+    MissingPassphrase,
+
+    /// <summary><c>next.state</c> other than 0, 1 or 2, or a state without its fields.</summary>
+    UnknownNextState,
+
+    /// <summary><c>hotArchiveBuckets</c> in a version 1 file.</summary>
+    UnexpectedHotArchive,
+
+    /// <summary>The passphrase differs from the one the caller expects.</summary>
+    PassphraseMismatch,
+
+    /// <summary>A bucket-list hash from protocol 23 on needs <c>hotArchiveBuckets</c>, which the file lacks.</summary>
+    MissingHotArchiveBuckets,
+}
+
+/// <summary>A HAS file broke a rule; <see cref="FileName"/> and <see cref="Rule"/> say which.</summary>
+public sealed class HistoryArchiveStateException : Exception
+{
+    public HistoryArchiveStateException()
+        : this("(unknown)", HistoryArchiveStateRule.Malformed, "invalid history archive state")
+    {
+    }
+
+    public HistoryArchiveStateException(string message)
+        : this("(unknown)", HistoryArchiveStateRule.Malformed, message)
+    {
+    }
+
+    public HistoryArchiveStateException(string message, Exception innerException)
+        : this("(unknown)", HistoryArchiveStateRule.Malformed, message, innerException)
+    {
+    }
+
+    public HistoryArchiveStateException(string fileName, HistoryArchiveStateRule rule, string detail, Exception? innerException = null)
+        : base($"{fileName}: history archive state breaks rule {rule}: {detail}", innerException)
+    {
+        FileName = fileName;
+        Rule = rule;
+        Detail = detail;
+    }
+
+    /// <summary>The file (archive path or local path) that broke the rule.</summary>
+    public string FileName { get; }
+
+    public HistoryArchiveStateRule Rule { get; }
+
+    /// <summary>What exactly was wrong, without the file name.</summary>
+    public string Detail { get; }
+}
