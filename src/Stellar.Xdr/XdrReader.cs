@@ -160,15 +160,13 @@ public ref struct XdrReader
         }
     }
 
-    /// <summary>Throws for an enum value that <paramref name="typeName"/> does not declare (just read as 4 bytes).</summary>
-    [DoesNotReturn]
-    public readonly void ThrowUnknownEnumValue(string typeName, int value) =>
-        throw Error(XdrRule.UnknownEnumValue, _position - 4, FormattableString.Invariant($"{value} is not a {typeName} value"));
+    /// <summary>The error for an enum value (just read as 4 bytes) that <paramref name="typeName"/> does not declare.</summary>
+    public readonly XdrFormatException UnknownEnumValue(string typeName, int value) =>
+        Error(XdrRule.UnknownEnumValue, _position - 4, FormattableString.Invariant($"{value} is not a {typeName} value"));
 
-    /// <summary>Throws for a union discriminant (just read as 4 bytes) with no arm.</summary>
-    [DoesNotReturn]
-    public readonly void ThrowUnknownUnionArm(string typeName, long discriminant) =>
-        throw Error(XdrRule.UnknownUnionArm, _position - 4, FormattableString.Invariant($"{typeName} has no arm for discriminant {discriminant}"));
+    /// <summary>The error for a union discriminant (just read as 4 bytes) without an arm.</summary>
+    public readonly XdrFormatException UnknownUnionArm(string typeName, long discriminant) =>
+        Error(XdrRule.UnknownUnionArm, _position - 4, FormattableString.Invariant($"{typeName} has no arm for discriminant {discriminant}"));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<byte> Take(int count)

@@ -108,6 +108,14 @@ public sealed class XdrWriter
     public static XdrEncodeException MissingValue(string typeName, string member) =>
         new(XdrRule.MissingValue, typeName + "." + member + " is null");
 
+    /// <summary>Returns <paramref name="value"/>, or fails when a required value is null.</summary>
+    public static T Required<T>(T? value, string typeName, string member)
+        where T : class => value ?? throw MissingValue(typeName, member);
+
+    /// <summary>Fails for an enum value the schema does not declare.</summary>
+    public static XdrEncodeException UnknownEnumValue(string typeName, int value) =>
+        new(XdrRule.UnknownEnumValue, FormattableString.Invariant($"{value} is not a {typeName} value"));
+
     /// <summary>Fails for a union discriminant without an arm.</summary>
     public static XdrEncodeException UnknownUnionArm(string typeName, long discriminant) =>
         new(XdrRule.UnknownUnionArm, FormattableString.Invariant($"{typeName} has no arm for discriminant {discriminant}"));
