@@ -30,3 +30,21 @@ internal sealed class UsageException : Exception
     {
     }
 }
+
+/// <summary>The input is bad (a corrupt file, an archive that does not verify); exits 1 with the message.</summary>
+internal sealed class ProblemException : Exception
+{
+    public ProblemException()
+    {
+    }
+
+    public ProblemException(string message)
+        : base(message)
+    {
+    }
+
+    public ProblemException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -13,7 +13,7 @@ internal static class StellarHistoryApp
 
         if (args.Length == 0)
         {
-            return await RunGuardedAsync(console, () => DemoCommand.RunAsync(console, cancellationToken));
+            return await RunGuardedAsync(console, () => Task.FromResult(ExitCodes.Ok));
         }
 
         var root = BuildRootCommand(console);
@@ -42,11 +42,6 @@ internal static class StellarHistoryApp
     {
         var root = new RootCommand(
             "Download, verify and publish Stellar history archives. With no arguments: a demo on a bundled real archive.");
-        root.Subcommands.Add(VerifyCommand.Create(console));
-        root.Subcommands.Add(CatchupCommand.Create(console));
-        root.Subcommands.Add(MirrorCommand.Create(console));
-        root.Subcommands.Add(StatusCommand.Create(console));
-        root.Subcommands.Add(VerifyCheckpointsCommand.Create(console));
         root.Subcommands.Add(DumpXdrCommand.Create(console));
         return root;
     }
@@ -65,6 +60,11 @@ internal static class StellarHistoryApp
         catch (OperationCanceledException)
         {
             await console.Error.WriteLineAsync("cancelled: verified files were kept; run again to resume.");
+            return ExitCodes.Problems;
+        }
+        catch (ProblemException e)
+        {
+            await console.Error.WriteLineAsync("error: " + e.Message);
             return ExitCodes.Problems;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or HttpRequestException)
