@@ -1,0 +1,35 @@
+namespace Stellar.HistoryWork;
+
+/// <summary>Settings of <see cref="HttpArchiveReader"/>; defaults suit public archives.</summary>
+public sealed class HttpArchiveReaderOptions
+{
+    /// <summary>
+    /// The longest wait for response headers or for the next body bytes (default 30 s). A slow but
+    /// moving download never times out; a silent one does.
+    /// </summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>TCP/TLS connect timeout of the reader's own HttpClient (default 10 s); unused with an injected client.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>For logs and metrics; the base URI by default.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The clock for stall timeouts and Retry-After dates.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal void Validate()
+    {
+        if (StallTimeout <= TimeSpan.Zero && StallTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StallTimeout), StallTimeout, "Must be positive or infinite.");
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero && ConnectTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "Must be positive or infinite.");
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+    }
+}

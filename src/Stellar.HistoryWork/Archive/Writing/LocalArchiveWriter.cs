@@ -1,0 +1,88 @@
+namespace Stellar.HistoryWork;
+
+/// <summary>
+/// Writes an archive into a local directory. Each file is written to a temporary name in its final
+/// directory, flushed to disk, then renamed over the final name, so readers and crashes only ever see
+/// a whole file. Re-running a write replaces the file; paths cannot escape the root.
+/// </summary>
+public sealed class LocalArchiveWriter : IArchiveWriter
+{
+    private const int BufferSize = 128 * 1024;
+
+    /// <param name="root">The archive's root directory; created when missing.</param>
+    public LocalArchiveWriter(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        Root = Path.GetFullPath(root);
+    }
+
+    /// <summary>The full path of the archive's root directory.</summary>
+    public string Root { get; }
+
+    public async ValueTask PutBytesAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        var final = ArchivePathGuard.Resolve(Root, path);
+        await WriteAtomicallyAsync(final, (stream, ct) => stream.WriteAsync(data, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask PutFileAsync(string path, string localFile, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(localFile);
+        var final = ArchivePathGuard.Resolve(Root, path);
+        var source = new FileStream(localFile, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (source.ConfigureAwait(false))
+        {
+            await WriteAtomicallyAsync(final, (stream, ct) => new ValueTask(source.CopyToAsync(stream, BufferSize, ct)), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask<long?> GetSizeAsync(string path, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var info = new FileInfo(ArchivePathGuard.Resolve(Root, path));
+        return ValueTask.FromResult(info.Exists ? info.Length : (long?)null);
+    }
+
+    public override string ToString() => Root;
+
+    private static async ValueTask WriteAtomicallyAsync(string final, Func<Stream, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(final)!;
+        Directory.CreateDirectory(directory);
+        // Same directory, so the rename stays on one file system and is atomic; the dot hides it from listings.
+        var temp = Path.Combine(directory, $".{Path.GetFileName(final)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+            await using (stream.ConfigureAwait(false))
+            {
+                await write(stream, cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                // The data must be on disk before the rename makes it visible under its final name.
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, final, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string temp)
+    {
+        try
+        {
+            File.Delete(temp);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover dot-file never shadows a final name.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace Stellar.HistoryWork.Tests.Support;
+
+/// <summary>Collects the archive counters; tests filter by their own archive name because the meter is shared.</summary>
+internal sealed class ArchiveMetrics : IDisposable
+{
+    private readonly MetricCollector<long> _files = new(ArchiveTelemetry.Meter, ArchiveTelemetry.FilesName);
+    private readonly MetricCollector<long> _bytes = new(ArchiveTelemetry.Meter, ArchiveTelemetry.BytesName);
+    private readonly MetricCollector<long> _failures = new(ArchiveTelemetry.Meter, ArchiveTelemetry.FailuresName);
+
+    public long Files(string archive) => Sum(_files, archive);
+
+    public long Bytes(string archive) => Sum(_bytes, archive);
+
+    public long Failures(string archive, string? reason = null) => _failures.GetMeasurementSnapshot()
+        .Where(m => Equals(m.Tags[ArchiveTelemetry.ArchiveTag], archive) && (reason is null || Equals(m.Tags[ArchiveTelemetry.ReasonTag], reason)))
+        .Sum(m => m.Value);
+
+    public void Dispose()
+    {
+        _files.Dispose();
+        _bytes.Dispose();
+        _failures.Dispose();
+    }
+
+    private static long Sum(MetricCollector<long> collector, string archive) => collector.GetMeasurementSnapshot()
+        .Where(m => Equals(m.Tags[ArchiveTelemetry.ArchiveTag], archive))
+        .Sum(m => m.Value);
+}
