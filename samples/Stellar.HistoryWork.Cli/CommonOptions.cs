@@ -15,6 +15,12 @@ internal static class CommonOptions
         Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
     };
 
+    public static Option<string> SingleArchive() => new("--archive")
+    {
+        Description = "Archive to read: http(s)://…, file:///abs/path or a directory.",
+        Required = true,
+    };
+
     public static Option<uint?> From() => new("--from") { Description = "First ledger of the range." };
 
     public static Option<uint?> To() => new("--to") { Description = "Last ledger of the range." };
