@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Compression;
 
 namespace Stellar.Xdr;
 
@@ -57,16 +56,16 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
         Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-            ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false)
+            ? new CheckedGzipStream(file, path, leaveOpen: false)
             : file;
         return new XdrRecordReader(stream, options, path, leaveOpen: false);
     }
 
-    /// <summary>Reads a record-marked stream that is gzip-compressed.</summary>
+    /// <summary>Reads a gzip-compressed record-marked stream; a missing or wrong gzip trailer is an <see cref="XdrStreamException"/>.</summary>
     public static XdrRecordReader OpenGzip(Stream compressed, XdrRecordReaderOptions? options = null, string? sourceName = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(compressed);
-        return new XdrRecordReader(new GZipStream(compressed, CompressionMode.Decompress, leaveOpen), options, sourceName, leaveOpen: false);
+        return new XdrRecordReader(new CheckedGzipStream(compressed, sourceName, leaveOpen), options, sourceName, leaveOpen: false);
     }
 
     /// <summary>Reads the next record; false at a clean end of stream.</summary>
