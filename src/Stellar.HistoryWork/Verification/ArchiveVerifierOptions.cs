@@ -1,0 +1,32 @@
+namespace Stellar.HistoryWork.Verification;
+
+/// <summary>What <c>ArchiveVerifier</c> verifies and how. Defaults: the whole archive per its root state.</summary>
+public sealed class ArchiveVerifierOptions
+{
+    /// <summary>First ledger of the range. Default: 1 (genesis).</summary>
+    public uint? FromLedger { get; init; }
+
+    /// <summary>Last ledger of the range. Default: <c>currentLedger</c> of <c>.well-known/stellar-history.json</c>.</summary>
+    public uint? ToLedger { get; init; }
+
+    /// <summary>Checkpoint frequency. Default 64.</summary>
+    public CheckpointMath Checkpoints { get; init; } = CheckpointMath.Default;
+
+    /// <summary>A header hash the caller trusts, normally of the newest ledger of the range.</summary>
+    public TrustedLedgerHash? TrustedHash { get; init; }
+
+    /// <summary>Trusted hashes of checkpoint ledgers (a <c>verify-checkpoints</c> file).</summary>
+    public TrustedCheckpointHashes? TrustedCheckpointHashes { get; init; }
+
+    /// <summary>The network every HAS must name, when known.</summary>
+    public string? NetworkPassphrase { get; init; }
+
+    /// <summary>Files verified at once. Default 16.</summary>
+    public int Concurrency { get; init; } = 16;
+
+    /// <summary>Receives progress after every file; null for none.</summary>
+    public IProgress<VerificationProgress>? Progress { get; init; }
+
+    /// <summary>Limits for the verifiers.</summary>
+    public HistoryVerificationOptions Limits { get; init; } = HistoryVerificationOptions.Default;
+}

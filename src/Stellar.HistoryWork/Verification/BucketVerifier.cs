@@ -1,0 +1,186 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace Stellar.HistoryWork.Verification;
+
+/// <summary>
+/// Verifies a bucket file (ARCHIVE-FORMAT.md §4.4): SHA-256 over the entire decompressed content, record
+/// marks included, must equal the hash in its name. Streams with large pooled buffers; never holds the
+/// bucket; stops at the decompressed size cap so a gzip bomb cannot run on.
+/// </summary>
+public static class BucketVerifier
+{
+    private const int MetaPrefixLength = 12; // record mark, entry type, ledgerVersion
+    private const int MetaEntryType = -1;    // METAENTRY and HOT_ARCHIVE_METAENTRY share the value
+
+    /// <summary>
+    /// Verifies the gzip-compressed bucket read from <paramref name="compressed"/> against
+    /// <paramref name="expectedHashHex"/>. When <paramref name="copyTo"/> is given, every compressed byte
+    /// read is written to it in the same pass (for a download's temporary file); the caller decides what
+    /// to do with that copy when this throws.
+    /// </summary>
+    /// <param name="compressed">The file as stored in the archive (gzip).</param>
+    /// <param name="expectedHashHex">The bucket's name: 64 hex digits, not the all-zero empty bucket.</param>
+    /// <param name="path">Archive path for messages; defaults to the bucket's archive path.</param>
+    /// <param name="copyTo">Optional destination for the compressed bytes.</param>
+    /// <param name="options">Limits; <see cref="HistoryVerificationOptions.Default"/> when null.</param>
+    /// <param name="cancellationToken">Stops the read promptly.</param>
+    /// <exception cref="HistoryVerificationException">Corrupt (bad gzip, 0-byte file, over the cap) or HashMismatch.</exception>
+    public static async Task<BucketVerificationResult> VerifyAsync(
+        Stream compressed,
+        string expectedHashHex,
+        string? path = null,
+        Stream? copyTo = null,
+        HistoryVerificationOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(compressed);
+        ArgumentNullException.ThrowIfNull(expectedHashHex);
+        if (!HashHex.IsValid(expectedHashHex) || HashHex.IsZero(expectedHashHex))
+        {
+            throw new ArgumentException($"'{expectedHashHex}' is not the hash of a bucket file", nameof(expectedHashHex));
+        }
+
+        options ??= HistoryVerificationOptions.Default;
+        options.Validate();
+        var expected = expectedHashHex.ToLowerInvariant();
+        path ??= ArchivePaths.Bucket(expected);
+
+        var counting = new CountingReadStream(compressed, copyTo, leaveOpen: true);
+        await using var gzip = HistoryGzip.Open(counting);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        // Two buffers: hash one on another core while the next is inflated.
+        var size = options.BucketBufferSize;
+        var current = ArrayPool<byte>.Shared.Rent(size);
+        var next = ArrayPool<byte>.Shared.Rent(size);
+        var prefix = new byte[MetaPrefixLength];
+        var prefixLength = 0;
+        long total = 0;
+        Task hashing = Task.CompletedTask;
+        try
+        {
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await FillAsync(gzip, current.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw Problem(path, ProblemKind.Corrupt, $"gzip data is damaged after {total} decompressed bytes (rule: a bucket is a valid gzip stream): {e.Message}", e);
+                }
+
+                await hashing.ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                if (prefixLength < MetaPrefixLength)
+                {
+                    var take = Math.Min(MetaPrefixLength - prefixLength, read);
+                    current.AsSpan(0, take).CopyTo(prefix.AsSpan(prefixLength));
+                    prefixLength += take;
+                }
+
+                total += read;
+                if (total > options.MaxBucketDecompressedBytes)
+                {
+                    throw Problem(path, ProblemKind.Corrupt, string.Create(CultureInfo.InvariantCulture,
+                        $"decompresses to more than the cap of {options.MaxBucketDecompressedBytes} bytes (rule: bucket size limit)"));
+                }
+
+                var chunk = current;
+                var chunkLength = read;
+                hashing = chunkLength >= 64 * 1024
+                    ? Task.Run(() => sha.AppendData(chunk, 0, chunkLength), cancellationToken)
+                    : AppendInline(sha, chunk, chunkLength);
+                (current, next) = (next, current);
+            }
+        }
+        finally
+        {
+            try
+            {
+                await hashing.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // the loop is already unwinding with the reason
+            }
+
+            ArrayPool<byte>.Shared.Return(current);
+            ArrayPool<byte>.Shared.Return(next);
+        }
+
+        var actual = HashHex.ToHex(sha.GetHashAndReset());
+        if (!string.Equals(actual, expected, StringComparison.Ordinal))
+        {
+            throw Problem(path, ProblemKind.HashMismatch, string.Create(CultureInfo.InvariantCulture,
+                $"SHA-256 of the {total} decompressed bytes is {actual}, not the name {expected} (rule: bucket hash = name)"));
+        }
+
+        var hasMeta = prefixLength >= 8 && BinaryPrimitives.ReadInt32BigEndian(prefix.AsSpan(4)) == MetaEntryType;
+        uint? metaVersion = hasMeta && prefixLength >= MetaPrefixLength ? BinaryPrimitives.ReadUInt32BigEndian(prefix.AsSpan(8)) : null;
+        return new BucketVerificationResult(expected, counting.BytesRead, total, hasMeta, metaVersion);
+    }
+
+    /// <summary>Verifies a local gzip bucket file against <paramref name="expectedHashHex"/>.</summary>
+    /// <exception cref="HistoryVerificationException">Missing, Corrupt or HashMismatch.</exception>
+    public static async Task<BucketVerificationResult> VerifyFileAsync(
+        string localFile,
+        string expectedHashHex,
+        string? path = null,
+        HistoryVerificationOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(localFile);
+        ArgumentNullException.ThrowIfNull(expectedHashHex);
+        path ??= HashHex.IsValid(expectedHashHex) ? ArchivePaths.Bucket(expectedHashHex.ToLowerInvariant()) : localFile;
+        FileStream file;
+        try
+        {
+            file = new FileStream(localFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw Problem(path, ProblemKind.Missing, $"is absent ({localFile}) (rule: every referenced bucket exists)", e);
+        }
+
+        await using (file.ConfigureAwait(false))
+        {
+            return await VerifyAsync(file, expectedHashHex, path, null, options, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static Task AppendInline(IncrementalHash sha, byte[] chunk, int length)
+    {
+        sha.AppendData(chunk, 0, length);
+        return Task.CompletedTask;
+    }
+
+    private static async ValueTask<int> FillAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        // Fill most of the buffer so hashing works on large chunks; inflate hands out small pieces.
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var read = await stream.ReadAsync(buffer[total..], cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
+    }
+
+    private static HistoryVerificationException Problem(string path, ProblemKind kind, string message, Exception? inner = null) =>
+        HistoryVerificationException.Create(path, null, kind, path + " " + message, inner);
+}

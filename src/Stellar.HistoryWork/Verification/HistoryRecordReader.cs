@@ -1,0 +1,57 @@
+using Stellar.Xdr;
+
+namespace Stellar.HistoryWork.Verification;
+
+/// <summary>
+/// Decodes one record at a time from a decompressed history file and turns every framing, gzip or XDR
+/// error into a <see cref="ProblemKind.Corrupt"/> problem naming the file and the rule.
+/// </summary>
+internal sealed class HistoryRecordReader<T> : IAsyncDisposable
+    where T : class, IXdrType<T>
+{
+    private readonly XdrRecordReader _reader;
+    private readonly string _path;
+
+    public HistoryRecordReader(Stream decompressed, string path, HistoryVerificationOptions options)
+    {
+        _path = path;
+        _reader = new XdrRecordReader(
+            decompressed,
+            new XdrRecordReaderOptions { MaxRecordLength = options.MaxRecordLength },
+            path,
+            leaveOpen: true);
+    }
+
+    public long RecordCount => _reader.RecordCount;
+
+    public long BytesRead => _reader.BytesRead;
+
+    /// <summary>The next record, or null at a clean end of the stream.</summary>
+    public async ValueTask<T?> ReadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!await _reader.ReadNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            return _reader.DecodeCurrent<T>();
+        }
+        catch (XdrException e)
+        {
+            throw HistoryVerificationException.Create(
+                _path,
+                null,
+                ProblemKind.Corrupt,
+                $"{_path}: record {_reader.RecordCount + 1} is not a valid {typeof(T).Name} (rule: well-formed gzip and XDR): {e.Message}",
+                e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw HistoryVerificationException.Create(_path, null, ProblemKind.Corrupt, $"{_path}: gzip data is damaged (rule: well-formed gzip): {e.Message}", e);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _reader.DisposeAsync();
+}

@@ -1,0 +1,30 @@
+namespace Stellar.HistoryWork.Verification;
+
+/// <summary>Limits and buffer sizes shared by every verifier. Defaults suit real archives.</summary>
+public sealed class HistoryVerificationOptions
+{
+    /// <summary>The defaults.</summary>
+    public static HistoryVerificationOptions Default { get; } = new();
+
+    /// <summary>
+    /// Largest decompressed bucket accepted, so a gzip bomb stops early. Default 100 GiB, the limit
+    /// stellar-core enforces.
+    /// </summary>
+    public long MaxBucketDecompressedBytes { get; init; } = 100L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest record accepted in a ledger/transactions/results/SCP file, checked from its record mark
+    /// before any buffer grows. Default 64 MiB (real records are at most a few MiB).
+    /// </summary>
+    public int MaxRecordLength { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>Size of each read buffer while hashing buckets. Default 1 MiB.</summary>
+    public int BucketBufferSize { get; init; } = 1024 * 1024;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxBucketDecompressedBytes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxRecordLength);
+        ArgumentOutOfRangeException.ThrowIfLessThan(BucketBufferSize, 4096);
+    }
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using Stellar.Xdr;
+
+namespace Stellar.HistoryWork.Verification;
+
+/// <summary>
+/// Verifies a checkpoint's transactions file against its verified headers (ARCHIVE-FORMAT.md §4.5, §4.8):
+/// each entry's set hashes to its header's <c>scpValue.txSetHash</c>, every ledger without an entry had the
+/// empty set, and entries are in increasing order inside the checkpoint without duplicates.
+/// </summary>
+public static class TransactionsVerifier
+{
+    /// <param name="decompressed">The decompressed <c>transactions-*.xdr</c> stream (may be empty).</param>
+    /// <param name="path">Archive path, for messages.</param>
+    /// <param name="headers">The checkpoint's verified headers (from <see cref="LedgerHeaderVerifier"/>).</param>
+    /// <param name="previousLedgerVersion">
+    /// Protocol of the ledger before the file's first ledger (the previous checkpoint's last header), which
+    /// decides the shape of an empty set there; null when unknown (then the protocol of the first ledger is
+    /// used, or any shape an upgrade could have come from).
+    /// </param>
+    /// <param name="options">Limits.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <exception cref="HistoryVerificationException">The first broken rule, with the ledger.</exception>
+    public static async Task<HistoryFileResult> VerifyAsync(
+        Stream decompressed,
+        string path,
+        LedgerHeaderFileResult headers,
+        uint? previousLedgerVersion = null,
+        HistoryVerificationOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(decompressed);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(headers);
+        options ??= HistoryVerificationOptions.Default;
+        options.Validate();
+
+        var entries = 0;
+        var next = headers.First.Header.LedgerSeq; // the next ledger not yet accounted for
+        var last = headers.Last.Header.LedgerSeq;
+        long bytes;
+        await using (var reader = new HistoryRecordReader<TransactionHistoryEntry>(decompressed, path, options))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                var seq = entry.LedgerSeq;
+                if (seq < next)
+                {
+                    throw Problem(path, seq, ProblemKind.Corrupt,
+                        seq < headers.First.Header.LedgerSeq
+                            ? $"entry for ledger {seq} is before the checkpoint's first ledger {headers.First.Header.LedgerSeq} (rule: entries lie inside the checkpoint)"
+                            : $"entry for ledger {seq} is out of order or repeated (rule: entries in increasing order, no duplicates)");
+                }
+
+                if (seq > headers.Checkpoint)
+                {
+                    throw Problem(path, seq, ProblemKind.Corrupt,
+                        $"entry for ledger {seq} is after checkpoint ledger {headers.Checkpoint} (rule: entries lie inside the checkpoint)");
+                }
+
+                if (seq > last)
+                {
+                    break; // past the end of a requested range
+                }
+
+                CheckEmptyLedgers(path, headers, next, seq - 1, previousLedgerVersion);
+                CheckEntry(path, headers.Find(seq)!, entry);
+                entries++;
+                next = seq + 1;
+            }
+
+            bytes = reader.BytesRead;
+        }
+
+        CheckEmptyLedgers(path, headers, next, last, previousLedgerVersion);
+        return new HistoryFileResult(path, headers.Checkpoint, entries, bytes);
+    }
+
+    private static void CheckEntry(string path, LedgerHeaderHistoryEntry header, TransactionHistoryEntry entry)
+    {
+        var seq = entry.LedgerSeq;
+        byte[] actual;
+        string rule;
+        switch (entry.Ext.Discriminant)
+        {
+            case 0:
+                actual = HistoryHashes.LegacyTransactionSet(entry.TxSet.PreviousLedgerHash, entry.TxSet.Txs);
+                rule = "legacy tx set hash = SHA256(previousLedgerHash || envelopes)";
+                break;
+            case 1:
+                if (entry.TxSet.Txs.Length != 0)
+                {
+                    throw Problem(path, seq, ProblemKind.Corrupt,
+                        $"entry has a generalized set and {entry.TxSet.Txs.Length} legacy transactions (rule: with ext.v = 1 the legacy txSet is empty)");
+                }
+
+                actual = HistoryHashes.GeneralizedTransactionSet(entry.Ext.GeneralizedTxSet!);
+                rule = "generalized tx set hash = SHA256(XDR(GeneralizedTransactionSet))";
+                break;
+            default:
+                throw Problem(path, seq, ProblemKind.Corrupt, $"entry has ext.v = {entry.Ext.Discriminant} (rule: ext.v is 0 or 1)");
+        }
+
+        var expected = header.Header.ScpValue.TxSetHash;
+        if (!actual.AsSpan().SequenceEqual(expected))
+        {
+            throw Problem(path, seq, ProblemKind.HashMismatch,
+                $"transaction set hashes to {HashHex.ToHex(actual)}, but the header's txSetHash is {HashHex.ToHex(expected)} (rule: {rule})");
+        }
+    }
+
+    private static void CheckEmptyLedgers(string path, LedgerHeaderFileResult headers, uint from, uint to, uint? previousLedgerVersion)
+    {
+        for (var seq = from; seq <= to && seq >= from; seq++)
+        {
+            var header = headers.Find(seq)!;
+            var expected = header.Header.ScpValue.TxSetHash;
+            if (seq == 1 || (header.Header.LedgerVersion >= EmptyTransactionSet.FirstZeroHashProtocol && !expected.AsSpan().ContainsAnyExcept((byte)0)))
+            {
+                // Genesis has no transaction set; from protocol 28 an all-zero hash marks an empty set (CAP-0083).
+                continue;
+            }
+
+            var previous = headers.Find(seq - 1);
+            var prevVersion = previous?.Header.LedgerVersion ?? previousLedgerVersion;
+            var matched = prevVersion is { } version
+                ? EmptyTransactionSet.Hash(version, header.Header.PreviousLedgerHash).AsSpan().SequenceEqual(expected)
+                : EmptyTransactionSet.Candidates(header.Header.LedgerVersion, header.Header.PreviousLedgerHash).Any(c => c.AsSpan().SequenceEqual(expected));
+            if (!matched)
+            {
+                throw Problem(path, seq, ProblemKind.HashMismatch,
+                    $"ledger has no entry, but its txSetHash {HashHex.ToHex(expected)} is not the hash of an empty set for protocol {prevVersion?.ToString(CultureInfo.InvariantCulture) ?? "≤ " + header.Header.LedgerVersion.ToString(CultureInfo.InvariantCulture)} (rule: a ledger without an entry had the empty set)");
+            }
+        }
+    }
+
+    private static HistoryVerificationException Problem(string path, uint ledger, ProblemKind kind, string message) =>
+        HistoryVerificationException.Create(path, ledger, kind, string.Create(CultureInfo.InvariantCulture, $"{path}, ledger {ledger}: {message}"));
+}
