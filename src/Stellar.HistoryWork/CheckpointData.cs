@@ -1,0 +1,70 @@
+using Stellar.Xdr;
+
+namespace Stellar.HistoryWork;
+
+/// <summary>
+/// Everything a node needs from the archive for a range of checkpoints, all of it verified. Buckets are
+/// paths to verified files (never held in memory); the rest is decoded.
+/// </summary>
+public sealed class CheckpointData
+{
+    internal CheckpointData(
+        CheckpointRange range,
+        HistoryArchiveState historyArchiveState,
+        IReadOnlyList<LedgerHeaderHistoryEntry> headers,
+        IReadOnlyList<TransactionHistoryEntry> transactions,
+        IReadOnlyList<TransactionHistoryResultEntry> results,
+        IReadOnlyList<SCPHistoryEntry> scpHistory,
+        IReadOnlyDictionary<string, string> liveBuckets,
+        IReadOnlyDictionary<string, string> hotArchiveBuckets,
+        IReadOnlyList<VerifiedFile> files,
+        bool isTrusted)
+    {
+        Range = range;
+        HistoryArchiveState = historyArchiveState;
+        Headers = headers;
+        Transactions = transactions;
+        Results = results;
+        ScpHistory = scpHistory;
+        LiveBuckets = liveBuckets;
+        HotArchiveBuckets = hotArchiveBuckets;
+        Files = files;
+        IsTrusted = isTrusted;
+    }
+
+    /// <summary>The checkpoints covered.</summary>
+    public CheckpointRange Range { get; }
+
+    /// <summary>The HAS of the last checkpoint, bound to its verified header by the bucket-list hash.</summary>
+    public HistoryArchiveState HistoryArchiveState { get; }
+
+    /// <summary>Every ledger header of the range, oldest first, hash-chained.</summary>
+    public IReadOnlyList<LedgerHeaderHistoryEntry> Headers { get; }
+
+    /// <summary>The transaction sets of ledgers that had transactions, in ledger order.</summary>
+    public IReadOnlyList<TransactionHistoryEntry> Transactions { get; }
+
+    /// <summary>The result sets of ledgers that had transactions, in ledger order.</summary>
+    public IReadOnlyList<TransactionHistoryResultEntry> Results { get; }
+
+    /// <summary>The SCP history entries (empty where the archive published none).</summary>
+    public IReadOnlyList<SCPHistoryEntry> ScpHistory { get; }
+
+    /// <summary>Live bucket hash (lowercase hex) → path of the verified <c>.xdr.gz</c> file.</summary>
+    public IReadOnlyDictionary<string, string> LiveBuckets { get; }
+
+    /// <summary>Hot-archive bucket hash (lowercase hex) → path of the verified <c>.xdr.gz</c> file.</summary>
+    public IReadOnlyDictionary<string, string> HotArchiveBuckets { get; }
+
+    /// <summary>The verified checkpoint files on disk.</summary>
+    public IReadOnlyList<VerifiedFile> Files { get; }
+
+    /// <summary>
+    /// True when the newest header chained to a hash the caller trusted; false means "verified but untrusted":
+    /// internally consistent, but nothing outside the archive vouches for it.
+    /// </summary>
+    public bool IsTrusted { get; }
+}
+
+/// <summary>A checkpoint file that verified, stored at <paramref name="LocalPath"/> (gzipped, as published).</summary>
+public sealed record VerifiedFile(HistoryFileKind Kind, uint Checkpoint, string LocalPath);

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using Stellar.HistoryWork.Scheduling;
+
+namespace Stellar.HistoryWork.Download;
+
+/// <summary>
+/// Downloads and verifies one kind of checkpoint file for every checkpoint of the range, with bounded
+/// concurrency. A file already in the store is verified again from disk (cheap, and it yields the data
+/// later stages need); one that no longer verifies is dropped and fetched afresh.
+/// </summary>
+/// <typeparam name="T">What verifying one file yields.</typeparam>
+public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
+{
+    private protected CheckpointFilesWork(HistoryWorkContext context, HistoryWorkStage stage, HistoryFileKind kind)
+        : base(context, stage)
+    {
+        Kind = kind;
+    }
+
+    /// <summary>The kind of file this work fetches.</summary>
+    public HistoryFileKind Kind { get; }
+
+    /// <inheritdoc />
+    public override string Name => $"download-{ArchivePaths.CategoryOf(Kind)}-{Context.Range.First}-{Context.Range.Last}";
+
+    private protected override async Task ExecuteAsync(WorkContext context, CancellationToken cancellationToken)
+    {
+        var range = Context.Range;
+        await Context.State.StartStageAsync(Stage, range.Count, cancellationToken).ConfigureAwait(false);
+        var verified = new ConcurrentDictionary<uint, T>();
+        var failures = new List<Exception>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Context.Options.MaxConcurrentDownloads, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(range, parallel, async (checkpoint, ct) =>
+        {
+            try
+            {
+                var (value, bytes) = await FetchOneAsync(checkpoint, ct).ConfigureAwait(false);
+                if (value is not null)
+                {
+                    verified[checkpoint] = value;
+                    await OnVerifiedAsync(checkpoint, value, Context.Store.LocalPath(ArchivePaths.CheckpointFile(Kind, checkpoint)), ct).ConfigureAwait(false);
+                }
+
+                await Context.State.AdvanceStageAsync(Stage, 1, bytes, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                lock (failures)
+                {
+                    failures.Add(e);
+                }
+            }
+        }).ConfigureAwait(false);
+
+        DownloadVerification.ThrowIfAny(failures, ArchivePaths.CategoryOf(Kind));
+        await AfterAllAsync(verified, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Verifies one file's compressed bytes, reading them to their end.</summary>
+    private protected abstract Task<T> VerifyAsync(Stream compressed, string path, uint checkpoint, CancellationToken cancellationToken);
+
+    /// <summary>Records one verified file in the shared state.</summary>
+    private protected virtual Task OnVerifiedAsync(uint checkpoint, T value, string localPath, CancellationToken cancellationToken) =>
+        Context.State.RecordFileAsync(Kind, checkpoint, localPath, cancellationToken);
+
+    /// <summary>Checks what spans files, once every file verified on its own.</summary>
+    private protected virtual Task AfterAllAsync(IReadOnlyDictionary<uint, T> verified, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Whether a file missing from every archive is acceptable (SCP history before an archive first published it).
+    /// Returning true records nothing for that checkpoint.
+    /// </summary>
+    private protected virtual bool MayBeMissing(uint checkpoint) => false;
+
+    private async Task<(T? Value, long Bytes)> FetchOneAsync(uint checkpoint, CancellationToken cancellationToken)
+    {
+        var path = ArchivePaths.CheckpointFile(Kind, checkpoint);
+        if (Context.Store.Contains(path))
+        {
+            try
+            {
+                var stored = await Context.Store.VerifyStoredAsync(path, (s, ct) => VerifyAsync(s, path, checkpoint, ct), cancellationToken).ConfigureAwait(false);
+                return (stored, 0);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Context.Store.Remove(path);
+            }
+        }
+
+        try
+        {
+            return await Context.Store.FetchAsync(Context.Archive, path, (s, ct) => VerifyAsync(s, path, checkpoint, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArchiveFileNotFoundException) when (MayBeMissing(checkpoint))
+        {
+            return (default, 0);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Stellar.HistoryWork.Scheduling;
+
+namespace Stellar.HistoryWork.Download;
+
+/// <summary>
+/// Fetches every bucket the HAS references (live and hot archive; the empty bucket has no file), up to
+/// <see cref="HistoryWorkOptions.MaxConcurrentDownloads"/> at once, each streamed archive → gunzip → SHA-256
+/// → temporary file and renamed into place only when its hash equals its name. Buckets already stored are
+/// reused; a retry fetches only what is still missing.
+/// </summary>
+public sealed class DownloadBucketsWork : HistoryDownloadWork
+{
+    internal DownloadBucketsWork(HistoryWorkContext context)
+        : base(context, HistoryWorkStage.Buckets)
+    {
+    }
+
+    /// <inheritdoc />
+    public override string Name => "download-buckets";
+
+    private protected override async Task ExecuteAsync(WorkContext context, CancellationToken cancellationToken)
+    {
+        var has = await Context.State.GetHistoryArchiveStateAsync(cancellationToken).ConfigureAwait(false);
+        var hot = has.GetReferencedHotArchiveBuckets().ToHashSet(StringComparer.Ordinal);
+        var all = has.GetReferencedBuckets();
+        await Context.State.StartStageAsync(Stage, all.Count, cancellationToken).ConfigureAwait(false);
+
+        var failures = new List<Exception>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Context.Options.MaxConcurrentDownloads, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(all, parallel, async (hash, ct) =>
+        {
+            var path = ArchivePaths.Bucket(hash);
+            try
+            {
+                long bytes = 0;
+                if (!Context.Store.Contains(path))
+                {
+                    (_, bytes) = await Context.Store.FetchAsync(
+                        Context.Archive,
+                        path,
+                        async (stream, token) =>
+                        {
+                            await DownloadVerification.VerifyBucketAsync(stream, path, hash, Context.Options.MaxBucketSize, token).ConfigureAwait(false);
+                            return true;
+                        },
+                        ct).ConfigureAwait(false);
+                }
+
+                await Context.State.RecordBucketAsync(hash, Context.Store.LocalPath(path), hot.Contains(hash), ct).ConfigureAwait(false);
+                await Context.State.AdvanceStageAsync(Stage, 1, bytes, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                lock (failures)
+                {
+                    failures.Add(e);
+                }
+            }
+        }).ConfigureAwait(false);
+
+        DownloadVerification.ThrowIfAny(failures, "bucket");
+    }
+}

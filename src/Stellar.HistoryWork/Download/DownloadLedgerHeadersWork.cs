@@ -1,0 +1,58 @@
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork.Download;
+
+/// <summary>
+/// Fetches the ledger headers of every checkpoint in the range and verifies each entry's hash, the chain
+/// inside and across files (newest back), the trusted hash when one is given, and — when the range ends at
+/// the checkpoint whose HAS was fetched — the HAS's bucket-list hash against that checkpoint's header.
+/// </summary>
+public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeaderFileResult>
+{
+    private readonly bool _bindHistoryArchiveState;
+
+    internal DownloadLedgerHeadersWork(HistoryWorkContext context, bool bindHistoryArchiveState)
+        : base(context, HistoryWorkStage.LedgerHeaders, HistoryFileKind.Ledger)
+    {
+        _bindHistoryArchiveState = bindHistoryArchiveState;
+    }
+
+    private protected override Task<LedgerHeaderFileResult> VerifyAsync(Stream compressed, string path, uint checkpoint, CancellationToken cancellationToken) =>
+        DownloadVerification.VerifyHeadersAsync(compressed, path, checkpoint, Context.Checkpoints, Context.Options.MaxCheckpointFileSize, cancellationToken);
+
+    // Headers are published to the shared state only after the chain across files holds.
+    private protected override Task OnVerifiedAsync(uint checkpoint, LedgerHeaderFileResult value, string localPath, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    private protected override async Task AfterAllAsync(IReadOnlyDictionary<uint, LedgerHeaderFileResult> verified, CancellationToken cancellationToken)
+    {
+        bool trusted;
+        try
+        {
+            trusted = DownloadVerification.VerifyChain(Context.Range, verified, Context.Options);
+        }
+        catch (HistoryVerificationException e)
+        {
+            // The newest file is anchored (to the trust or to nothing); a break means the older side is bad.
+            if (e.Problem.Ledger is { } ledger)
+            {
+                Context.Store.Remove(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, Context.Checkpoints.CheckpointContaining(ledger)));
+            }
+
+            throw;
+        }
+
+        if (_bindHistoryArchiveState)
+        {
+            var has = await Context.State.GetHistoryArchiveStateAsync(cancellationToken).ConfigureAwait(false);
+            DownloadVerification.VerifyBucketList(has, ArchivePaths.HistoryState(Context.Range.Last), verified[Context.Range.Last], Context.Options.NetworkPassphrase);
+        }
+
+        foreach (var (checkpoint, headers) in verified)
+        {
+            await Context.State.SetHeadersAsync(checkpoint, headers, Context.Store.LocalPath(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, checkpoint)), cancellationToken).ConfigureAwait(false);
+        }
+
+        await Context.State.SetTrustedAsync(trusted, cancellationToken).ConfigureAwait(false);
+    }
+}

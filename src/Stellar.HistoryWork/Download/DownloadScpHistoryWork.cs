@@ -1,0 +1,22 @@
+namespace Stellar.HistoryWork.Download;
+
+/// <summary>
+/// Fetches the SCP history of every checkpoint and checks that its records parse and belong to the
+/// checkpoint. A missing file is accepted unless <see cref="HistoryWorkOptions.RequireScpHistory"/> is set
+/// (pubnet published no SCP history before checkpoint 1214079).
+/// </summary>
+public sealed class DownloadScpHistoryWork : CheckpointFilesWork<bool>
+{
+    internal DownloadScpHistoryWork(HistoryWorkContext context)
+        : base(context, HistoryWorkStage.ScpHistory, HistoryFileKind.Scp)
+    {
+    }
+
+    private protected override async Task<bool> VerifyAsync(Stream compressed, string path, uint checkpoint, CancellationToken cancellationToken)
+    {
+        await DownloadVerification.VerifyScpAsync(compressed, path, checkpoint, Context.Checkpoints, Context.Options.MaxCheckpointFileSize, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private protected override bool MayBeMissing(uint checkpoint) => !Context.Options.RequireScpHistory;
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.IO.Compression;
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork.Download;
+
+/// <summary>
+/// Connects the download work items to the verifiers: gunzips what is fetched (with a size cap, and a
+/// damaged gzip reported as a corrupt file), and applies the rules that span files.
+/// </summary>
+internal static class DownloadVerification
+{
+    public static async Task<LedgerHeaderFileResult> VerifyHeadersAsync(Stream compressed, string path, uint checkpoint, CheckpointMath math, long maxSize, CancellationToken cancellationToken) =>
+        await WithGunzipAsync(compressed, path, maxSize, (s, ct) => LedgerHeaderVerifier.VerifyAsync(s, path, checkpoint, math, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+
+    public static async Task VerifyTransactionsAsync(Stream compressed, string path, LedgerHeaderFileResult headers, uint? previousLedgerVersion, long maxSize, CancellationToken cancellationToken) =>
+        await WithGunzipAsync(compressed, path, maxSize, (s, ct) => TransactionsVerifier.VerifyAsync(s, path, headers, previousLedgerVersion, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+
+    public static async Task VerifyResultsAsync(Stream compressed, string path, LedgerHeaderFileResult headers, long maxSize, CancellationToken cancellationToken) =>
+        await WithGunzipAsync(compressed, path, maxSize, (s, ct) => ResultsVerifier.VerifyAsync(s, path, headers, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+
+    public static async Task VerifyScpAsync(Stream compressed, string path, uint checkpoint, CheckpointMath math, long maxSize, CancellationToken cancellationToken) =>
+        await WithGunzipAsync(compressed, path, maxSize, (s, ct) => ScpVerifier.VerifyAsync(s, path, checkpoint, math, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+
+    public static Task<BucketVerificationResult> VerifyBucketAsync(Stream compressed, string path, string hashHex, long maxSize, CancellationToken cancellationToken) =>
+        BucketVerifier.VerifyAsync(compressed, hashHex, path, options: new HistoryVerificationOptions { MaxBucketDecompressedBytes = maxSize }, cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Checks the chain across files from the newest back and the trusted anchors; returns whether the newest
+    /// header of the range is anchored to a trusted hash.
+    /// </summary>
+    public static bool VerifyChain(CheckpointRange range, IReadOnlyDictionary<uint, LedgerHeaderFileResult> files, HistoryWorkOptions options)
+    {
+        var newest = files[range.Last];
+        var trusted = false;
+        if (options.TrustedHash is { } hash && newest.Find(hash.Ledger) is not null)
+        {
+            LedgerHeaderVerifier.VerifyTrusted(newest, hash);
+            trusted = hash.Ledger == newest.Last.Header.LedgerSeq;
+        }
+
+        if (options.TrustedCheckpointHashes is { } checkpoints)
+        {
+            foreach (var file in files.Values)
+            {
+                if (checkpoints.Get(file.Last.Header.LedgerSeq) is { } anchor)
+                {
+                    LedgerHeaderVerifier.VerifyTrusted(file, anchor);
+                    trusted |= file == newest;
+                }
+            }
+        }
+
+        for (var i = range.Count - 1; i > 0; i--)
+        {
+            LedgerHeaderVerifier.VerifyLink(files[range[i - 1]], files[range[i]]);
+        }
+
+        return trusted;
+    }
+
+    public static void VerifyBucketList(HistoryArchiveState state, string path, LedgerHeaderFileResult headers, string? networkPassphrase)
+    {
+        HistoryStateVerifier.VerifyPassphrase(state, path, networkPassphrase);
+        HistoryStateVerifier.VerifyAgainstHeader(state, path, headers.Last);
+    }
+
+    /// <summary>Rethrows the one failure as it is, or summarizes several (a trust failure wins: it is fatal).</summary>
+    public static void ThrowIfAny(List<Exception> failures, string what)
+    {
+        if (failures.Count == 0)
+        {
+            return;
+        }
+
+        var fatal = failures.OfType<HistoryVerificationException>().FirstOrDefault(e => e.IsTrustFailure);
+        if (fatal is not null || failures.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fatal ?? failures[0]);
+        }
+
+        var first = failures[0];
+        throw new HistoryDownloadException(
+            string.Create(CultureInfo.InvariantCulture, $"{failures.Count} {what} files failed; first: {first.Message}"),
+            failures);
+    }
+
+    private static async Task<T> WithGunzipAsync<T>(Stream compressed, string path, long maxSize, Func<Stream, CancellationToken, Task<T>> verify, CancellationToken cancellationToken)
+    {
+        var gzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
+        await using (gzip.ConfigureAwait(false))
+        {
+            try
+            {
+                var limited = new LengthLimitedStream(gzip, maxSize, path);
+                return await verify(limited, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new HistoryVerificationException(new VerificationProblem(path, null, ProblemKind.Corrupt, $"{path}: not valid gzip or over the size limit (rule: history files are gzip): {e.Message}"), e);
+            }
+        }
+    }
+}
+
+/// <summary>Several files of one download work failed; <see cref="AggregateException.InnerExceptions"/> has each.</summary>
+public sealed class HistoryDownloadException : AggregateException
+{
+    public HistoryDownloadException()
+    {
+    }
+
+    public HistoryDownloadException(string message)
+        : base(message)
+    {
+    }
+
+    public HistoryDownloadException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public HistoryDownloadException(string message, IEnumerable<Exception> innerExceptions)
+        : base(message, innerExceptions)
+    {
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+using Stellar.HistoryWork.Scheduling;
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork;
+
+/// <summary>How the history work items download, verify and store. Every setting has a working default.</summary>
+public sealed class HistoryWorkOptions
+{
+    /// <summary>The checkpoint frequency; 64 on pubnet and testnet, 8 on accelerated test networks.</summary>
+    public CheckpointMath Checkpoints { get; set; } = CheckpointMath.Default;
+
+    /// <summary>
+    /// Where verified files are kept, in archive layout. Default: a folder under the system's temporary
+    /// directory. Files land under their final names only after they verified, so a rerun reuses them.
+    /// </summary>
+    public string? WorkDirectory { get; set; }
+
+    /// <summary>A ledger hash the caller trusts (from consensus or the command line); the chain must reach it.</summary>
+    public TrustedLedgerHash? TrustedHash { get; set; }
+
+    /// <summary>Trusted checkpoint hashes (a <c>verify-checkpoints</c> file): the newest one in range anchors the chain.</summary>
+    public TrustedCheckpointHashes? TrustedCheckpointHashes { get; set; }
+
+    /// <summary>The network passphrase; a HAS naming another network is a problem. Null: not checked.</summary>
+    public string? NetworkPassphrase { get; set; }
+
+    /// <summary>How many files download at once within one work item (the reference node's limit, 16).</summary>
+    public int MaxConcurrentDownloads { get; set; } = 16;
+
+    /// <summary>Retries of each download work item (the reference node's "a few", 5).</summary>
+    public int DownloadRetries { get; set; } = WorkRetries.AFew;
+
+    /// <summary>The largest decompressed bucket accepted (stellar-core refuses buckets over 100 GiB): stops gzip bombs.</summary>
+    public long MaxBucketSize { get; set; } = 100L * 1024 * 1024 * 1024;
+
+    /// <summary>The largest decompressed checkpoint file accepted (ledger, transactions, results, SCP).</summary>
+    public long MaxCheckpointFileSize { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// When false (the default) a checkpoint without an SCP file is accepted: pubnet published none before
+    /// checkpoint 1214079. When true, a missing SCP file is a problem.
+    /// </summary>
+    public bool RequireScpHistory { get; set; }
+
+    /// <summary>Logging; default: none.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Time; default: the system clock.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal string ResolveWorkDirectory() =>
+        WorkDirectory ?? Path.Combine(Path.GetTempPath(), "stellar-history-work");
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Checkpoints);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentDownloads, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(DownloadRetries);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBucketSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxCheckpointFileSize, 1);
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+    }
+}

@@ -1,0 +1,324 @@
+using Stellar.HistoryWork.Download;
+using Stellar.HistoryWork.Verification;
+using Stellar.Xdr;
+
+namespace Stellar.HistoryWork;
+
+/// <summary>
+/// What the download work items have verified so far, shared between them and readable at any time.
+/// Every access goes through one <see cref="SemaphoreSlim"/>, so readers always see a consistent snapshot
+/// while stages run in parallel. Large data (buckets, checkpoint files) stays on disk: the state holds
+/// paths, the HAS and the verified ledger headers, which the later stages verify against.
+/// </summary>
+public sealed class SharedHistoryState : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeProvider _timeProvider;
+    private readonly Dictionary<HistoryWorkStage, StageCounters> _stages = [];
+    private readonly SortedDictionary<uint, LedgerHeaderFileResult> _headers = [];
+    private readonly Dictionary<(HistoryFileKind Kind, uint Checkpoint), string> _files = [];
+    private readonly Dictionary<string, string> _liveBuckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _hotBuckets = new(StringComparer.Ordinal);
+    private HistoryArchiveState? _state;
+    private CheckpointRange? _range;
+    private bool _trusted;
+    private long? _startedAt;
+    private string? _failure;
+
+    /// <summary>Creates an empty state.</summary>
+    public SharedHistoryState(TimeProvider? timeProvider = null)
+    {
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The current progress: stage, message and per-stage counters.</summary>
+    public async Task<HistoryWorkProgress> GetProgressAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return SnapshotProgress();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Everything verified, once every registered stage has succeeded: the HAS, headers, transaction sets,
+    /// results and SCP entries (read back from the verified files), and the verified bucket files as paths.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Nothing was downloaded yet, a stage is still running, or a stage failed.</exception>
+    public async Task<CheckpointData> BuildCheckpointDataAsync(CancellationToken cancellationToken = default)
+    {
+        HistoryArchiveState state;
+        CheckpointRange range;
+        List<LedgerHeaderHistoryEntry> headers;
+        Dictionary<(HistoryFileKind, uint), string> files;
+        Dictionary<string, string> live, hot;
+        bool trusted;
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_stages.Count == 0 || _state is null || _range is null)
+            {
+                throw new InvalidOperationException("Nothing was downloaded yet: register the history work and run the scheduler first.");
+            }
+
+            if (_failure is not null)
+            {
+                throw new InvalidOperationException("The history download failed: " + _failure);
+            }
+
+            var unfinished = _stages.Where(s => s.Value.Status != StageStatus.Succeeded).Select(s => StageNames.Describe(s.Key)).ToList();
+            if (unfinished.Count > 0)
+            {
+                throw new InvalidOperationException("The history download has not finished: " + string.Join(", ", unfinished) + " still pending.");
+            }
+
+            state = _state;
+            range = _range.Value;
+            headers = _headers.Values.SelectMany(h => h.Entries).ToList();
+            files = new(_files);
+            live = new(_liveBuckets, StringComparer.Ordinal);
+            hot = new(_hotBuckets, StringComparer.Ordinal);
+            trusted = _trusted;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        var transactions = await ReadAllAsync<TransactionHistoryEntry>(files, HistoryFileKind.Transactions, range, cancellationToken).ConfigureAwait(false);
+        var results = await ReadAllAsync<TransactionHistoryResultEntry>(files, HistoryFileKind.Results, range, cancellationToken).ConfigureAwait(false);
+        var scp = await ReadAllAsync<SCPHistoryEntry>(files, HistoryFileKind.Scp, range, cancellationToken).ConfigureAwait(false);
+        var verifiedFiles = files
+            .OrderBy(f => f.Key.Item2).ThenBy(f => f.Key.Item1)
+            .Select(f => new VerifiedFile(f.Key.Item1, f.Key.Item2, f.Value))
+            .ToList();
+        return new CheckpointData(range, state, headers, transactions, results, scp, live, hot, verifiedFiles, trusted);
+    }
+
+    internal async Task RegisterStagesAsync(CheckpointRange range, IEnumerable<HistoryWorkStage> stages, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _range = range;
+            foreach (var stage in stages)
+            {
+                _stages.TryAdd(stage, new StageCounters());
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    internal void RegisterStages(CheckpointRange range, IEnumerable<HistoryWorkStage> stages)
+    {
+        _gate.Wait();
+        try
+        {
+            _range = range;
+            foreach (var stage in stages)
+            {
+                _stages.TryAdd(stage, new StageCounters());
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    internal Task StartStageAsync(HistoryWorkStage stage, long total, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            () =>
+            {
+                var counters = Counters(stage);
+                counters.Status = StageStatus.Running;
+                counters.Total = total;
+                counters.Done = 0;
+                _startedAt ??= _timeProvider.GetTimestamp();
+            },
+            cancellationToken);
+
+    internal Task AdvanceStageAsync(HistoryWorkStage stage, long items, long bytes, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            () =>
+            {
+                var counters = Counters(stage);
+                counters.Done += items;
+                counters.Bytes += bytes;
+            },
+            cancellationToken);
+
+    internal Task CompleteStageAsync(HistoryWorkStage stage, CancellationToken cancellationToken) =>
+        UpdateAsync(() => Counters(stage).Status = StageStatus.Succeeded, cancellationToken);
+
+    internal Task FailStageAsync(HistoryWorkStage stage, string reason, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            () =>
+            {
+                Counters(stage).Status = StageStatus.Failed;
+                _failure ??= $"{StageNames.Describe(stage)}: {reason}";
+            },
+            cancellationToken);
+
+    internal Task SetHistoryArchiveStateAsync(HistoryArchiveState state, CancellationToken cancellationToken) =>
+        UpdateAsync(() => _state = state, cancellationToken);
+
+    internal async Task<HistoryArchiveState> GetHistoryArchiveStateAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _state ?? throw new InvalidOperationException("The History Archive State has not been downloaded yet.");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    internal Task SetHeadersAsync(uint checkpoint, LedgerHeaderFileResult headers, string path, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            () =>
+            {
+                _headers[checkpoint] = headers;
+                _files[(HistoryFileKind.Ledger, checkpoint)] = path;
+            },
+            cancellationToken);
+
+    internal Task SetTrustedAsync(bool trusted, CancellationToken cancellationToken) =>
+        UpdateAsync(() => _trusted = trusted, cancellationToken);
+
+    internal async Task<LedgerHeaderFileResult> GetHeadersAsync(uint checkpoint, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _headers.TryGetValue(checkpoint, out var headers)
+                ? headers
+                : throw new InvalidOperationException($"The ledger headers of checkpoint {checkpoint} have not been verified yet.");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The verified headers of a checkpoint, or null when that checkpoint was not downloaded.</summary>
+    internal async Task<LedgerHeaderFileResult?> FindHeadersAsync(uint checkpoint, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _headers.GetValueOrDefault(checkpoint);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    internal Task RecordFileAsync(HistoryFileKind kind, uint checkpoint, string path, CancellationToken cancellationToken) =>
+        UpdateAsync(() => _files[(kind, checkpoint)] = path, cancellationToken);
+
+    internal Task RecordBucketAsync(string hashHex, string path, bool hotArchive, CancellationToken cancellationToken) =>
+        UpdateAsync(() => (hotArchive ? _hotBuckets : _liveBuckets)[hashHex] = path, cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose() => _gate.Dispose();
+
+    private static async Task<IReadOnlyList<T>> ReadAllAsync<T>(
+        Dictionary<(HistoryFileKind, uint), string> files,
+        HistoryFileKind kind,
+        CheckpointRange range,
+        CancellationToken cancellationToken)
+        where T : IXdrType<T>
+    {
+        var entries = new List<T>();
+        foreach (var checkpoint in range)
+        {
+            if (!files.TryGetValue((kind, checkpoint), out var path))
+            {
+                continue;
+            }
+
+            await foreach (var entry in HistoryFileReader.ReadRecordsAsync<T>(path, cancellationToken).ConfigureAwait(false))
+            {
+                entries.Add(entry);
+            }
+        }
+
+        return entries;
+    }
+
+    private HistoryWorkProgress SnapshotProgress()
+    {
+        var stages = _stages
+            .OrderBy(s => s.Key)
+            .Select(s => new StageProgress(s.Key, s.Value.Done, s.Value.Total, s.Value.Bytes, s.Value.Status))
+            .ToList();
+        var elapsed = _startedAt is { } start ? _timeProvider.GetElapsedTime(start) : TimeSpan.Zero;
+        HistoryWorkStage stage;
+        if (_failure is not null)
+        {
+            stage = HistoryWorkStage.Failed;
+        }
+        else if (stages.Count == 0 || stages.All(s => s.Status == StageStatus.Pending))
+        {
+            stage = HistoryWorkStage.NotStarted;
+        }
+        else if (stages.All(s => s.Status == StageStatus.Succeeded))
+        {
+            stage = HistoryWorkStage.Completed;
+        }
+        else
+        {
+            stage = stages.First(s => s.Status != StageStatus.Succeeded).Stage;
+        }
+
+        return new HistoryWorkProgress(stage, stages, elapsed, _failure);
+    }
+
+    private StageCounters Counters(HistoryWorkStage stage)
+    {
+        if (!_stages.TryGetValue(stage, out var counters))
+        {
+            counters = new StageCounters();
+            _stages[stage] = counters;
+        }
+
+        return counters;
+    }
+
+    private async Task UpdateAsync(Action update, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            update();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private sealed class StageCounters
+    {
+        public StageStatus Status { get; set; }
+
+        public long Done { get; set; }
+
+        public long Total { get; set; }
+
+        public long Bytes { get; set; }
+    }
+}
