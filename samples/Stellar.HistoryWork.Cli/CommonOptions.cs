@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
+using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Cli;
 
@@ -25,7 +25,7 @@ internal static class CommonOptions
 
     public static Option<uint?> To() => new("--to") { Description = "Last ledger of the range." };
 
-    public static Option<TrustedHashOption?> TrustedHash() => new("--trusted-hash")
+    public static Option<TrustedLedgerHash?> TrustedHash() => new("--trusted-hash")
     {
         Description = "A ledger hash you trust, as LEDGER:HEX (64 hex digits).",
         CustomParser = ParseTrustedHash,
@@ -57,39 +57,26 @@ internal static class CommonOptions
 
     public static Option<bool> Quiet() => new("--quiet") { Description = "No progress output." };
 
-    public static Option<FileInfo?> Json() => new("--json") { Description = "Write a machine-readable report to FILE." };
+    public static Option<FileInfo?> Json() => new("--json") { Description = "Write a machine-readable report to FILE ('-' for standard output)." };
 
-    private static TrustedHashOption? ParseTrustedHash(ArgumentResult result)
+    public static Option<int> Retries() => new("--retries")
+    {
+        Description = "Retries of each download work before it fails (the reference node's 'a few': 5; delays grow 1, 2, 4, … s).",
+        DefaultValueFactory = _ => 5,
+        Validators = { NotNegative },
+    };
+
+    private static TrustedLedgerHash? ParseTrustedHash(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0
-            || !uint.TryParse(text.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var ledger)
-            || !TryParseHash(text.AsSpan(colon + 1), out var hash))
-        {
-            result.AddError($"--trusted-hash must be LEDGER:HEX with 64 hex digits, got '{text}'.");
-            return null;
-        }
-
-        return new TrustedHashOption(ledger, hash);
-    }
-
-    private static bool TryParseHash(ReadOnlySpan<char> hex, out byte[] hash)
-    {
-        hash = [];
-        if (hex.Length != 64)
-        {
-            return false;
-        }
-
         try
         {
-            hash = Convert.FromHexString(hex);
-            return true;
+            return TrustedLedgerHash.Parse(text);
         }
         catch (FormatException)
         {
-            return false;
+            result.AddError($"--trusted-hash must be LEDGER:HEX with a ledger above 0 and 64 hex digits, got '{text}'.");
+            return null;
         }
     }
 
@@ -98,6 +85,14 @@ internal static class CommonOptions
         if (result.GetValueOrDefault<uint>() == 0)
         {
             result.AddError($"{result.IdentifierToken?.Value} must be at least 1.");
+        }
+    }
+
+    private static void NotNegative(OptionResult result)
+    {
+        if (result.GetValueOrDefault<int>() < 0)
+        {
+            result.AddError($"{result.IdentifierToken?.Value} must be 0 or more.");
         }
     }
 
@@ -110,5 +105,3 @@ internal static class CommonOptions
     }
 }
 
-/// <summary>A <c>--trusted-hash LEDGER:HEX</c> value.</summary>
-internal sealed record TrustedHashOption(uint Ledger, byte[] Hash);

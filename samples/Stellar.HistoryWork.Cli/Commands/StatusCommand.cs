@@ -32,7 +32,7 @@ internal static class StatusCommand
     private static async Task<int> RunAsync(CliConsole console, string location, string? passphrase, CheckpointMath math, FileInfo? json, CancellationToken cancellationToken)
     {
         var reader = ArchiveLocations.Open([location]);
-        var (state, problem) = await ReadRootStateAsync(reader, passphrase, cancellationToken);
+        var (state, problem) = await RootState.ReadAsync(reader, passphrase, cancellationToken);
         if (state is null)
         {
             await console.Error.WriteLineAsync("error: " + problem);
@@ -51,27 +51,6 @@ internal static class StatusCommand
         }
 
         return ExitCodes.Ok;
-    }
-
-    /// <summary>The root HAS, or the problem that kept it from being read.</summary>
-    internal static async Task<(HistoryArchiveState? State, ReportProblem? Problem)> ReadRootStateAsync(
-        IArchiveReader reader, string? passphrase, CancellationToken cancellationToken)
-    {
-        const string path = ArchivePaths.WellKnownState;
-        try
-        {
-            await using var stream = await reader.OpenReadAsync(path, cancellationToken);
-            return (await HistoryArchiveState.ReadAsync(stream, path, passphrase, cancellationToken), null);
-        }
-        catch (ArchiveFileNotFoundException e)
-        {
-            return (null, new ReportProblem(path, null, "missing", $"{reader.Name} has no root history archive state: {e.Detail}"));
-        }
-        catch (HistoryArchiveStateException e)
-        {
-            var kind = e.Rule == HistoryArchiveStateRule.PassphraseMismatch ? "passphrase-mismatch" : "corrupt";
-            return (null, new ReportProblem(path, null, kind, $"breaks rule {e.Rule}: {e.Detail}"));
-        }
     }
 
     private static async Task WriteSummaryAsync(TextWriter output, string archive, HistoryArchiveState state, CheckpointMath math)

@@ -14,4 +14,15 @@ internal sealed record ProgressItem(string Description, long Done, long Total, b
 internal sealed record ProgressSnapshot(IReadOnlyList<ProgressItem> Items, string Line, string Footer)
 {
     public static ProgressSnapshot Empty { get; } = new([], string.Empty, string.Empty);
+
+    /// <summary>The download stages of a <see cref="HistoryWorkProgress"/>.</summary>
+    public static ProgressSnapshot From(HistoryWorkProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var items = progress.Stages
+            .Select(s => new ProgressItem(s.ToString(), s.Done, s.Total, s.Status is StageStatus.Succeeded or StageStatus.Failed))
+            .ToArray();
+        var footer = $"{ByteFormat.Size(progress.Bytes)} at {ByteFormat.Rate(progress.BytesPerSecond)}";
+        return new ProgressSnapshot(items, progress.Message, footer);
+    }
 }
