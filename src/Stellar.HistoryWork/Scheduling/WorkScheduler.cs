@@ -439,12 +439,16 @@ public sealed class WorkScheduler : IAsyncDisposable
                 case WorkOutcomeKind.Retry:
                     node.LastRetry = outcome;
                     _instruments.Retries.Add(1, node.Type.Tag);
-                    SetState(node, WorkState.WaitingToRetry, outcome.Reason, outcome.Error, delay);
+                    // The timer starts before observers hear of the wait, so that an observer that moves a
+                    // fake clock on at once moves it past this timer. It cannot fire before the state is set:
+                    // its callback needs the lock held here.
                     if (delay > TimeSpan.Zero)
                     {
                         node.RetryTimer = _timeProvider.CreateTimer(_onRetryDue, node, delay, Timeout.InfiniteTimeSpan);
                     }
-                    else
+
+                    SetState(node, WorkState.WaitingToRetry, outcome.Reason, outcome.Error, delay);
+                    if (delay <= TimeSpan.Zero)
                     {
                         SetState(node, WorkState.Pending, null, null);
                         Enqueue(node);

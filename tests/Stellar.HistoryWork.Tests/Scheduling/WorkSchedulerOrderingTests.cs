@@ -133,6 +133,24 @@ public class WorkSchedulerOrderingTests
         fromProgress.Should().Equal(fromCallback);
     }
 
+    [Fact]
+    public async Task RunToCompletionAsync_ObserverThrows_RunStillCompletes()
+    {
+        var loggers = new RecordingLoggerFactory();
+        await using var scheduler = new WorkScheduler(new WorkSchedulerOptions
+        {
+            LoggerFactory = loggers,
+            StateChanged = _ => throw new InvalidOperationException("observer bug"),
+        });
+        var a = scheduler.Add(DelegateWork.Succeeding("a"));
+        scheduler.Add(DelegateWork.Succeeding("b"), [a]);
+
+        var result = await scheduler.RunToCompletionAsync().Guard();
+
+        result.Succeeded.Should().BeTrue();
+        loggers.Entries.Should().Contain(e => e.EventId.Id == 3020 && e.Error!.Message == "observer bug");
+    }
+
     private sealed class SynchronousProgress(List<WorkEvent> sink) : IProgress<WorkEvent>
     {
         public void Report(WorkEvent value) => sink.Add(value);
