@@ -31,8 +31,7 @@ internal sealed class CountingReadStream : Stream
     {
         if (!SawLaterGzipHeader)
         {
-            var from = BytesRead == 0 ? 1 : 0;
-            SawLaterGzipHeader = from < data.Length && data[from..].IndexOf(GzipMagic) >= 0;
+            SawLaterGzipHeader = ContainsMemberHeader(data, BytesRead == 0 ? 1 : 0);
         }
 
         if (data.Length >= 8)
@@ -47,6 +46,35 @@ internal sealed class CountingReadStream : Stream
     }
 
     private static ReadOnlySpan<byte> GzipMagic => [0x1f, 0x8b, 0x08];
+
+    // A full member header (RFC 1952: magic, deflate, FLG without reserved bits, XFL 0/2/4, a known OS)
+    // so that the magic bytes turning up by chance inside deflate data rarely count.
+    private static bool ContainsMemberHeader(ReadOnlySpan<byte> data, int from)
+    {
+        while (from + 10 <= data.Length)
+        {
+            var at = data[from..].IndexOf(GzipMagic);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            var header = data[(from + at)..];
+            if (header.Length < 10)
+            {
+                return false;
+            }
+
+            if ((header[3] & 0xE0) == 0 && header[8] is 0 or 2 or 4 && (header[9] <= 13 || header[9] == 255))
+            {
+                return true;
+            }
+
+            from += at + 1;
+        }
+
+        return false;
+    }
 
     public override bool CanRead => true;
 

@@ -51,7 +51,10 @@ public class CheckpointFileVerifiersTests
             older = headers;
         }
 
-        transactions.Should().BeGreaterThan(0);
+        if (archive != Fixtures.TestnetHotArchive)
+        {
+            transactions.Should().BeGreaterThan(0);
+        }
     }
 
     [Fact]
@@ -195,7 +198,7 @@ public class CheckpointFileVerifiersTests
     {
         var act = () => VerifyHeadersAsync(OpenDecompressed(Fixtures.TestnetSmall, ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, 127)), "x", 191);
 
-        (await act.Should().ThrowAsync<HistoryVerificationException>()).Which.Problem.Ledger.Should().Be(127);
+        (await act.Should().ThrowAsync<HistoryVerificationException>()).Which.Problem.Ledger.Should().Be(64, "the file's first record is ledger 64, not 128");
     }
 
     [Fact]

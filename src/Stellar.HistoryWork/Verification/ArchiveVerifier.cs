@@ -1,0 +1,467 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Threading.Channels;
+using Stellar.Xdr;
+
+namespace Stellar.HistoryWork.Verification;
+
+/// <summary>
+/// Verifies every file of an archive range — each checkpoint HAS, every bucket they reference (each
+/// distinct bucket once), ledger headers with the chain across the whole range, transactions, results,
+/// SCP, and each HAS's bucket-list hash against its checkpoint header — and reports every problem
+/// instead of stopping at the first. Files stream through bounded parallel workers; buckets are
+/// verified as soon as a HAS names them, ahead of further checkpoint files.
+/// </summary>
+public sealed class ArchiveVerifier
+{
+    private const int Attempts = 3;
+
+    private readonly IArchiveReader _archive;
+    private readonly ArchiveVerifierOptions _options;
+
+    public ArchiveVerifier(IArchiveReader archive, ArchiveVerifierOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        options ??= new ArchiveVerifierOptions();
+        ArgumentNullException.ThrowIfNull(options.Checkpoints);
+        ArgumentNullException.ThrowIfNull(options.Limits);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Concurrency);
+        options.Limits.Validate();
+        _archive = archive;
+        _options = options;
+    }
+
+    /// <summary>Runs the verification. Cancelling stops every file promptly and throws <see cref="OperationCanceledException"/>.</summary>
+    public async Task<VerificationReport> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        var run = new Run(this);
+        return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed record HeaderSummary(string Path, uint FirstLedger, byte[] FirstPreviousHash, uint LastLedger, byte[] LastHash);
+
+    private sealed class Run
+    {
+        private readonly IArchiveReader _archive;
+        private readonly ArchiveVerifierOptions _options;
+        private readonly CheckpointMath _math;
+        private readonly ConcurrentQueue<VerificationProblem> _problems = new();
+        private readonly ConcurrentDictionary<string, uint> _buckets = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<uint, HeaderSummary> _headers = new();
+        private readonly ConcurrentDictionary<uint, bool> _scpPresent = new();
+        private readonly ConcurrentDictionary<uint, bool> _trustedMatched = new();
+        private readonly Channel<string> _bucketJobs = Channel.CreateUnbounded<string>();
+        private readonly Channel<uint> _checkpointJobs = Channel.CreateUnbounded<uint>();
+        private HistoryArchiveState? _root;
+        private long _files;
+        private long _bytes;
+        private int _pending;
+        private int _checkpointsDone;
+        private int _bucketsDone;
+        private int _checkpointsTotal;
+
+        public Run(ArchiveVerifier owner)
+        {
+            _archive = owner._archive;
+            _options = owner._options;
+            _math = owner._options.Checkpoints;
+        }
+
+        public async Task<VerificationReport> ExecuteAsync(CancellationToken cancellationToken)
+        {
+            _root = await ReadStateAsync(ArchivePaths.WellKnownState, null, cancellationToken).ConfigureAwait(false);
+            var to = _options.ToLedger ?? _root?.CurrentLedger;
+            if (to is null)
+            {
+                return Report(0, trusted: false);
+            }
+
+            var from = _options.FromLedger ?? 1;
+            if (from == 0 || from > to)
+            {
+                throw new ArgumentOutOfRangeException(nameof(cancellationToken), $"the ledger range {from}..{to} is empty");
+            }
+
+            var range = _math.RangeCovering(from, to.Value);
+            _checkpointsTotal = range.Count;
+            CheckTrustedHashInRange(range);
+
+            _pending = range.Count;
+            foreach (var checkpoint in range.Reverse())
+            {
+                _checkpointJobs.Writer.TryWrite(checkpoint);
+            }
+
+            var workers = new Task[Math.Min(_options.Concurrency, Math.Max(1, range.Count * 8))];
+            for (var i = 0; i < workers.Length; i++)
+            {
+                workers[i] = Task.Run(() => WorkAsync(cancellationToken), cancellationToken);
+            }
+
+            await Task.WhenAll(workers).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            CheckChain(range);
+            CheckScpPresence(range);
+            ReportProgress();
+            return Report(range.Count, IsTrusted(range));
+        }
+
+        private async Task WorkAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (_bucketJobs.Reader.TryRead(out var bucket))
+                {
+                    await VerifyBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref _bucketsDone);
+                    Done();
+                    continue;
+                }
+
+                if (_checkpointJobs.Reader.TryRead(out var checkpoint))
+                {
+                    await VerifyCheckpointAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref _checkpointsDone);
+                    Done();
+                    continue;
+                }
+
+                var bucketWait = _bucketJobs.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                var checkpointWait = _checkpointJobs.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                await Task.WhenAny(bucketWait, checkpointWait).ConfigureAwait(false);
+                if (bucketWait.IsCompleted && checkpointWait.IsCompleted
+                    && !await bucketWait.ConfigureAwait(false) && !await checkpointWait.ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+
+        private void Done()
+        {
+            if (Interlocked.Decrement(ref _pending) == 0)
+            {
+                _bucketJobs.Writer.TryComplete();
+                _checkpointJobs.Writer.TryComplete();
+            }
+        }
+
+        private void AddBuckets(HistoryArchiveState state, uint checkpoint)
+        {
+            foreach (var bucket in state.GetReferencedBuckets())
+            {
+                if (_buckets.TryAdd(bucket, checkpoint))
+                {
+                    // Counted before the running checkpoint job finishes, so the run cannot end early.
+                    Interlocked.Increment(ref _pending);
+                    _bucketJobs.Writer.TryWrite(bucket);
+                }
+            }
+        }
+
+        private async Task VerifyCheckpointAsync(uint checkpoint, CancellationToken cancellationToken)
+        {
+            var statePath = ArchivePaths.HistoryState(checkpoint);
+            var state = await ReadStateAsync(statePath, checkpoint, cancellationToken).ConfigureAwait(false);
+            if (state is not null)
+            {
+                if (state.CurrentLedger != checkpoint)
+                {
+                    Add(statePath, checkpoint, ProblemKind.Corrupt, $"{statePath}: currentLedger is {state.CurrentLedger}, not {checkpoint} (rule: a checkpoint HAS describes its checkpoint)");
+                }
+
+                AddBuckets(state, checkpoint);
+            }
+
+            var ledgerPath = ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, checkpoint);
+            var headers = await VerifyFileAsync(
+                ledgerPath,
+                checkpoint,
+                (stream, ct) => LedgerHeaderVerifier.VerifyAsync(stream, ledgerPath, checkpoint, _math, null, null, _options.Limits, ct),
+                cancellationToken).ConfigureAwait(false);
+
+            if (headers is not null)
+            {
+                _headers[checkpoint] = new HeaderSummary(ledgerPath, headers.First.Header.LedgerSeq, headers.First.Header.PreviousLedgerHash, headers.Last.Header.LedgerSeq, headers.Last.Hash);
+                CheckTrust(headers);
+                if (state is not null)
+                {
+                    Try(() => HistoryStateVerifier.VerifyAgainstHeader(state, statePath, headers.Last));
+                }
+
+                if (_root is not null && _root.CurrentLedger == checkpoint)
+                {
+                    Try(() => HistoryStateVerifier.VerifyAgainstHeader(_root, ArchivePaths.WellKnownState, headers.Last));
+                }
+
+                var previousVersion = PreviousVersionOfFirst(headers);
+                var txPath = ArchivePaths.CheckpointFile(HistoryFileKind.Transactions, checkpoint);
+                await VerifyFileAsync(
+                    txPath,
+                    checkpoint,
+                    (stream, ct) => TransactionsVerifier.VerifyAsync(stream, txPath, headers, previousVersion, _options.Limits, ct),
+                    cancellationToken).ConfigureAwait(false);
+
+                var resultsPath = ArchivePaths.CheckpointFile(HistoryFileKind.Results, checkpoint);
+                await VerifyFileAsync(
+                    resultsPath,
+                    checkpoint,
+                    (stream, ct) => ResultsVerifier.VerifyAsync(stream, resultsPath, headers, _options.Limits, ct),
+                    cancellationToken).ConfigureAwait(false);
+            }
+
+            var scpPath = ArchivePaths.CheckpointFile(HistoryFileKind.Scp, checkpoint);
+            var present = true;
+            await VerifyFileAsync(
+                scpPath,
+                checkpoint,
+                (stream, ct) => ScpVerifier.VerifyAsync(stream, scpPath, checkpoint, _math, _options.Limits, ct),
+                cancellationToken,
+                onMissing: () => present = false).ConfigureAwait(false);
+            _scpPresent[checkpoint] = present;
+        }
+
+        // The first ledger's empty set follows the previous ledger's protocol; without a version upgrade
+        // in this ledger that is its own protocol.
+        private static uint? PreviousVersionOfFirst(LedgerHeaderFileResult headers)
+        {
+            var first = headers.First.Header;
+            foreach (var raw in first.ScpValue.Upgrades)
+            {
+                try
+                {
+                    if (LedgerUpgrade.FromXdr(raw).Discriminant == LedgerUpgradeType.LEDGER_UPGRADE_VERSION)
+                    {
+                        return null;
+                    }
+                }
+                catch (XdrException)
+                {
+                    return null; // an upgrade this build does not know: leave the protocol open
+                }
+            }
+
+            return first.LedgerVersion;
+        }
+
+        private async Task VerifyBucketAsync(string hash, CancellationToken cancellationToken)
+        {
+            var path = ArchivePaths.Bucket(hash);
+            var checkpoint = _buckets[hash];
+            await VerifyFileAsync(
+                path,
+                null,
+                (stream, ct) => BucketVerifier.VerifyAsync(stream, hash, path, null, _options.Limits, ct),
+                cancellationToken,
+                compressed: false,
+                missingDetail: string.Create(CultureInfo.InvariantCulture, $"referenced by {ArchivePaths.HistoryState(checkpoint)}")).ConfigureAwait(false);
+        }
+
+        private async Task<HistoryArchiveState?> ReadStateAsync(string path, uint? checkpoint, CancellationToken cancellationToken) =>
+            await VerifyFileAsync(
+                path,
+                checkpoint,
+                (stream, ct) => HistoryStateVerifier.ReadAsync(stream, path, _options.NetworkPassphrase, ct),
+                cancellationToken,
+                compressed: false).ConfigureAwait(false);
+
+        /// <summary>Opens, verifies and counts one file; every failure becomes a problem and null.</summary>
+        private async Task<T?> VerifyFileAsync<T>(
+            string path,
+            uint? ledger,
+            Func<Stream, CancellationToken, Task<T>> verify,
+            CancellationToken cancellationToken,
+            bool compressed = true,
+            Action? onMissing = null,
+            string? missingDetail = null)
+            where T : class
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                long read = 0;
+                var opened = false;
+                try
+                {
+                    var raw = await _archive.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+                    opened = true;
+                    await using (raw.ConfigureAwait(false))
+                    {
+                        var counting = new CountingReadStream(raw, null, leaveOpen: true);
+                        try
+                        {
+                            if (!compressed)
+                            {
+                                return await verify(counting, cancellationToken).ConfigureAwait(false);
+                            }
+
+                            var gzip = HistoryGzip.Open(counting);
+                            await using (gzip.ConfigureAwait(false))
+                            {
+                                return await verify(gzip, cancellationToken).ConfigureAwait(false);
+                            }
+                        }
+                        finally
+                        {
+                            read = counting.BytesRead;
+                        }
+                    }
+                }
+                catch (HistoryVerificationException e)
+                {
+                    _problems.Enqueue(e.Problem);
+                    return null;
+                }
+                catch (ArchiveFileNotFoundException)
+                {
+                    if (onMissing is not null)
+                    {
+                        onMissing();
+                    }
+                    else
+                    {
+                        Add(path, ledger, ProblemKind.Missing, $"{path}: the archive has no such file{(missingDetail is null ? "" : " (" + missingDetail + ")")} (rule: every file of the range exists)");
+                    }
+
+                    return null;
+                }
+                catch (ArchiveTransientException) when (attempt < Attempts)
+                {
+                    continue;
+                }
+                catch (Exception e) when (e is ArchiveException or IOException)
+                {
+                    Add(path, ledger, ProblemKind.Missing, $"{path}: could not be read: {e.Message} (rule: every file of the range can be read)");
+                    return null;
+                }
+                finally
+                {
+                    if (opened)
+                    {
+                        Interlocked.Increment(ref _files);
+                        Interlocked.Add(ref _bytes, read);
+                    }
+
+                    ReportProgress();
+                }
+            }
+        }
+
+        private void CheckTrustedHashInRange(CheckpointRange range)
+        {
+            if (_options.TrustedHash is { } trusted
+                && (trusted.Ledger < range.FirstLedger || trusted.Ledger > range.Last))
+            {
+                Add(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, _math.CheckpointContaining(trusted.Ledger)), trusted.Ledger, ProblemKind.Untrusted,
+                    $"the trusted ledger {trusted.Ledger} lies outside the verified ledgers {range.FirstLedger}..{range.Last} (rule: the chain ends at the trusted hash)");
+            }
+        }
+
+        private void CheckTrust(LedgerHeaderFileResult headers)
+        {
+            var checks = new List<TrustedLedgerHash>(2);
+            if (_options.TrustedHash is { } trusted && headers.Find(trusted.Ledger) is not null)
+            {
+                checks.Add(trusted);
+            }
+
+            if (_options.TrustedCheckpointHashes?.Get(headers.Checkpoint) is { } checkpointHash)
+            {
+                checks.Add(checkpointHash);
+            }
+
+            foreach (var check in checks)
+            {
+                try
+                {
+                    LedgerHeaderVerifier.VerifyTrusted(headers, check);
+                    _trustedMatched.TryAdd(check.Ledger, true);
+                }
+                catch (HistoryVerificationException e)
+                {
+                    _trustedMatched[check.Ledger] = false;
+                    _problems.Enqueue(e.Problem);
+                }
+            }
+        }
+
+        private void CheckChain(CheckpointRange range)
+        {
+            // Newest back: each older file must end where the next newer one begins.
+            for (var i = range.Count - 1; i > 0; i--)
+            {
+                if (_headers.TryGetValue(range[i], out var newer) && _headers.TryGetValue(range[i - 1], out var older))
+                {
+                    Try(() => LedgerHeaderVerifier.VerifyLink(older.Path, older.LastLedger, older.LastHash, newer.Path, newer.FirstLedger, newer.FirstPreviousHash));
+                }
+            }
+        }
+
+        private void CheckScpPresence(CheckpointRange range)
+        {
+            uint? firstWithScp = null;
+            foreach (var checkpoint in range)
+            {
+                var present = _scpPresent.TryGetValue(checkpoint, out var p) && p;
+                if (present)
+                {
+                    firstWithScp ??= checkpoint;
+                }
+                else if (ScpVerifier.IsMissingFileAProblem(checkpoint, firstWithScp))
+                {
+                    var path = ArchivePaths.CheckpointFile(HistoryFileKind.Scp, checkpoint);
+                    Add(path, checkpoint, ProblemKind.Missing,
+                        $"{path}: absent although checkpoint {firstWithScp} has an SCP file (rule: once an archive has SCP files, every later checkpoint has one)");
+                }
+            }
+        }
+
+        private bool IsTrusted(CheckpointRange range)
+        {
+            // Trust reaches every ledger of the range only when the newest one is trusted and nothing broke.
+            if (!_problems.IsEmpty || !_headers.TryGetValue(range.Last, out var newest))
+            {
+                return false;
+            }
+
+            var anchor = _options.TrustedHash?.Ledger ?? (_options.TrustedCheckpointHashes?.Get(range.Last) is not null ? range.Last : 0);
+            return anchor == newest.LastLedger && _trustedMatched.TryGetValue(anchor, out var matched) && matched;
+        }
+
+        private void Try(Action check)
+        {
+            try
+            {
+                check();
+            }
+            catch (HistoryVerificationException e)
+            {
+                _problems.Enqueue(e.Problem);
+            }
+        }
+
+        private void Add(string path, uint? ledger, ProblemKind kind, string message) =>
+            _problems.Enqueue(new VerificationProblem(path, ledger, kind, message));
+
+        private void ReportProgress() =>
+            _options.Progress?.Report(new VerificationProgress(
+                Volatile.Read(ref _checkpointsDone),
+                _checkpointsTotal,
+                Volatile.Read(ref _bucketsDone),
+                _buckets.Count,
+                Interlocked.Read(ref _files),
+                Interlocked.Read(ref _bytes),
+                _problems.Count));
+
+        private VerificationReport Report(int checkpoints, bool trusted)
+        {
+            var problems = _problems
+                .OrderBy(p => p.Path, StringComparer.Ordinal)
+                .ThenBy(p => p.Ledger)
+                .ThenBy(p => p.Kind)
+                .ToArray();
+            return new VerificationReport(problems.Length == 0, checkpoints, Interlocked.Read(ref _files), Interlocked.Read(ref _bytes), problems, trusted);
+        }
+    }
+}

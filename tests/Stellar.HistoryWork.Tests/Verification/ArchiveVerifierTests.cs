@@ -1,0 +1,267 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using Stellar.HistoryWork.Verification;
+using Stellar.TestSupport;
+using Stellar.Xdr;
+using static Stellar.HistoryWork.Tests.Verification.VerificationFixtures;
+
+namespace Stellar.HistoryWork.Tests.Verification;
+
+public class ArchiveVerifierTests
+{
+    private static readonly ArchiveVerifierOptions SmallRange = new() { FromLedger = 1, ToLedger = 255 };
+
+    private static Task<VerificationReport> VerifyAsync(string archive, ArchiveVerifierOptions? options = null, CancellationToken cancellationToken = default) =>
+        new ArchiveVerifier(new LocalArchiveReader(archive), options).VerifyAsync(cancellationToken);
+
+    [Fact]
+    public async Task VerifyAsync_TestnetSmallWholeArchive_Clean()
+    {
+        var progress = new List<VerificationProgress>();
+        var report = await VerifyAsync(Fixtures.TestnetSmall, new ArchiveVerifierOptions { Progress = new SyncProgress(progress) });
+
+        report.Problems.Should().BeEmpty();
+        report.Ok.Should().BeTrue();
+        report.Trusted.Should().BeFalse("no trusted hash was given");
+        report.Checkpoints.Should().Be(157);
+        report.Files.Should().Be(Directory.EnumerateFiles(Fixtures.TestnetSmall, "*", SearchOption.AllDirectories).Count());
+        report.Bytes.Should().Be(Directory.EnumerateFiles(Fixtures.TestnetSmall, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length));
+        progress.Should().NotBeEmpty();
+        progress.Max(p => p.CheckpointsDone).Should().Be(157);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_PubnetLegacyRange_Clean()
+    {
+        var report = await VerifyAsync(Fixtures.PubnetLegacy, new ArchiveVerifierOptions { FromLedger = 11999999 });
+
+        report.Problems.Should().BeEmpty();
+        report.Checkpoints.Should().Be(17);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_HotArchiveCheckpoint127_OnlyTheAbsentHotBucketAndTheEditedRoot()
+    {
+        var report = await VerifyAsync(Fixtures.TestnetHotArchive, new ArchiveVerifierOptions { FromLedger = 127 });
+
+        report.Checkpoints.Should().Be(1);
+        report.Problems.Should().NotContain(p => p.Path == ArchivePaths.HistoryState(127), "the v2 HAS hashes (live ‖ hot) to the header's bucketListHash");
+        report.Problems.Should().BeEquivalentTo(new[]
+        {
+            // The hand-edited root dropped hotArchiveBuckets, which protocol 24's bucket-list hash needs.
+            new { Path = ArchivePaths.WellKnownState, Ledger = (uint?)127, Kind = ProblemKind.BucketListMismatch },
+            new { Path = ArchivePaths.Bucket("c0a160c2e483637be5a2ff92da6127d26e0dc19a26aba0289543152499a6b7a3"), Ledger = (uint?)null, Kind = ProblemKind.Missing },
+        }, o => o.Excluding(p => p.Ledger));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_HotArchiveWhole_ReportsExactlyTheMissingBucketsOfCheckpoint63()
+    {
+        var report = await VerifyAsync(Fixtures.TestnetHotArchive);
+
+        var state63 = await HistoryArchiveState.LoadAsync(FilePath(Fixtures.TestnetHotArchive, ArchivePaths.HistoryState(63)));
+        var state127 = await HistoryArchiveState.LoadAsync(FilePath(Fixtures.TestnetHotArchive, ArchivePaths.HistoryState(127)));
+        var absent = state63.GetReferencedBuckets().Concat(state127.GetReferencedBuckets()).Distinct()
+            .Select(ArchivePaths.Bucket)
+            .Where(p => !File.Exists(FilePath(Fixtures.TestnetHotArchive, p)))
+            .ToList();
+        absent.Should().HaveCountGreaterThan(1);
+
+        report.Checkpoints.Should().Be(2);
+        report.Problems.Where(p => p.Kind == ProblemKind.Missing).Select(p => p.Path).Should().BeEquivalentTo(absent);
+        report.Problems.Where(p => p.Kind != ProblemKind.Missing).Should().ContainSingle()
+            .Which.Should().BeEquivalentTo(new { Path = ArchivePaths.WellKnownState, Kind = ProblemKind.BucketListMismatch });
+        report.Problems.Should().OnlyContain(p => p.Message.Contains(p.Path, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ChangedHeaderField_HashMismatchWithPathAndLedger()
+    {
+        using var temp = new TempArchive(Fixtures.TestnetSmall);
+        var path = ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, 191);
+        Rewrite<LedgerHeaderHistoryEntry>(temp[path], e =>
+        {
+            if (e.Header.LedgerSeq == 150)
+            {
+                e.Header.BaseFee += 1;
+            }
+
+            return e;
+        });
+
+        var report = await VerifyAsync(temp.Root, SmallRange);
+
+        report.Ok.Should().BeFalse();
+        report.Problems.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Path = path, Ledger = (uint?)150, Kind = ProblemKind.HashMismatch });
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ChangedTransactionAndResult_BothReported()
+    {
+        using var temp = new TempArchive(Fixtures.TestnetSmall);
+        var txPath = ArchivePaths.CheckpointFile(HistoryFileKind.Transactions, 10047);
+        var resultsPath = ArchivePaths.CheckpointFile(HistoryFileKind.Results, 10047);
+        uint changedTx = 0, changedResult = 0;
+        Rewrite<TransactionHistoryEntry>(temp[txPath], e =>
+        {
+            if (changedTx == 0)
+            {
+                changedTx = e.LedgerSeq;
+                e.Ext.GeneralizedTxSet!.V1TxSet!.PreviousLedgerHash[0] ^= 1;
+            }
+
+            return e;
+        });
+        Rewrite<TransactionHistoryResultEntry>(temp[resultsPath], e =>
+        {
+            if (changedResult == 0)
+            {
+                changedResult = e.LedgerSeq;
+                e.TxResultSet.Results[0].TransactionHash[0] ^= 1;
+            }
+
+            return e;
+        });
+
+        var report = await VerifyAsync(temp.Root, new ArchiveVerifierOptions { FromLedger = 9984 });
+
+        report.Problems.Should().BeEquivalentTo(new[]
+        {
+            new { Path = resultsPath, Ledger = (uint?)changedResult, Kind = ProblemKind.HashMismatch },
+            new { Path = txPath, Ledger = (uint?)changedTx, Kind = ProblemKind.HashMismatch },
+        });
+    }
+
+    [Fact]
+    public async Task VerifyAsync_HasNamingAnotherBucket_BucketListMismatch()
+    {
+        using var temp = new TempArchive(Fixtures.TestnetSmall);
+        var hasPath = ArchivePaths.HistoryState(127);
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(temp[hasPath]))!;
+        var other = (string)JsonNode.Parse(await File.ReadAllTextAsync(temp[ArchivePaths.HistoryState(255)]))!["currentBuckets"]![0]!["curr"]!;
+        json["currentBuckets"]![0]!["curr"] = other;
+        await File.WriteAllTextAsync(temp[hasPath], json.ToJsonString());
+
+        var report = await VerifyAsync(temp.Root, SmallRange);
+
+        report.Problems.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Path = hasPath, Ledger = (uint?)127, Kind = ProblemKind.BucketListMismatch });
+    }
+
+    [Fact]
+    public async Task VerifyAsync_BucketWithOtherContent_HashMismatch()
+    {
+        using var temp = new TempArchive(Fixtures.TestnetSmall);
+        var state = await HistoryArchiveState.LoadAsync(temp[ArchivePaths.HistoryState(255)]);
+        var buckets = state.GetReferencedBuckets();
+        var victim = ArchivePaths.Bucket(buckets[0]);
+        File.Copy(temp[ArchivePaths.Bucket(buckets[1])], temp[victim], overwrite: true);
+
+        var report = await VerifyAsync(temp.Root, SmallRange);
+
+        report.Problems.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Path = victim, Kind = ProblemKind.HashMismatch });
+    }
+
+    [Fact]
+    public async Task VerifyAsync_TruncatedZeroByteAndMissingFiles_EachReported()
+    {
+        using var temp = new TempArchive(Fixtures.TestnetSmall);
+        var truncated = ArchivePaths.CheckpointFile(HistoryFileKind.Results, 127);
+        var bytes = await File.ReadAllBytesAsync(temp[truncated]);
+        await File.WriteAllBytesAsync(temp[truncated], bytes[..(bytes.Length - 10)]);
+        var empty = ArchivePaths.CheckpointFile(HistoryFileKind.Transactions, 191);
+        await File.WriteAllBytesAsync(temp[empty], []);
+        var missing = ArchivePaths.CheckpointFile(HistoryFileKind.Scp, 255);
+        File.Delete(temp[missing]);
+
+        var report = await VerifyAsync(temp.Root, SmallRange);
+
+        report.Problems.Should().BeEquivalentTo(new[]
+        {
+            new { Path = truncated, Kind = ProblemKind.Corrupt },
+            new { Path = missing, Kind = ProblemKind.Missing },
+            new { Path = empty, Kind = ProblemKind.Corrupt },
+        });
+        report.Problems.Single(p => p.Path == empty).Message.Should().Contain("0-byte");
+    }
+
+    [Fact]
+    public async Task VerifyAsync_RegzippedUnchangedContent_Clean()
+    {
+        using var temp = new TempArchive(Fixtures.TestnetSmall);
+        var path = ArchivePaths.CheckpointFile(HistoryFileKind.Transactions, 127);
+        WriteRecords(temp[path], ReadRecords(temp[path]));
+
+        (await VerifyAsync(temp.Root, SmallRange)).Problems.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task VerifyAsync_TrustedHash_TrustedOnlyWhenItMatches()
+    {
+        var headers = await VerifyHeadersAsync(Fixtures.TestnetSmall, 255);
+        var good = await VerifyAsync(Fixtures.TestnetSmall, new ArchiveVerifierOptions { FromLedger = 1, ToLedger = 255, TrustedHash = new TrustedLedgerHash(255, headers.Last.Hash) });
+        good.Ok.Should().BeTrue();
+        good.Trusted.Should().BeTrue();
+
+        var wrongHash = headers.Last.Hash.ToArray();
+        wrongHash[5] ^= 0x40;
+        var bad = await VerifyAsync(Fixtures.TestnetSmall, new ArchiveVerifierOptions { FromLedger = 1, ToLedger = 255, TrustedHash = new TrustedLedgerHash(255, wrongHash) });
+        bad.Trusted.Should().BeFalse();
+        var problem = bad.Problems.Should().ContainSingle().Which;
+        problem.Should().BeEquivalentTo(new { Path = ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, 255), Ledger = (uint?)255, Kind = ProblemKind.Untrusted });
+        new HistoryVerificationException(problem).IsTrustFailure.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task VerifyAsync_TrustedCheckpointHashes_TrustedWhenNewestMatches()
+    {
+        var h191 = (await VerifyHeadersAsync(Fixtures.TestnetSmall, 191)).Last.Hash;
+        var h255 = (await VerifyHeadersAsync(Fixtures.TestnetSmall, 255)).Last.Hash;
+        var hashes = TrustedCheckpointHashes.Parse($"[\n[255, \"{Convert.ToHexStringLower(h255)}\"],\n[191, \"{Convert.ToHexStringLower(h191)}\"],\n[0, \"\"]\n]");
+
+        var report = await VerifyAsync(Fixtures.TestnetSmall, new ArchiveVerifierOptions { FromLedger = 1, ToLedger = 255, TrustedCheckpointHashes = hashes });
+
+        report.Ok.Should().BeTrue();
+        report.Trusted.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task VerifyAsync_OtherNetworkPassphrase_PassphraseMismatchPerHas()
+    {
+        var report = await VerifyAsync(Fixtures.TestnetSmall, new ArchiveVerifierOptions { FromLedger = 1, ToLedger = 255, NetworkPassphrase = "Public Global Stellar Network ; September 2015" });
+
+        report.Problems.Select(p => p.Kind).Should().OnlyContain(k => k == ProblemKind.PassphraseMismatch);
+        report.Problems.Select(p => p.Path).Should().Contain([ArchivePaths.WellKnownState, ArchivePaths.HistoryState(63), ArchivePaths.HistoryState(255)]);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_Cancelled_ThrowsPromptly()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        var act = () => VerifyAsync(Fixtures.TestnetSmall, cancellationToken: cts.Token);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ConcurrencyOne_SameReportAsDefault()
+    {
+        var one = await VerifyAsync(Fixtures.TestnetHotArchive, new ArchiveVerifierOptions { Concurrency = 1 });
+        var many = await VerifyAsync(Fixtures.TestnetHotArchive);
+
+        one.Should().BeEquivalentTo(many, o => o.Excluding(r => r.Problems));
+        one.Problems.Select(p => (p.Path, p.Kind)).Should().Equal(many.Problems.Select(p => (p.Path, p.Kind)));
+    }
+
+    private sealed class SyncProgress(List<VerificationProgress> sink) : IProgress<VerificationProgress>
+    {
+        public void Report(VerificationProgress value)
+        {
+            lock (sink)
+            {
+                sink.Add(value);
+            }
+        }
+    }
+}
