@@ -42,6 +42,7 @@ internal static class StellarHistoryApp
     {
         var root = new RootCommand(
             "Download, verify and publish Stellar history archives. With no arguments: a demo on a bundled real archive.");
+        root.Subcommands.Add(VerifyCommand.Create(console));
         root.Subcommands.Add(CatchupCommand.Create(console));
         root.Subcommands.Add(StatusCommand.Create(console));
         root.Subcommands.Add(DumpXdrCommand.Create(console));
