@@ -56,7 +56,7 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
         Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-            ? new CheckedGzipStream(file, path, leaveOpen: false)
+            ? Buffered(new CheckedGzipStream(file, path, leaveOpen: false))
             : file;
         return new XdrRecordReader(stream, options, path, leaveOpen: false);
     }
@@ -65,7 +65,7 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
     public static XdrRecordReader OpenGzip(Stream compressed, XdrRecordReaderOptions? options = null, string? sourceName = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(compressed);
-        return new XdrRecordReader(new CheckedGzipStream(compressed, sourceName, leaveOpen), options, sourceName, leaveOpen: false);
+        return new XdrRecordReader(Buffered(new CheckedGzipStream(compressed, sourceName, leaveOpen)), options, sourceName, leaveOpen: false);
     }
 
     /// <summary>Reads the next record; false at a clean end of stream.</summary>
@@ -151,6 +151,9 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
             await _stream.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    // Records are read as a 4-byte mark then a small body; asking the inflater for such small pieces costs more than inflating.
+    private static BufferedStream Buffered(Stream stream) => new(stream, 1 << 16);
 
     private string Describe(XdrFormatException e) =>
         FormattableString.Invariant($"{SourceName ?? "XDR stream"}: {typeof(XdrRecordReader).Name} record {RecordCount} (header at byte {CurrentOffset}): {e.Message}");
