@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Globalization;
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork.Benchmarks.Verification;
+
+/// <summary>
+/// <c>verify-archive DIR [FROM]</c>: one timed <see cref="ArchiveVerifier"/> run over a local archive, for
+/// scripts/bench-verify.sh, which compares it with <c>gzip -dc | sha256sum</c> over the same files.
+/// </summary>
+internal static class VerifyArchiveCommand
+{
+    public static bool TryRun(string[] args)
+    {
+        if (args.Length < 2 || args[0] != "verify-archive")
+        {
+            return false;
+        }
+
+        var from = args.Length > 2 ? uint.Parse(args[2], CultureInfo.InvariantCulture) : (uint?)null;
+        var options = new ArchiveVerifierOptions { FromLedger = from, Concurrency = Environment.ProcessorCount * 2 };
+        var watch = Stopwatch.StartNew();
+        var report = new ArchiveVerifier(new LocalArchiveReader(args[1]), options).VerifyAsync().GetAwaiter().GetResult();
+        watch.Stop();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ok={report.Ok} checkpoints={report.Checkpoints} files={report.Files} bytes={report.Bytes} problems={report.Problems.Count} seconds={watch.Elapsed.TotalSeconds:F3}"));
+        return true;
+    }
+}
