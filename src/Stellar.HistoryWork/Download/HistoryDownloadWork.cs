@@ -53,7 +53,7 @@ public abstract partial class HistoryDownloadWork : IWork
                 await Context.State.FailStageAsync(Stage, e.Message, CancellationToken.None).ConfigureAwait(false);
             }
 
-            return WorkOutcome.Retry(e.Message);
+            return WorkOutcome.Retry(e.Message, e);
         }
     }
 

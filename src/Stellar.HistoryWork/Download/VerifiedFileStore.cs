@@ -67,7 +67,15 @@ public sealed class VerifiedFileStore
                 await using (file.ConfigureAwait(false))
                 {
                     var tee = new TeeReadStream(source, file);
-                    result = await verify(tee, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        result = await verify(tee, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (IsBadContent(e))
+                    {
+                        reader.ReportBadContent(source, e);
+                        throw;
+                    }
 
                     // Whatever the verifier did not need (trailing bytes) still belongs to the file.
                     await tee.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
@@ -99,6 +107,9 @@ public sealed class VerifiedFileStore
 
     /// <summary>Removes a stored file that turned out to be bad.</summary>
     public void Remove(string archivePath) => TryDelete(LocalPath(archivePath));
+
+    private static bool IsBadContent(Exception e) =>
+        e is Verification.HistoryVerificationException { IsTrustFailure: false } or Stellar.Xdr.XdrException or InvalidDataException;
 
     private static void TryDelete(string path)
     {

@@ -3,7 +3,7 @@ namespace Stellar.HistoryWork.Scheduling;
 /// <summary>A unit of work run by <see cref="WorkScheduler"/> once all its dependencies succeeded.</summary>
 /// <remarks>
 /// An attempt ends with the returned <see cref="WorkOutcome"/>. An exception counts as
-/// <see cref="WorkOutcome.Retry(string)"/>, except <see cref="FatalWorkException"/> (counts as
+/// <see cref="WorkOutcome.Retry(string, Exception?)"/>, except <see cref="FatalWorkException"/> (counts as
 /// <see cref="WorkOutcome.Failed(string, Exception?)"/>) and an <see cref="OperationCanceledException"/>
 /// after the scheduler's token was cancelled (counts as <see cref="WorkOutcome.Cancelled"/>).
 /// A work may be run several times, so an attempt must not leave state that breaks the next one.

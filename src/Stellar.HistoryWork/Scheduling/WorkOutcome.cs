@@ -32,10 +32,10 @@ public sealed class WorkOutcome
     }
 
     /// <summary>The attempt failed in a way another attempt may not; retried while retries are left.</summary>
-    public static WorkOutcome Retry(string reason)
+    public static WorkOutcome Retry(string reason, Exception? error = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
-        return new(WorkOutcomeKind.Retry, reason, null);
+        return new(WorkOutcomeKind.Retry, reason, error);
     }
 
     internal static WorkOutcome FailedBy(string reason, Exception error) => new(WorkOutcomeKind.Failed, reason, error);

@@ -259,6 +259,22 @@ public sealed partial class ArchivePool : IArchiveReader
         }
     }
 
+    /// <summary>
+    /// Avoids, for <see cref="ArchivePoolOptions.UnhealthyDuration"/>, the archive that delivered
+    /// <paramref name="stream"/> (opened by this pool), because its content failed verification: the
+    /// next attempt at the file goes to another archive.
+    /// </summary>
+    public void ReportBadContent(Stream stream, Exception problem)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(problem);
+        if (stream is PoolStream pooled && pooled.Pool == this)
+        {
+            MarkUnhealthy(pooled.Index, null);
+            LogBadContent(_logger, _archives[pooled.Index].Name, problem.Message);
+        }
+    }
+
     private void MarkUnhealthy(int index, ArchiveTransientException? error)
     {
         var now = _options.TimeProvider.GetUtcNow();
@@ -281,6 +297,9 @@ public sealed partial class ArchivePool : IArchiveReader
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Archive {Archive} avoided for {Seconds:0.#} s after a transient failure: {Error}")]
     private static partial void LogUnhealthy(ILogger logger, string archive, double seconds, string error);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Archive {Archive} served data that failed verification and is avoided for a while: {Problem}")]
+    private static partial void LogBadContent(ILogger logger, string archive, string problem);
 
     private sealed class Health
     {
@@ -325,6 +344,10 @@ public sealed partial class ArchivePool : IArchiveReader
     /// <summary>Reports a transient failure while reading back to the pool's health record.</summary>
     private sealed class PoolStream(Stream inner, ArchivePool pool, int index) : Stream
     {
+        public ArchivePool Pool => pool;
+
+        public int Index => index;
+
         public override bool CanRead => true;
 
         public override bool CanSeek => false;

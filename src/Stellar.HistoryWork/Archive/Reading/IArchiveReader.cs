@@ -21,4 +21,12 @@ public interface IArchiveReader
 
     /// <summary>Whether the archive has the file; failures other than "missing" throw as in <see cref="OpenReadAsync"/>.</summary>
     ValueTask<bool> ExistsAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Tells the reader that a stream it opened delivered data that failed verification (bad gzip, wrong
+    /// hash), so that a pool can prefer another archive when the file is fetched again. Optional.
+    /// </summary>
+    void ReportBadContent(Stream stream, Exception problem)
+    {
+    }
 }
