@@ -45,6 +45,7 @@ internal static class StellarHistoryApp
         root.Subcommands.Add(VerifyCommand.Create(console));
         root.Subcommands.Add(CatchupCommand.Create(console));
         root.Subcommands.Add(StatusCommand.Create(console));
+        root.Subcommands.Add(VerifyCheckpointsCommand.Create(console));
         root.Subcommands.Add(DumpXdrCommand.Create(console));
         return root;
     }

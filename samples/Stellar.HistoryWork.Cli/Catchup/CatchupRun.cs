@@ -42,7 +42,7 @@ internal static class CatchupRun
         {
             var problems = result.Works
                 .Where(w => w.State == WorkState.Failed)
-                .Select(Problems.From)
+                .SelectMany(Problems.From)
                 .ToArray();
             return new CatchupOutcome(range, builder.WorkDirectory, null, problems, progress, elapsed);
         }

@@ -17,10 +17,20 @@ internal static class Problems
     /// The problem behind a failed work. The library's typed exceptions say which rule broke; a work that
     /// ran out of retries may carry only its last reason, reported as its work name with that reason.
     /// </summary>
-    public static ReportProblem From(WorkResult work)
+    public static IEnumerable<ReportProblem> From(WorkResult work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return work.Error switch
+        if (work.Error is AggregateException { InnerExceptions.Count: > 0 } several)
+        {
+            // A work that failed on several files reports each of them.
+            return several.InnerExceptions.Select(e => FromError(work, e));
+        }
+
+        return [FromError(work, work.Error)];
+    }
+
+    private static ReportProblem FromError(WorkResult work, Exception? error) =>
+        error switch
         {
             HistoryVerificationException e => From(e.Problem),
             ArchiveException e => new ReportProblem(e.Path, null, ProblemKind.Missing.ToJsonName(), e.Detail),
@@ -32,5 +42,4 @@ internal static class Problems
             XdrException e => new ReportProblem(work.Name, null, ProblemKind.Corrupt.ToJsonName(), e.Message),
             _ => new ReportProblem(work.Name, null, ProblemKind.Corrupt.ToJsonName(), work.Reason ?? work.State.ToString()),
         };
-    }
 }
