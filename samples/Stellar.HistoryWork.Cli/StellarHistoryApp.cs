@@ -13,7 +13,7 @@ internal static class StellarHistoryApp
 
         if (args.Length == 0)
         {
-            return await RunGuardedAsync(console, () => Task.FromResult(ExitCodes.Ok));
+            return await RunGuardedAsync(console, () => DemoCommand.RunAsync(console, cancellationToken));
         }
 
         var root = BuildRootCommand(console);

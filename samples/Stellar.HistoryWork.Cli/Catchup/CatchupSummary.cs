@@ -73,7 +73,7 @@ internal static class CatchupSummary
         var last = data.Range.Last;
         if (trustedHash is not null && trustedHash.Ledger == last)
         {
-            return $"trusted: the chain ends at the --trusted-hash {trustedHash}";
+            return $"trusted: the chain ends at the trusted hash {trustedHash}";
         }
 
         return trustedCheckpoints?.Get(last) is { } anchor

@@ -46,7 +46,7 @@ public class CatchupCommandTests
             "catchup", "--archive", Fixtures.TestnetSmall, "--to", "10047", "--out", temp.Combine("out"), "--trusted-hash", NewestTrustedHash, "--quiet");
 
         run.ExitCode.Should().Be(0, run.ToString());
-        run.Output.Should().Contain("trusted: the chain ends at the --trusted-hash " + NewestTrustedHash).And.NotContain("UNTRUSTED");
+        run.Output.Should().Contain("trusted: the chain ends at the trusted hash " + NewestTrustedHash).And.NotContain("UNTRUSTED");
         run.Output.Should().NotContain("[00:", "--quiet prints no progress");
     }
 
