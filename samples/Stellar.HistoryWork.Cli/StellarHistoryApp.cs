@@ -76,5 +76,20 @@ internal static class StellarHistoryApp
             await console.Error.WriteLineAsync("error: " + e.Message);
             return ExitCodes.Problems;
         }
+        catch (Exception e)
+        {
+            // A bug, not an input problem: say so plainly; the stack trace is there for whoever reports it.
+            await console.Error.WriteLineAsync($"internal error ({e.GetType().Name}): {e.Message}");
+            if (Environment.GetEnvironmentVariable("STELLAR_HISTORY_DEBUG") is "1")
+            {
+                await console.Error.WriteLineAsync(e.ToString());
+            }
+            else
+            {
+                await console.Error.WriteLineAsync("Set STELLAR_HISTORY_DEBUG=1 for the stack trace.");
+            }
+
+            return ExitCodes.Problems;
+        }
     }
 }

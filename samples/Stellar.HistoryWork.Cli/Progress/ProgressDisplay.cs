@@ -78,7 +78,8 @@ internal static class ProgressDisplay
                         var item = snapshot.Items[i];
                         if (!bars.TryGetValue(i, out var bar))
                         {
-                            bar = bars[i] = context.AddTask(Markup.Escape(item.Description), autoStart: true, maxValue: 1);
+                            // Spectre refuses an empty task name.
+                            bar = bars[i] = context.AddTask(Markup.Escape(item.Description.Length > 0 ? item.Description : "…"), autoStart: true, maxValue: 1);
                         }
 
                         Update(bar, item);
@@ -86,7 +87,7 @@ internal static class ProgressDisplay
 
                     if (snapshot.Footer.Length > 0)
                     {
-                        footer ??= context.AddTask(string.Empty, autoStart: true, maxValue: 1);
+                        footer ??= context.AddTask(Markup.Escape(snapshot.Footer), autoStart: true, maxValue: 1);
                         footer.Description = Markup.Escape(snapshot.Footer);
                         footer.IsIndeterminate = !finished;
                         footer.Value = finished ? 1 : 0;

@@ -51,6 +51,18 @@ public class CatchupCommandTests
     }
 
     [Fact]
+    public async Task Run_Interactive_DrawsLiveBarsInsteadOfPlainLines()
+    {
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync(
+            interactive: true, "catchup", "--archive", Fixtures.TestnetSmall, "--from", "9900", "--to", "10047", "--out", temp.Combine("out"));
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Output.Should().Contain("ledger headers 3/3 (100%)").And.NotMatchRegex(@"(?m)^\[[0-9]{2}:[0-9]{2}\] ", "plain lines are for redirected output");
+    }
+
+    [Fact]
     public async Task Run_WrongTrustedHash_ExitsOneWithAnUntrustedProblem()
     {
         using var temp = new TempDirectory();
