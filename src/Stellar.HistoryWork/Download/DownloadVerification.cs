@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Download;
@@ -87,7 +86,7 @@ internal static class DownloadVerification
 
     internal static async Task<T> WithGunzipAsync<T>(Stream compressed, string path, long maxSize, Func<Stream, CancellationToken, Task<T>> verify, CancellationToken cancellationToken)
     {
-        var gzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
+        var gzip = HistoryGzip.OpenDecompressed(compressed, leaveOpen: true);
         await using (gzip.ConfigureAwait(false))
         {
             try
@@ -97,7 +96,7 @@ internal static class DownloadVerification
             }
             catch (InvalidDataException e)
             {
-                throw new HistoryVerificationException(new VerificationProblem(path, null, ProblemKind.Corrupt, $"{path}: not valid gzip or over the size limit (rule: history files are gzip): {e.Message}"), e);
+                throw new HistoryVerificationException(new VerificationProblem(path, null, ProblemKind.Corrupt, $"{path}: {e.Message} (rule: decompressed size limit)"), e);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Download;
 
@@ -66,7 +67,7 @@ public sealed class VerifiedFileStore
                 var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
                 await using (file.ConfigureAwait(false))
                 {
-                    var tee = new TeeReadStream(source, file);
+                    var tee = new CountingReadStream(source, file, leaveOpen: true);
                     try
                     {
                         result = await verify(tee, cancellationToken).ConfigureAwait(false);
@@ -109,7 +110,7 @@ public sealed class VerifiedFileStore
     public void Remove(string archivePath) => TryDelete(LocalPath(archivePath));
 
     private static bool IsBadContent(Exception e) =>
-        e is Verification.HistoryVerificationException { IsTrustFailure: false } or Stellar.Xdr.XdrException or InvalidDataException;
+        e is HistoryVerificationException { IsTrustFailure: false } or Stellar.Xdr.XdrException or InvalidDataException;
 
     private static void TryDelete(string path)
     {

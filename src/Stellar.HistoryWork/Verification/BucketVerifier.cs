@@ -3,6 +3,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 
+using Stellar.Xdr;
+
 namespace Stellar.HistoryWork.Verification;
 
 /// <summary>
@@ -69,7 +71,7 @@ public static class BucketVerifier
                 {
                     read = await FillAsync(gzip, current.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
                 }
-                catch (InvalidDataException e)
+                catch (XdrStreamException e)
                 {
                     throw Problem(path, ProblemKind.Corrupt, $"gzip data is damaged after {total} decompressed bytes (rule: a bucket is a valid gzip stream): {e.Message}", e);
                 }

@@ -19,63 +19,6 @@ internal sealed class CountingReadStream : Stream
 
     public long BytesRead { get; private set; }
 
-    /// <summary>The last 8 bytes read (a gzip trailer when the input ended cleanly).</summary>
-    public ReadOnlySpan<byte> Tail => _tail;
-
-    /// <summary>Whether a gzip member header (1f 8b 08) appeared after the start: the input may be multi-member.</summary>
-    public bool SawLaterGzipHeader { get; private set; }
-
-    private readonly byte[] _tail = new byte[8];
-
-    private void Observe(ReadOnlySpan<byte> data)
-    {
-        if (!SawLaterGzipHeader)
-        {
-            SawLaterGzipHeader = ContainsMemberHeader(data, BytesRead == 0 ? 1 : 0);
-        }
-
-        if (data.Length >= 8)
-        {
-            data[^8..].CopyTo(_tail);
-        }
-        else
-        {
-            _tail.AsSpan(data.Length).CopyTo(_tail);
-            data.CopyTo(_tail.AsSpan(8 - data.Length));
-        }
-    }
-
-    private static ReadOnlySpan<byte> GzipMagic => [0x1f, 0x8b, 0x08];
-
-    // A full member header (RFC 1952: magic, deflate, FLG without reserved bits, XFL 0/2/4, a known OS)
-    // so that the magic bytes turning up by chance inside deflate data rarely count.
-    private static bool ContainsMemberHeader(ReadOnlySpan<byte> data, int from)
-    {
-        while (from + 10 <= data.Length)
-        {
-            var at = data[from..].IndexOf(GzipMagic);
-            if (at < 0)
-            {
-                return false;
-            }
-
-            var header = data[(from + at)..];
-            if (header.Length < 10)
-            {
-                return false;
-            }
-
-            if ((header[3] & 0xE0) == 0 && header[8] is 0 or 2 or 4 && (header[9] <= 13 || header[9] == 255))
-            {
-                return true;
-            }
-
-            from += at + 1;
-        }
-
-        return false;
-    }
-
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -98,7 +41,6 @@ internal sealed class CountingReadStream : Stream
         if (read > 0)
         {
             _copyTo?.Write(buffer[..read]);
-            Observe(buffer[..read]);
             BytesRead += read;
         }
 
@@ -118,7 +60,6 @@ internal sealed class CountingReadStream : Stream
                 await _copyTo.WriteAsync(buffer[..read], cancellationToken).ConfigureAwait(false);
             }
 
-            Observe(buffer.Span[..read]);
             BytesRead += read;
         }
 

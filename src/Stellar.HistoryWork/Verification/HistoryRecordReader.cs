@@ -38,6 +38,10 @@ internal sealed class HistoryRecordReader<T> : IAsyncDisposable
 
             return _reader.DecodeCurrent<T>();
         }
+        catch (XdrStreamException e) when (e.Rule == XdrRule.CorruptCompression)
+        {
+            throw HistoryVerificationException.Create(_path, null, ProblemKind.Corrupt, $"{_path}: {e.Message} (rule: well-formed gzip)", e);
+        }
         catch (XdrException e)
         {
             throw HistoryVerificationException.Create(
