@@ -11,6 +11,7 @@ public sealed class CheckpointData
     internal CheckpointData(
         CheckpointRange range,
         HistoryArchiveState historyArchiveState,
+        IReadOnlyDictionary<uint, HistoryArchiveState> historyArchiveStates,
         IReadOnlyList<LedgerHeaderHistoryEntry> headers,
         IReadOnlyList<TransactionHistoryEntry> transactions,
         IReadOnlyList<TransactionHistoryResultEntry> results,
@@ -22,6 +23,7 @@ public sealed class CheckpointData
     {
         Range = range;
         HistoryArchiveState = historyArchiveState;
+        HistoryArchiveStates = historyArchiveStates;
         Headers = headers;
         Transactions = transactions;
         Results = results;
@@ -37,6 +39,12 @@ public sealed class CheckpointData
 
     /// <summary>The HAS of the last checkpoint, bound to its verified header by the bucket-list hash.</summary>
     public HistoryArchiveState HistoryArchiveState { get; }
+
+    /// <summary>
+    /// Every HAS fetched, by checkpoint, each bound to its checkpoint's header: only the last one unless
+    /// <see cref="HistoryWorkOptions.FetchEveryHistoryArchiveState"/> was set.
+    /// </summary>
+    public IReadOnlyDictionary<uint, HistoryArchiveState> HistoryArchiveStates { get; }
 
     /// <summary>Every ledger header of the range, oldest first, hash-chained.</summary>
     public IReadOnlyList<LedgerHeaderHistoryEntry> Headers { get; }

@@ -1,4 +1,5 @@
 using Stellar.HistoryWork.Download;
+using Stellar.HistoryWork.Publish;
 using Stellar.HistoryWork.Scheduling;
 
 namespace Stellar.HistoryWork;
@@ -24,7 +25,8 @@ public sealed class HistoryWorkBuilder
     }
 
     /// <summary>
-    /// Downloads a range of checkpoints: the HAS and buckets of the last one, and the ledger, transactions,
+    /// Downloads a range of checkpoints: the HAS and buckets of the last one (of every one with
+    /// <see cref="HistoryWorkOptions.FetchEveryHistoryArchiveState"/>), and the ledger, transactions,
     /// results and SCP files of all of them, with the header chain verified across the whole range.
     /// </summary>
     public HistoryWorkBuilder(IArchiveReader archive, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions? options = null)
@@ -56,7 +58,10 @@ public sealed class HistoryWorkBuilder
             [HistoryWorkStage.HistoryArchiveState, HistoryWorkStage.LedgerHeaders, HistoryWorkStage.Buckets, HistoryWorkStage.Transactions, HistoryWorkStage.Results, HistoryWorkStage.ScpHistory]);
 
         var retries = _context.Options.DownloadRetries;
-        var has = scheduler.Add(new GetHistoryArchiveStateWork(_context, _context.Range.Last), maxRetries: retries);
+        var hasWork = _context.Options.FetchEveryHistoryArchiveState
+            ? new GetHistoryArchiveStateWork(_context, _context.Range)
+            : new GetHistoryArchiveStateWork(_context, _context.Range.Last);
+        var has = scheduler.Add(hasWork, maxRetries: retries);
         var headers = scheduler.Add(new DownloadLedgerHeadersWork(_context, bindHistoryArchiveState: true), [has], retries);
         var buckets = scheduler.Add(new DownloadBucketsWork(_context), [has], retries);
         var transactions = scheduler.Add(new DownloadTransactionsWork(_context), [headers], retries);
@@ -64,6 +69,63 @@ public sealed class HistoryWorkBuilder
         var scp = scheduler.Add(new DownloadScpHistoryWork(_context), [headers], retries);
         return new HistoryWorkIds(has, buckets, headers, transactions, results, scp);
     }
+
+    /// <summary>
+    /// Adds the six publish work items for one target archive, each depending on the download work whose data
+    /// it publishes: buckets the target lacks → (ledger ∥ transactions ∥ results ∥ SCP files) → checkpoint HAS
+    /// files → <c>.well-known</c> (never moved back to an older checkpoint). Files are published exactly as the
+    /// source published them; files the target already holds intact are skipped, damaged ones replaced.
+    /// Each item gets <see cref="HistoryWorkOptions.PublishRetries"/> retries.
+    /// </summary>
+    /// <param name="scheduler">The scheduler the download work was registered with.</param>
+    /// <param name="writer">The target archive.</param>
+    /// <param name="downloadIds">What <see cref="Register"/> returned for this builder.</param>
+    public HistoryPublishIds RegisterPublish(WorkScheduler scheduler, IArchiveWriter writer, HistoryWorkIds downloadIds)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        return RegisterPublish(scheduler, new ArchivePublisher(writer, _context.Options), downloadIds, publishWellKnown: true);
+    }
+
+    /// <summary>
+    /// Adds one <see cref="PublishWork"/> that publishes the whole range to every target in parallel, each
+    /// target in publish order; it runs once every download work succeeded.
+    /// </summary>
+    public WorkId RegisterPublishWork(WorkScheduler scheduler, IEnumerable<IArchiveWriter> writers, HistoryWorkIds downloadIds)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(writers);
+        ArgumentNullException.ThrowIfNull(downloadIds);
+        var targets = writers.Select(w => new ArchivePublisher(w ?? throw new ArgumentException("A writer is null.", nameof(writers)), _context.Options)).ToList();
+        if (targets.Count == 0)
+        {
+            throw new ArgumentException("At least one target archive is needed.", nameof(writers));
+        }
+
+        return scheduler.Add(new PublishWork(_context, targets), downloadIds.All, _context.Options.PublishRetries);
+    }
+
+    internal HistoryPublishIds RegisterPublish(WorkScheduler scheduler, ArchivePublisher target, HistoryWorkIds downloadIds, bool publishWellKnown)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(downloadIds);
+        var retries = _context.Options.PublishRetries;
+        var buckets = scheduler.Add(new PublishBucketsWork(_context, target), [downloadIds.Buckets], retries);
+        var ledger = scheduler.Add(new PublishLedgerHeadersWork(_context, target), [downloadIds.LedgerHeaders, buckets], retries);
+        var transactions = scheduler.Add(new PublishTransactionsWork(_context, target), [downloadIds.Transactions, buckets], retries);
+        var results = scheduler.Add(new PublishResultsWork(_context, target), [downloadIds.Results, buckets], retries);
+        var scp = scheduler.Add(new PublishScpHistoryWork(_context, target), [downloadIds.ScpHistory, buckets], retries);
+        var states = scheduler.Add(
+            new PublishHistoryArchiveStateWork(_context, target, publishWellKnown),
+            [downloadIds.HistoryArchiveState, ledger, transactions, results, scp],
+            retries);
+        return new HistoryPublishIds(buckets, ledger, transactions, results, scp, states);
+    }
+
+    /// <summary>The verified files of this builder, for the mirror's final <c>.well-known</c>.</summary>
+    internal VerifiedFileStore Store => _context.Store;
+
+    /// <summary>The shared state this builder fills.</summary>
+    internal SharedHistoryState State => _context.State;
 
     private static CheckpointRange SingleCheckpoint(uint checkpoint, HistoryWorkOptions? options)
     {

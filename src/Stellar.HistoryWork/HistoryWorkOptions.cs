@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Stellar.HistoryWork.Scheduling;
 using Stellar.HistoryWork.Verification;
@@ -43,6 +44,19 @@ public sealed class HistoryWorkOptions
     /// </summary>
     public bool RequireScpHistory { get; set; }
 
+    /// <summary>
+    /// When false (the default) only the last checkpoint's HAS and the buckets it references are fetched: what
+    /// a catchup needs. When true the HAS of every checkpoint in the range is fetched, each is bound to its own
+    /// checkpoint header, and the union of their buckets is fetched: what a mirror needs to copy every checkpoint.
+    /// </summary>
+    public bool FetchEveryHistoryArchiveState { get; set; }
+
+    /// <summary>Retries of each publish work item (the reference node publishes with 2).</summary>
+    public int PublishRetries { get; set; } = 2;
+
+    /// <summary>Creates the <c>Stellar.HistoryWork</c> meter for publish metrics; default: the process-wide meter.</summary>
+    public IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>Logging; default: none.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
@@ -52,11 +66,14 @@ public sealed class HistoryWorkOptions
     internal string ResolveWorkDirectory() =>
         WorkDirectory ?? Path.Combine(Path.GetTempPath(), "stellar-history-work");
 
+    internal HistoryWorkOptions Clone() => (HistoryWorkOptions)MemberwiseClone();
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Checkpoints);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentDownloads, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(DownloadRetries);
+        ArgumentOutOfRangeException.ThrowIfNegative(PublishRetries);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBucketSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCheckpointFileSize, 1);
         ArgumentNullException.ThrowIfNull(TimeProvider);

@@ -19,6 +19,7 @@ public sealed class SharedHistoryState : IDisposable
     private readonly Dictionary<(HistoryFileKind Kind, uint Checkpoint), string> _files = [];
     private readonly Dictionary<string, string> _liveBuckets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _hotBuckets = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<uint, HistoryArchiveState> _states = [];
     private HistoryArchiveState? _state;
     private CheckpointRange? _range;
     private bool _trusted;
@@ -57,6 +58,7 @@ public sealed class SharedHistoryState : IDisposable
         List<LedgerHeaderHistoryEntry> headers;
         Dictionary<(HistoryFileKind, uint), string> files;
         Dictionary<string, string> live, hot;
+        SortedDictionary<uint, HistoryArchiveState> states;
         bool trusted;
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -84,6 +86,7 @@ public sealed class SharedHistoryState : IDisposable
             files = new(_files);
             live = new(_liveBuckets, StringComparer.Ordinal);
             hot = new(_hotBuckets, StringComparer.Ordinal);
+            states = new(_states);
             trusted = _trusted;
         }
         finally
@@ -98,7 +101,7 @@ public sealed class SharedHistoryState : IDisposable
             .OrderBy(f => f.Key.Item2).ThenBy(f => f.Key.Item1)
             .Select(f => new VerifiedFile(f.Key.Item1, f.Key.Item2, f.Value))
             .ToList();
-        return new CheckpointData(range, state, headers, transactions, results, scp, live, hot, verifiedFiles, trusted);
+        return new CheckpointData(range, state, states, headers, transactions, results, scp, live, hot, verifiedFiles, trusted);
     }
 
     internal async Task RegisterStagesAsync(CheckpointRange range, IEnumerable<HistoryWorkStage> stages, CancellationToken cancellationToken)
@@ -169,15 +172,45 @@ public sealed class SharedHistoryState : IDisposable
             },
             cancellationToken);
 
-    internal Task SetHistoryArchiveStateAsync(HistoryArchiveState state, CancellationToken cancellationToken) =>
-        UpdateAsync(() => _state = state, cancellationToken);
+    /// <summary>Records the verified HAS of <paramref name="checkpoint"/>; the newest one recorded is "the" state of the range.</summary>
+    internal Task SetHistoryArchiveStateAsync(uint checkpoint, HistoryArchiveState state, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            () =>
+            {
+                _states[checkpoint] = state;
+                _state = _states.Last().Value;
+            },
+            cancellationToken);
 
-    internal async Task<HistoryArchiveState> GetHistoryArchiveStateAsync(CancellationToken cancellationToken)
+    /// <summary>Every HAS fetched, by checkpoint, oldest first.</summary>
+    internal async Task<IReadOnlyDictionary<uint, HistoryArchiveState>> GetHistoryArchiveStatesAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return _state ?? throw new InvalidOperationException("The History Archive State has not been downloaded yet.");
+            return _states.Count > 0
+                ? new SortedDictionary<uint, HistoryArchiveState>(_states)
+                : throw new InvalidOperationException("The History Archive State has not been downloaded yet.");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>What publishing needs: every verified file and state, as one consistent snapshot.</summary>
+    internal async Task<PublishableHistory> GetPublishableAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var buckets = new SortedDictionary<string, string>(_liveBuckets, StringComparer.Ordinal);
+            foreach (var (hash, path) in _hotBuckets)
+            {
+                buckets[hash] = path;
+            }
+
+            return new PublishableHistory(buckets, new Dictionary<(HistoryFileKind, uint), string>(_files), new SortedDictionary<uint, HistoryArchiveState>(_states));
         }
         finally
         {
@@ -193,6 +226,19 @@ public sealed class SharedHistoryState : IDisposable
                 _files[(HistoryFileKind.Ledger, checkpoint)] = path;
             },
             cancellationToken);
+
+    internal async Task<bool> IsTrustedAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _trusted;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     internal Task SetTrustedAsync(bool trusted, CancellationToken cancellationToken) =>
         UpdateAsync(() => _trusted = trusted, cancellationToken);

@@ -3,7 +3,7 @@ using Stellar.HistoryWork.Scheduling;
 namespace Stellar.HistoryWork.Download;
 
 /// <summary>
-/// Fetches every bucket the HAS references (live and hot archive; the empty bucket has no file), up to
+/// Fetches every bucket the fetched HAS files reference (live and hot archive; the empty bucket has no file), up to
 /// <see cref="HistoryWorkOptions.MaxConcurrentDownloads"/> at once, each streamed archive → gunzip → SHA-256
 /// → temporary file and renamed into place only when its hash equals its name. Buckets already stored are
 /// reused; a retry fetches only what is still missing.
@@ -20,9 +20,10 @@ public sealed class DownloadBucketsWork : HistoryDownloadWork
 
     private protected override async Task ExecuteAsync(WorkContext context, CancellationToken cancellationToken)
     {
-        var has = await Context.State.GetHistoryArchiveStateAsync(cancellationToken).ConfigureAwait(false);
-        var hot = has.GetReferencedHotArchiveBuckets().ToHashSet(StringComparer.Ordinal);
-        var all = has.GetReferencedBuckets();
+        // Usually one state; a mirror fetches every checkpoint's, and neighbours share most buckets.
+        var states = (await Context.State.GetHistoryArchiveStatesAsync(cancellationToken).ConfigureAwait(false)).Values;
+        var hot = states.SelectMany(s => s.GetReferencedHotArchiveBuckets()).ToHashSet(StringComparer.Ordinal);
+        var all = states.SelectMany(s => s.GetReferencedBuckets()).Distinct(StringComparer.Ordinal).ToList();
         await Context.State.StartStageAsync(Stage, all.Count, cancellationToken).ConfigureAwait(false);
 
         var failures = new List<Exception>();

@@ -5,7 +5,7 @@ namespace Stellar.HistoryWork.Download;
 /// <summary>
 /// Fetches the ledger headers of every checkpoint in the range and verifies each entry's hash, the chain
 /// inside and across files (newest back), the trusted hash when one is given, and — when the range ends at
-/// the checkpoint whose HAS was fetched — the HAS's bucket-list hash against that checkpoint's header.
+/// the checkpoint whose HAS was fetched — each fetched HAS's bucket-list hash against its checkpoint's header.
 /// </summary>
 public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeaderFileResult>
 {
@@ -44,8 +44,11 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
 
         if (_bindHistoryArchiveState)
         {
-            var has = await Context.State.GetHistoryArchiveStateAsync(cancellationToken).ConfigureAwait(false);
-            DownloadVerification.VerifyBucketList(has, ArchivePaths.HistoryState(Context.Range.Last), verified[Context.Range.Last], Context.Options.NetworkPassphrase);
+            var states = await Context.State.GetHistoryArchiveStatesAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (checkpoint, has) in states)
+            {
+                DownloadVerification.VerifyBucketList(has, ArchivePaths.HistoryState(checkpoint), verified[checkpoint], Context.Options.NetworkPassphrase);
+            }
         }
 
         foreach (var (checkpoint, headers) in verified)

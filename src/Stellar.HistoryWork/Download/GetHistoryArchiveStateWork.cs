@@ -1,17 +1,19 @@
+using System.Globalization;
 using Stellar.HistoryWork.Scheduling;
 using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Download;
 
 /// <summary>
-/// Fetches the History Archive State of a checkpoint (or the archive's newest, <c>.well-known</c>), checks its
-/// rules and network, and shares it. The HAS is untrusted until the ledger headers bind it through the
-/// bucket-list hash.
+/// Fetches the History Archive State of a checkpoint (or the archive's newest, <c>.well-known</c>; or, for a
+/// mirror, of every checkpoint of the range), checks its rules and network, and shares it. A HAS is untrusted
+/// until the ledger headers bind it through the bucket-list hash.
 /// </summary>
 public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
 {
     private const int MaxStateFileSize = 1 << 20;
     private readonly uint? _checkpoint;
+    private readonly CheckpointRange? _every;
 
     internal GetHistoryArchiveStateWork(HistoryWorkContext context, uint? checkpoint)
         : base(context, HistoryWorkStage.HistoryArchiveState)
@@ -19,29 +21,67 @@ public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
         _checkpoint = checkpoint;
     }
 
-    /// <inheritdoc />
-    public override string Name => _checkpoint is { } c ? $"get-history-archive-state-{c}" : "get-history-archive-state";
+    internal GetHistoryArchiveStateWork(HistoryWorkContext context, CheckpointRange every)
+        : base(context, HistoryWorkStage.HistoryArchiveState)
+    {
+        _checkpoint = every.Last;
+        _every = every;
+    }
 
-    /// <summary>The archive path fetched.</summary>
+    /// <inheritdoc />
+    public override string Name => _every is { } every
+        ? string.Create(CultureInfo.InvariantCulture, $"get-history-archive-states-{every.First}-{every.Last}")
+        : _checkpoint is { } c ? $"get-history-archive-state-{c}" : "get-history-archive-state";
+
+    /// <summary>The archive path fetched (for a range, the last checkpoint's).</summary>
     public string Path => _checkpoint is { } c ? ArchivePaths.HistoryState(c) : ArchivePaths.WellKnownState;
 
     private protected override async Task ExecuteAsync(WorkContext context, CancellationToken cancellationToken)
     {
-        var state = Context.State;
-        await state.StartStageAsync(Stage, 1, cancellationToken).ConfigureAwait(false);
-        var (has, bytes) = await Context.Store.FetchAsync(
-            Context.Archive,
-            Path,
-            (stream, ct) => HistoryStateVerifier.ReadAsync(new LengthLimitedStream(stream, MaxStateFileSize, Path), Path, Context.Options.NetworkPassphrase, ct),
-            cancellationToken).ConfigureAwait(false);
-
-        if (_checkpoint is { } checkpoint && has.CurrentLedger != checkpoint)
+        if (_every is not { } every)
         {
-            Context.Store.Remove(Path);
-            throw new HistoryVerificationException(new VerificationProblem(Path, checkpoint, ProblemKind.Corrupt, $"{Path}: currentLedger is {has.CurrentLedger}, not the checkpoint {checkpoint} its name says (rule: a checkpoint HAS describes its checkpoint)"));
+            await Context.State.StartStageAsync(Stage, 1, cancellationToken).ConfigureAwait(false);
+            await FetchAsync(_checkpoint, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        await state.SetHistoryArchiveStateAsync(has, cancellationToken).ConfigureAwait(false);
-        await state.AdvanceStageAsync(Stage, 1, bytes, cancellationToken).ConfigureAwait(false);
+        await Context.State.StartStageAsync(Stage, every.Count, cancellationToken).ConfigureAwait(false);
+        var failures = new List<Exception>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Context.Options.MaxConcurrentDownloads, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(every, parallel, async (checkpoint, ct) =>
+        {
+            try
+            {
+                await FetchAsync(checkpoint, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                lock (failures)
+                {
+                    failures.Add(e);
+                }
+            }
+        }).ConfigureAwait(false);
+
+        DownloadVerification.ThrowIfAny(failures, "history archive state");
+    }
+
+    private async Task FetchAsync(uint? checkpoint, CancellationToken cancellationToken)
+    {
+        var path = checkpoint is { } c ? ArchivePaths.HistoryState(c) : ArchivePaths.WellKnownState;
+        var (has, bytes) = await Context.Store.FetchAsync(
+            Context.Archive,
+            path,
+            (stream, ct) => HistoryStateVerifier.ReadAsync(new LengthLimitedStream(stream, MaxStateFileSize, path), path, Context.Options.NetworkPassphrase, ct),
+            cancellationToken).ConfigureAwait(false);
+
+        if (checkpoint is { } expected && has.CurrentLedger != expected)
+        {
+            Context.Store.Remove(path);
+            throw new HistoryVerificationException(new VerificationProblem(path, expected, ProblemKind.Corrupt, $"{path}: currentLedger is {has.CurrentLedger}, not the checkpoint {expected} its name says (rule: a checkpoint HAS describes its checkpoint)"));
+        }
+
+        await Context.State.SetHistoryArchiveStateAsync(has.CurrentLedger, has, cancellationToken).ConfigureAwait(false);
+        await Context.State.AdvanceStageAsync(Stage, 1, bytes, cancellationToken).ConfigureAwait(false);
     }
 }

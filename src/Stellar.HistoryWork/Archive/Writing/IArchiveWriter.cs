@@ -7,6 +7,17 @@ namespace Stellar.HistoryWork;
 /// </summary>
 public interface IArchiveWriter
 {
+    /// <summary>A short name for logs and metric tags (never a path); the type name unless the backend says otherwise.</summary>
+    string Name => GetType().Name;
+
+    /// <summary>
+    /// Reads the archive back, when the backend can: publishing then compares what a target already holds with
+    /// what it would write (so a resumed publish skips valid files and replaces damaged ones), and reads the
+    /// target's <c>.well-known</c> so it never moves back to an older checkpoint. Null (the default): publishing
+    /// can only compare sizes, and writes <c>.well-known</c> without looking.
+    /// </summary>
+    IArchiveReader? Reader => null;
+
     ValueTask PutBytesAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
 
     ValueTask PutFileAsync(string path, string localFile, CancellationToken cancellationToken = default);

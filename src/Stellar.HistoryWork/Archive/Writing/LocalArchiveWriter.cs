@@ -10,14 +10,23 @@ public sealed class LocalArchiveWriter : IArchiveWriter
     private const int BufferSize = 128 * 1024;
 
     /// <param name="root">The archive's root directory; created when missing.</param>
-    public LocalArchiveWriter(string root)
+    /// <param name="name">For logs and metric tags; default: the root directory's own name (not its path).</param>
+    public LocalArchiveWriter(string root, string? name = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         Root = Path.GetFullPath(root);
+        Name = name ?? (Path.GetFileName(Path.TrimEndingDirectorySeparator(Root)) is { Length: > 0 } last ? last : "local");
+        Reader = new LocalArchiveReader(Root, Name);
     }
 
     /// <summary>The full path of the archive's root directory.</summary>
     public string Root { get; }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>Reads back what this writer wrote (same root).</summary>
+    public IArchiveReader Reader { get; }
 
     public async ValueTask PutBytesAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {

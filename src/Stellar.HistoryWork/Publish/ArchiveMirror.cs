@@ -1,0 +1,199 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Stellar.HistoryWork.Download;
+using Stellar.HistoryWork.Scheduling;
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork.Publish;
+
+/// <summary>
+/// Copies a range of checkpoints from a source archive to a target: every checkpoint's HAS, every bucket those
+/// states reference and every ledger, transactions, results and SCP file — downloaded and verified by the
+/// download work (<see cref="HistoryWorkBuilder"/>), then published in publish order by the publish work, each
+/// file byte-identical to the source's. Batches of checkpoints run newest first, each older batch anchored to
+/// the next newer one by its first header's <c>previousLedgerHash</c>; <c>.well-known</c> is written last, once
+/// every batch is in place, and never moved back. Running it again resumes: files the target already holds
+/// intact are skipped, damaged ones replaced.
+/// </summary>
+public sealed class ArchiveMirror
+{
+    private readonly IArchiveReader _source;
+    private readonly IArchiveWriter _target;
+    private readonly ArchiveMirrorOptions _options;
+
+    /// <param name="source">The archive to copy (one reader or an <c>ArchivePool</c>).</param>
+    /// <param name="target">Where to copy it.</param>
+    /// <param name="options">What to copy; default: the whole source archive.</param>
+    public ArchiveMirror(IArchiveReader source, IArchiveWriter target, ArchiveMirrorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        options ??= new ArchiveMirrorOptions();
+        options.Validate();
+        _source = source;
+        _target = target;
+        _options = options;
+    }
+
+    /// <summary>Mirrors the range; returns what happened (a source or target problem is reported, not thrown).</summary>
+    /// <exception cref="OperationCanceledException">Cancelled; what was published stays valid and a rerun resumes.</exception>
+    /// <exception cref="HistoryArchiveStateException">No range was given and the source's <c>.well-known</c> is bad.</exception>
+    /// <exception cref="ArchiveException">No range was given and the source's <c>.well-known</c> cannot be read.</exception>
+    public async Task<ArchiveMirrorResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var range = await ResolveRangeAsync(cancellationToken).ConfigureAwait(false);
+        var publisher = new ArchivePublisher(_target, _options.History);
+        var logger = publisher.Logger;
+        var batches = Batches(range);
+        var problems = new List<VerificationProblem>();
+        var errors = new List<string>();
+        TrustedLedgerHash? chainedTrust = null;
+        (HistoryArchiveState State, byte[] Bytes)? newest = null;
+        var trusted = false;
+        var mirrored = 0;
+        var failed = false;
+
+        for (var i = 0; i < batches.Count && !failed; i++)
+        {
+            var batch = batches[i];
+            logger.MirrorBatchStarting(batch.First, batch.Last, i + 1, batches.Count, _source.Name, publisher.Name);
+            var options = _options.History.Clone();
+            options.FetchEveryHistoryArchiveState = true;
+            if (chainedTrust is not null)
+            {
+                options.TrustedHash = chainedTrust;
+            }
+
+            using var state = new SharedHistoryState(options.TimeProvider);
+            var builder = new HistoryWorkBuilder(_source, batch, state, options);
+            var scheduler = new WorkScheduler(new WorkSchedulerOptions
+            {
+                MaxConcurrency = _options.MaxConcurrency,
+                RetryDelay = _options.RetryDelay,
+                TimeProvider = options.TimeProvider,
+                LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance,
+                MeterFactory = options.MeterFactory,
+                Progress = _options.WorkProgress,
+            });
+            await using (scheduler.ConfigureAwait(false))
+            {
+                var ids = builder.Register(scheduler);
+                builder.RegisterPublish(scheduler, publisher, ids, publishWellKnown: false);
+                var result = await scheduler.RunToCompletionAsync(cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!result.Succeeded)
+                {
+                    failed = true;
+                    Collect(result, problems, errors);
+                    logger.MirrorBatchFailed(batch.First, batch.Last, publisher.Name, errors.Count > 0 ? errors[0] : result.ToString());
+                    break;
+                }
+            }
+
+            mirrored += batch.Count;
+            var states = await state.GetHistoryArchiveStatesAsync(cancellationToken).ConfigureAwait(false);
+            if (newest is null)
+            {
+                var last = states[batch.Last];
+                newest = (last, await ArchivePublisher.StateBytesAsync(builder.Store, batch.Last, last, cancellationToken).ConfigureAwait(false));
+                trusted = await state.IsTrustedAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // The older batch must end exactly where this one's first header says the chain came from.
+            var oldest = await state.GetHeadersAsync(batch.First, cancellationToken).ConfigureAwait(false);
+            var previousLedger = oldest.First.Header.LedgerSeq - 1;
+            chainedTrust = previousLedger > 0 ? new TrustedLedgerHash(previousLedger, oldest.First.Header.PreviousLedgerHash) : null;
+            _options.Progress?.Report(new ArchiveMirrorProgress(range, i + 1, batches.Count, mirrored, publisher.FilesWritten, publisher.FilesSkipped, publisher.BytesWritten));
+        }
+
+        if (!failed && newest is { } top)
+        {
+            try
+            {
+                await publisher.RunTimedAsync(
+                    ArchivePublisher.StatesStage,
+                    _options.History.TimeProvider,
+                    ct => publisher.PublishWellKnownAsync(top.State, top.Bytes, ct),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed = true;
+                errors.Add($"{ArchivePaths.WellKnownState}: {e.Message}");
+            }
+        }
+
+        logger.MirrorFinished(publisher.Name, publisher.FilesWritten, publisher.BytesWritten, publisher.FilesSkipped);
+        return new ArchiveMirrorResult(!failed, range, mirrored, publisher.FilesWritten, publisher.FilesSkipped, publisher.BytesWritten, trusted, problems, errors);
+    }
+
+    private async Task<CheckpointRange> ResolveRangeAsync(CancellationToken cancellationToken)
+    {
+        var math = _options.History.Checkpoints;
+        var to = _options.ToLedger;
+        if (to is null)
+        {
+            var stream = await _source.OpenReadAsync(ArchivePaths.WellKnownState, cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var root = await HistoryArchiveState.ReadAsync(stream, ArchivePaths.WellKnownState, _options.History.NetworkPassphrase, cancellationToken).ConfigureAwait(false);
+                to = root.CurrentLedger;
+            }
+        }
+
+        var first = math.CheckpointContaining(_options.FromLedger ?? 1);
+        var last = math.CheckpointContaining(to.Value);
+        if (first > last)
+        {
+            throw new ArgumentException($"The range starts at checkpoint {first}, after the last checkpoint {last}.");
+        }
+
+        return new CheckpointRange(first, last, math);
+    }
+
+    /// <summary>The range cut into batches, newest first.</summary>
+    private List<CheckpointRange> Batches(CheckpointRange range)
+    {
+        var batches = new List<CheckpointRange>();
+        var size = _options.CheckpointsPerBatch;
+        for (var start = 0; start < range.Count; start += size)
+        {
+            var end = Math.Min(start + size, range.Count) - 1;
+            batches.Add(new CheckpointRange(range[start], range[end], range.Math));
+        }
+
+        batches.Reverse();
+        return batches;
+    }
+
+    private static void Collect(WorkSchedulerResult result, List<VerificationProblem> problems, List<string> errors)
+    {
+        foreach (var work in result.Works.Where(w => w.State == WorkState.Failed))
+        {
+            errors.Add($"{work.Name}: {work.Reason}");
+            AddProblems(work.Error, problems);
+        }
+    }
+
+    private static void AddProblems(Exception? error, List<VerificationProblem> problems)
+    {
+        switch (error)
+        {
+            case HistoryVerificationException verification:
+                problems.Add(verification.Problem);
+                break;
+            case ArchiveFileNotFoundException missing:
+                problems.Add(new VerificationProblem(missing.Path, null, ProblemKind.Missing, missing.Message));
+                break;
+            case HistoryArchiveStateException state:
+                problems.Add(new VerificationProblem(state.FileName, null, ProblemKind.Corrupt, state.Message));
+                break;
+            case AggregateException aggregate:
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    AddProblems(inner, problems);
+                }
+
+                break;
+        }
+    }
+}

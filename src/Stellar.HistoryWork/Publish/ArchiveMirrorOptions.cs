@@ -1,0 +1,56 @@
+using Stellar.HistoryWork.Scheduling;
+
+namespace Stellar.HistoryWork.Publish;
+
+/// <summary>What <see cref="ArchiveMirror"/> copies and how. Every setting has a working default: the whole source archive.</summary>
+public sealed class ArchiveMirrorOptions
+{
+    /// <summary>First ledger to copy (its checkpoint is the first copied). Default: 1 (genesis).</summary>
+    public uint? FromLedger { get; set; }
+
+    /// <summary>Last ledger to copy (its checkpoint is the last copied). Default: the source's <c>.well-known</c>.</summary>
+    public uint? ToLedger { get; set; }
+
+    /// <summary>
+    /// How the source is downloaded and verified: checkpoint frequency, trusted hash (of the newest ledger),
+    /// trusted checkpoint hashes, network passphrase, work directory, retries, logging, time, meters.
+    /// <see cref="HistoryWorkOptions.FetchEveryHistoryArchiveState"/> is always on for a mirror.
+    /// </summary>
+    public HistoryWorkOptions History { get; set; } = new();
+
+    /// <summary>
+    /// Checkpoints downloaded, verified and published together (≥ 1). Batches run newest first, each chained to
+    /// the one after it by header hash, so memory stays bounded on long ranges. Default 64.
+    /// </summary>
+    public int CheckpointsPerBatch { get; set; } = 64;
+
+    /// <summary>Work items running at once. Default 16.</summary>
+    public int MaxConcurrency { get; set; } = 16;
+
+    /// <summary>Delay before a retry; default the reference node's backoff (<see cref="WorkBackoff.ReferenceDelay(int)"/>).</summary>
+    public Func<int, TimeSpan> RetryDelay { get; set; } = WorkBackoff.ReferenceDelay;
+
+    /// <summary>Receives the scheduler's state changes (work started, retrying, failed, …).</summary>
+    public IProgress<WorkEvent>? WorkProgress { get; set; }
+
+    /// <summary>Receives progress after every batch.</summary>
+    public IProgress<ArchiveMirrorProgress>? Progress { get; set; }
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(History);
+        History.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointsPerBatch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrency, 1);
+        ArgumentNullException.ThrowIfNull(RetryDelay);
+        if (FromLedger == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FromLedger), FromLedger, "Ledgers start at 1.");
+        }
+
+        if (FromLedger is { } from && ToLedger is { } to && from > to)
+        {
+            throw new ArgumentException($"FromLedger {from} is after ToLedger {to}.", nameof(FromLedger));
+        }
+    }
+}

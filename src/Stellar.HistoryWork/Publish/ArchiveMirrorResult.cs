@@ -1,0 +1,34 @@
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork.Publish;
+
+/// <summary>How a mirror ended.</summary>
+/// <param name="Succeeded">Every checkpoint of the range was verified and published, <c>.well-known</c> included.</param>
+/// <param name="Range">The checkpoints the mirror covered.</param>
+/// <param name="CheckpointsMirrored">Checkpoints whose HAS reached the target (all their data first).</param>
+/// <param name="FilesWritten">Files written to the target.</param>
+/// <param name="FilesSkipped">Files the target already held intact (a resumed mirror skips them).</param>
+/// <param name="BytesWritten">Bytes written to the target.</param>
+/// <param name="Trusted">The newest ledger chained to a hash the caller trusted; false: "verified but untrusted".</param>
+/// <param name="Problems">What was wrong with the source (missing, corrupt, hash mismatch, …), each naming file and rule.</param>
+/// <param name="Errors">Every failed work item as "name: reason", source and target problems alike.</param>
+public sealed record ArchiveMirrorResult(
+    bool Succeeded,
+    CheckpointRange Range,
+    int CheckpointsMirrored,
+    long FilesWritten,
+    long FilesSkipped,
+    long BytesWritten,
+    bool Trusted,
+    IReadOnlyList<VerificationProblem> Problems,
+    IReadOnlyList<string> Errors);
+
+/// <summary>Progress of an <see cref="ArchiveMirror"/> run, reported after every batch.</summary>
+public sealed record ArchiveMirrorProgress(
+    CheckpointRange Range,
+    int BatchesDone,
+    int Batches,
+    int CheckpointsMirrored,
+    long FilesWritten,
+    long FilesSkipped,
+    long BytesWritten);
