@@ -44,6 +44,7 @@ internal static class StellarHistoryApp
             "Download, verify and publish Stellar history archives. With no arguments: a demo on a bundled real archive.");
         root.Subcommands.Add(VerifyCommand.Create(console));
         root.Subcommands.Add(CatchupCommand.Create(console));
+        root.Subcommands.Add(MirrorCommand.Create(console));
         root.Subcommands.Add(StatusCommand.Create(console));
         root.Subcommands.Add(VerifyCheckpointsCommand.Create(console));
         root.Subcommands.Add(DumpXdrCommand.Create(console));

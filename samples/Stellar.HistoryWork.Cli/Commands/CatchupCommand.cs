@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Stellar.HistoryWork.Cli.Archives;
 using Stellar.HistoryWork.Cli.Catchup;
 using Stellar.HistoryWork.Cli.Reporting;
@@ -50,7 +49,7 @@ internal static class CatchupCommand
         CliConsole console, string[] locations, uint? from, uint to, DirectoryInfo output, int retries, HistorySettings settings, CancellationToken cancellationToken)
     {
         var archive = ArchiveLocations.Open(locations);
-        var range = await ResolveRangeAsync(console, archive, from, to, settings, cancellationToken);
+        var range = await HistoryRange.ResolveAsync(console, archive, from, to, defaultFrom: null, settings, cancellationToken);
         if (range is null)
         {
             return ExitCodes.Problems;
@@ -70,50 +69,5 @@ internal static class CatchupCommand
         await CatchupSummary.WriteAsync(outcome.Succeeded ? console.Output : console.Error, outcome, archive.Name, settings.TrustedHash, settings.TrustedCheckpointHashes);
         await outcome.ToReport().WriteAsync(settings.Json, console, cancellationToken);
         return outcome.Succeeded ? ExitCodes.Ok : ExitCodes.Problems;
-    }
-
-    /// <summary>
-    /// The checkpoints covering FROM..TO, checked against the archive's root state so that a range beyond the
-    /// archive, or a trusted hash that cannot anchor it, is a clear usage error rather than a failed download.
-    /// </summary>
-    private static async Task<CheckpointRange?> ResolveRangeAsync(
-        CliConsole console, IArchiveReader archive, uint? from, uint to, HistorySettings settings, CancellationToken cancellationToken)
-    {
-        var first = from ?? to;
-        if (to == 0 || first == 0)
-        {
-            throw new UsageException("ledgers start at 1.");
-        }
-
-        if (first > to)
-        {
-            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--from {first} is after --to {to}."));
-        }
-
-        var (root, problem) = await RootState.ReadAsync(archive, settings.NetworkPassphrase, cancellationToken);
-        if (root is null)
-        {
-            await console.Error.WriteLineAsync("error: " + problem);
-            await new RunReport { Ok = false, Problems = [problem!] }.WriteAsync(settings.Json, console, cancellationToken);
-            return null;
-        }
-
-        var math = settings.Checkpoints;
-        var range = math.RangeCovering(first, to);
-        if (range.Last > root.CurrentLedger)
-        {
-            throw new UsageException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"--to {to} needs checkpoint {range.Last}, but {archive.Name} has published up to checkpoint {root.CurrentLedger}."));
-        }
-
-        if (settings.TrustedHash is { } trusted && (trusted.Ledger < math.FirstLedgerIn(range.Last) || trusted.Ledger > range.Last))
-        {
-            throw new UsageException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"--trusted-hash is for ledger {trusted.Ledger}, outside the newest checkpoint of the range ({math.FirstLedgerIn(range.Last)}..{range.Last}); the chain is verified from the newest ledger back, so trust a hash of that checkpoint."));
-        }
-
-        return range;
     }
 }

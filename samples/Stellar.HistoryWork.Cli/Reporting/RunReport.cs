@@ -18,6 +18,9 @@ internal sealed class RunReport
 
     public IReadOnlyList<ReportProblem> Problems { get; init; } = [];
 
+    /// <summary>Failures that are not problems of the archive (a target that cannot be written); listed only when there are some.</summary>
+    public IReadOnlyList<string> Errors { get; init; } = [];
+
     /// <summary>Writes the report to <paramref name="file"/> (nothing when null); <c>-</c> means standard output.</summary>
     public async Task WriteAsync(FileInfo? file, CliConsole console, CancellationToken cancellationToken)
     {
@@ -37,6 +40,17 @@ internal sealed class RunReport
         json.WriteNumber("files", Files);
         json.WriteNumber("bytes", Bytes);
         ReportProblem.WriteArray(json, Problems);
+        if (Errors.Count > 0)
+        {
+            json.WriteStartArray("errors");
+            foreach (var error in Errors)
+            {
+                json.WriteStringValue(error);
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
     }
 }
