@@ -109,7 +109,8 @@ public sealed class HistoryWorkBuilder
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(downloadIds);
         var retries = _context.Options.PublishRetries;
-        var buckets = scheduler.Add(new PublishBucketsWork(_context, target), [downloadIds.Buckets], retries);
+        // Buckets wait for the headers too: only then is every HAS naming them bound to the verified chain.
+        var buckets = scheduler.Add(new PublishBucketsWork(_context, target), [downloadIds.Buckets, downloadIds.LedgerHeaders], retries);
         var ledger = scheduler.Add(new PublishLedgerHeadersWork(_context, target), [downloadIds.LedgerHeaders, buckets], retries);
         var transactions = scheduler.Add(new PublishTransactionsWork(_context, target), [downloadIds.Transactions, buckets], retries);
         var results = scheduler.Add(new PublishResultsWork(_context, target), [downloadIds.Results, buckets], retries);
