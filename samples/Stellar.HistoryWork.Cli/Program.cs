@@ -2,9 +2,17 @@ namespace Stellar.HistoryWork.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static async Task<int> Main(string[] args)
     {
-        _ = args;
-        return 0;
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // The first Ctrl+C asks for a clean stop (verified files stay); a second one kills.
+            e.Cancel = !cancellation.IsCancellationRequested;
+            cancellation.Cancel();
+        };
+
+        var console = new CliConsole(Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);
+        return await StellarHistoryApp.RunAsync(args, console, cancellation.Token);
     }
 }

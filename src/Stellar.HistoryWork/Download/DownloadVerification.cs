@@ -84,7 +84,7 @@ internal static class DownloadVerification
             failures);
     }
 
-    private static async Task<T> WithGunzipAsync<T>(Stream compressed, string path, long maxSize, Func<Stream, CancellationToken, Task<T>> verify, CancellationToken cancellationToken)
+    internal static async Task<T> WithGunzipAsync<T>(Stream compressed, string path, long maxSize, Func<Stream, CancellationToken, Task<T>> verify, CancellationToken cancellationToken)
     {
         var gzip = HistoryGzip.OpenDecompressed(compressed, leaveOpen: true);
         await using (gzip.ConfigureAwait(false))

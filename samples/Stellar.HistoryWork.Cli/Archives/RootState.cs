@@ -1,0 +1,37 @@
+using Stellar.HistoryWork.Cli.Reporting;
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork.Cli.Archives;
+
+/// <summary>Reads an archive's root History Archive State (<c>.well-known/stellar-history.json</c>).</summary>
+internal static class RootState
+{
+    /// <summary>The root HAS, or the problem that kept it from being read (missing, corrupt, other network).</summary>
+    public static async Task<(HistoryArchiveState? State, ReportProblem? Problem)> ReadAsync(
+        IArchiveReader reader, string? passphrase, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        const string path = ArchivePaths.WellKnownState;
+        try
+        {
+            var stream = await reader.OpenReadAsync(path, cancellationToken);
+            await using (stream)
+            {
+                return (await HistoryArchiveState.ReadAsync(stream, path, passphrase, cancellationToken), null);
+            }
+        }
+        catch (ArchiveFileNotFoundException e)
+        {
+            return (null, new ReportProblem(path, null, ProblemKind.Missing.ToJsonName(), $"{reader.Name} has no root history archive state: {e.Detail}"));
+        }
+        catch (ArchiveException e)
+        {
+            return (null, new ReportProblem(path, null, ProblemKind.Missing.ToJsonName(), $"{reader.Name} could not deliver the root history archive state: {e.Detail}"));
+        }
+        catch (HistoryArchiveStateException e)
+        {
+            var kind = (e.Rule == HistoryArchiveStateRule.PassphraseMismatch ? ProblemKind.PassphraseMismatch : ProblemKind.Corrupt).ToJsonName();
+            return (null, new ReportProblem(path, null, kind, $"breaks rule {e.Rule}: {e.Detail}"));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork.Cli.Catchup;
+
+/// <summary>The human summary of a catchup: what was verified, how much, how fast, and whether it is trusted.</summary>
+internal static class CatchupSummary
+{
+    public static async Task WriteAsync(TextWriter output, CatchupOutcome outcome, string archiveName, TrustedLedgerHash? trustedHash, TrustedCheckpointHashes? trustedCheckpoints)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Data is not { } data)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"catchup of {outcome.Range} from {archiveName} FAILED after {outcome.Elapsed.TotalSeconds:0.0} s:"));
+            foreach (var problem in outcome.Problems)
+            {
+                await output.WriteLineAsync("  " + problem);
+            }
+
+            await output.WriteLineAsync($"  verified files kept under {outcome.Directory}; run again to resume.");
+            return;
+        }
+
+        var range = data.Range;
+        var headers = data.Headers;
+        var first = headers.Count > 0 ? headers[0].Header.LedgerSeq : range.FirstLedger;
+        var last = headers.Count > 0 ? headers[^1].Header.LedgerSeq : range.Last;
+        var operations = data.Transactions.Sum(CountTransactions);
+        var rate = outcome.Elapsed > TimeSpan.Zero ? outcome.Progress.Bytes / outcome.Elapsed.TotalSeconds : 0;
+        var lines = new (string Label, string Value)[]
+        {
+            ("archive", archiveName),
+            ("checkpoints", string.Create(CultureInfo.InvariantCulture, $"{range.Count} ({range.First}..{range.Last}, every {range.Math.Frequency} ledgers)")),
+            ("ledgers", string.Create(CultureInfo.InvariantCulture, $"{first}..{last}: {headers.Count} headers, each hash checked and chained to the next")),
+            ("transactions", string.Create(CultureInfo.InvariantCulture, $"{data.Transactions.Count} ledgers with transactions ({operations} transactions), every tx set hash matched its header")),
+            ("results", string.Create(CultureInfo.InvariantCulture, $"{data.Results.Count} result sets, every hash matched its header")),
+            ("scp", string.Create(CultureInfo.InvariantCulture, $"{data.ScpHistory.Count} SCP history entries")),
+            ("buckets", string.Create(CultureInfo.InvariantCulture, $"{data.LiveBuckets.Count} live + {data.HotArchiveBuckets.Count} hot archive, each SHA-256 matched its name; bucket list hash matched ledger {range.Last}")),
+            ("files", string.Create(CultureInfo.InvariantCulture, $"{outcome.FileCount} verified ({data.Files.Count} checkpoint files + {data.LiveBuckets.Count + data.HotArchiveBuckets.Count} buckets), {ByteFormat.Size(outcome.Progress.Bytes)}")),
+            ("time", string.Create(CultureInfo.InvariantCulture, $"{outcome.Elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)})")),
+            ("trust", DescribeTrust(data, trustedHash, trustedCheckpoints)),
+            ("written to", outcome.Directory),
+        };
+        foreach (var (label, value) in lines)
+        {
+            await output.WriteLineAsync($"{label,-14}{value}");
+        }
+    }
+
+    private static int CountTransactions(Stellar.Xdr.TransactionHistoryEntry entry)
+    {
+        if (entry.Ext.GeneralizedTxSet is { } generalized)
+        {
+            return generalized.V1TxSet?.Phases.Sum(CountPhase) ?? 0;
+        }
+
+        return entry.TxSet.Txs.Length;
+    }
+
+    private static int CountPhase(Stellar.Xdr.TransactionPhase phase) =>
+        (phase.V0Components?.Sum(c => c.TxsMaybeDiscountedFee?.Txs.Length ?? 0) ?? 0)
+        + (phase.ParallelTxsComponent?.ExecutionStages.Sum(stage => stage.Sum(cluster => cluster.Length)) ?? 0);
+
+    private static string DescribeTrust(CheckpointData data, TrustedLedgerHash? trustedHash, TrustedCheckpointHashes? trustedCheckpoints)
+    {
+        if (!data.IsTrusted)
+        {
+            return "UNTRUSTED: the archive is internally consistent, but no trusted hash vouches for its newest ledger "
+                + "(give --trusted-hash L:HEX or --trusted-checkpoint-hashes FILE)";
+        }
+
+        var last = data.Range.Last;
+        if (trustedHash is not null && trustedHash.Ledger == last)
+        {
+            return $"trusted: the chain ends at the trusted hash {trustedHash}";
+        }
+
+        return trustedCheckpoints?.Get(last) is { } anchor
+            ? $"trusted: the chain ends at {anchor} from --trusted-checkpoint-hashes"
+            : "trusted";
+    }
+}

@@ -1,0 +1,190 @@
+using System.CommandLine;
+using System.Globalization;
+using Stellar.HistoryWork.Cli.Archives;
+using Stellar.HistoryWork.Cli.Progress;
+using Stellar.HistoryWork.Cli.Reporting;
+using Stellar.HistoryWork.Publish;
+
+namespace Stellar.HistoryWork.Cli.Commands;
+
+/// <summary>
+/// <c>mirror --archive A --to-archive DEST [--from L] [--to L]</c>: download, verify and publish in publish order
+/// (the library's <see cref="ArchiveMirror"/>); a rerun skips what DEST already holds intact.
+/// </summary>
+internal static class MirrorCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var archive = CommonOptions.Archive();
+        var target = new Option<string>("--to-archive")
+        {
+            Description = "The archive to write: a directory or file:///abs/path (created when missing).",
+            Required = true,
+        };
+        var from = CommonOptions.From();
+        from.Description = "First ledger to copy (default 1: the whole archive).";
+        var to = CommonOptions.To();
+        to.Description = "Last ledger to copy (default: the source's newest).";
+        var retries = CommonOptions.Retries();
+        var history = new HistoryOptions();
+        var command = new Command("mirror", "Download, verify and publish a range of checkpoints to another archive, in publish order; reruns resume.")
+        {
+            archive, target, from, to, retries,
+        };
+        history.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var settings = await history.BindAsync(parse, ct);
+            return await RunAsync(console, parse.GetValue(archive)!, parse.GetValue(target)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(retries), settings, ct);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        CliConsole console, string[] locations, string targetLocation, uint? from, uint? to, int retries, HistorySettings settings, CancellationToken cancellationToken)
+    {
+        var target = OpenTarget(targetLocation);
+        var source = ArchiveLocations.Open(locations);
+        var range = await HistoryRange.ResolveAsync(console, source, from, to, defaultFrom: 1, settings, cancellationToken);
+        if (range is null)
+        {
+            return ExitCodes.Problems;
+        }
+
+        var work = Path.Combine(Path.GetTempPath(), "stellar-history-mirror-" + Guid.NewGuid().ToString("N")[..8]);
+        var progress = new LatestProgress<ArchiveMirrorProgress>();
+        var mirror = new ArchiveMirror(source, target, new ArchiveMirrorOptions
+        {
+            FromLedger = range.Value.First,
+            ToLedger = range.Value.Last,
+            MaxConcurrency = settings.Concurrency,
+            Progress = progress,
+            History = new HistoryWorkOptions
+            {
+                Checkpoints = settings.Checkpoints,
+                WorkDirectory = work,
+                TrustedHash = settings.TrustedHash,
+                TrustedCheckpointHashes = settings.TrustedCheckpointHashes,
+                NetworkPassphrase = settings.NetworkPassphrase,
+                MaxConcurrentDownloads = settings.Concurrency,
+                DownloadRetries = retries,
+            },
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        ArchiveMirrorResult result;
+        try
+        {
+            result = await ProgressDisplay.RunAsync(
+                console, settings.Quiet, _ => Task.FromResult(Snapshot(progress.Latest, range.Value, clock.Elapsed)), mirror.RunAsync(cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            TryDelete(work);
+        }
+
+        await WriteSummaryAsync(console, source.Name, target.Root, result, clock.Elapsed);
+        await new RunReport
+        {
+            Ok = result.Succeeded,
+            Checkpoints = result.CheckpointsMirrored,
+            Files = result.FilesWritten,
+            Bytes = result.BytesWritten,
+            Problems = result.Problems.Select(Problems.From).ToArray(),
+            Errors = result.Errors,
+        }.WriteAsync(settings.Json, console, cancellationToken);
+        return result.Succeeded ? ExitCodes.Ok : ExitCodes.Problems;
+    }
+
+    private static LocalArchiveWriter OpenTarget(string location)
+    {
+        if (location.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"--to-archive {location}: only local targets (a directory or file:///abs/path) can be written; other backends implement IArchiveWriter.");
+        }
+
+        var path = location;
+        if (location.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Uri.TryCreate(location, UriKind.Absolute, out var uri) || !uri.IsFile)
+            {
+                throw new UsageException($"--to-archive {location} is not a file:///absolute/path URI.");
+            }
+
+            path = uri.LocalPath;
+        }
+
+        return new LocalArchiveWriter(path);
+    }
+
+    private static ProgressSnapshot Snapshot(ArchiveMirrorProgress? p, CheckpointRange range, TimeSpan elapsed)
+    {
+        if (p is null)
+        {
+            var waiting = new ProgressItem(string.Create(CultureInfo.InvariantCulture, $"checkpoints 0/{range.Count} (0%)"), 0, range.Count, false);
+            return new ProgressSnapshot([waiting], $"{waiting.Description}; downloading and verifying the newest batch", "downloading and verifying the newest batch");
+        }
+
+        var rate = elapsed > TimeSpan.Zero ? p.BytesWritten / elapsed.TotalSeconds : 0;
+        var item = new ProgressItem(
+            string.Create(CultureInfo.InvariantCulture, $"checkpoints {p.CheckpointsMirrored}/{p.Range.Count} ({p.CheckpointsMirrored * 100 / p.Range.Count}%), batch {p.BatchesDone}/{p.Batches}"),
+            p.CheckpointsMirrored,
+            p.Range.Count,
+            p.CheckpointsMirrored == p.Range.Count);
+        var footer = string.Create(CultureInfo.InvariantCulture, $"{p.FilesWritten} files written, {p.FilesSkipped} already there, {ByteFormat.Size(p.BytesWritten)} at {ByteFormat.Rate(rate)}");
+        return new ProgressSnapshot([item], $"{item.Description}; {footer}", footer);
+    }
+
+    private static async Task WriteSummaryAsync(CliConsole console, string source, string target, ArchiveMirrorResult result, TimeSpan elapsed)
+    {
+        var output = result.Succeeded ? console.Output : console.Error;
+        var lines = new (string Label, string Value)[]
+        {
+            ("source", source),
+            ("target", target),
+            ("checkpoints", string.Create(CultureInfo.InvariantCulture, $"{result.CheckpointsMirrored} of {result.Range.Count} mirrored ({result.Range.First}..{result.Range.Last})")),
+            ("files", string.Create(CultureInfo.InvariantCulture, $"{result.FilesWritten} written ({ByteFormat.Size(result.BytesWritten)}), {result.FilesSkipped} already there and intact")),
+            ("time", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.00} s")),
+            ("trust", result.Trusted
+                ? "trusted: the newest ledger chained to a hash you gave"
+                : "UNTRUSTED: verified, but no trusted hash vouches for the newest ledger (give --trusted-hash or --trusted-checkpoint-hashes)"),
+        };
+        if (!result.Succeeded)
+        {
+            await output.WriteLineAsync("mirror FAILED:");
+        }
+
+        foreach (var (label, value) in lines)
+        {
+            await output.WriteLineAsync($"{label,-13}{value}");
+        }
+
+        foreach (var problem in result.Problems)
+        {
+            await output.WriteLineAsync("  " + Problems.From(problem));
+        }
+
+        // Work errors repeat the problems; they are shown only when the failure was not the source's (e.g. the target).
+        if (result.Problems.Count == 0)
+        {
+            foreach (var error in result.Errors)
+            {
+                await output.WriteLineAsync("  " + error);
+            }
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        catch (IOException)
+        {
+            // A leftover temporary directory is harmless.
+        }
+    }
+}

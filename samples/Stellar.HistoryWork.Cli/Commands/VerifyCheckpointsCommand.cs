@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using Stellar.HistoryWork.Cli.Archives;
+using Stellar.HistoryWork.Cli.Progress;
+using Stellar.HistoryWork.Cli.Reporting;
+using Stellar.HistoryWork.Download;
+using Stellar.HistoryWork.Scheduling;
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork.Cli.Commands;
+
+/// <summary>
+/// <c>verify-checkpoints --archive A --trusted-hash L:HEX --out FILE</c>: the trusted checkpoint hashes file
+/// (ARCHIVE-FORMAT.md §8), every checkpoint hash chained down from the one hash given.
+/// </summary>
+internal static class VerifyCheckpointsCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var archive = CommonOptions.Archive();
+        var trustedHash = CommonOptions.TrustedHash();
+        trustedHash.Required = true;
+        trustedHash.Description = "The hash the chain starts from, as LEDGER:HEX; its checkpoint is the newest written.";
+        var output = new Option<FileInfo>("--out")
+        {
+            Description = "The trusted checkpoint hashes file to write; an existing one is extended with the newer checkpoints.",
+            Required = true,
+        };
+        var from = CommonOptions.From();
+        from.Description = "Oldest ledger whose checkpoint is written (default 1: back to genesis).";
+        var frequency = CommonOptions.CheckpointFrequency();
+        var concurrency = CommonOptions.Concurrency();
+        var retries = CommonOptions.Retries();
+        var quiet = CommonOptions.Quiet();
+        var json = CommonOptions.Json();
+        var command = new Command("verify-checkpoints", "Write the trusted checkpoint hashes file, chained down from a trusted ledger hash.")
+        {
+            archive, trustedHash, output, from, frequency, concurrency, retries, quiet, json,
+        };
+        command.SetAction((parse, ct) => RunAsync(
+            console,
+            parse.GetValue(archive)!,
+            parse.GetValue(trustedHash)!,
+            parse.GetValue(output)!,
+            parse.GetValue(from) ?? 1,
+            new CheckpointMath(parse.GetValue(frequency)),
+            parse.GetValue(concurrency),
+            parse.GetValue(retries),
+            parse.GetValue(quiet),
+            parse.GetValue(json),
+            ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        CliConsole console, string[] locations, TrustedLedgerHash trusted, FileInfo output, uint from, CheckpointMath math,
+        int concurrency, int retries, bool quiet, FileInfo? json, CancellationToken cancellationToken)
+    {
+        if (from == 0 || from > trusted.Ledger)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--from must lie in 1..{trusted.Ledger} (the trusted ledger)."));
+        }
+
+        var archive = ArchiveLocations.Open(locations);
+        var (root, problem) = await RootState.ReadAsync(archive, null, cancellationToken);
+        if (root is null)
+        {
+            await console.Error.WriteLineAsync("error: " + problem);
+            await new RunReport { Ok = false, Problems = [problem!] }.WriteAsync(json, console, cancellationToken);
+            return ExitCodes.Problems;
+        }
+
+        if (math.CheckpointContaining(trusted.Ledger) > root.CurrentLedger)
+        {
+            throw new UsageException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--trusted-hash is for ledger {trusted.Ledger}, in checkpoint {math.CheckpointContaining(trusted.Ledger)}, but {archive.Name} has published up to checkpoint {root.CurrentLedger}."));
+        }
+
+        var work = new WriteVerifiedCheckpointHashesWork(archive, trusted, output.FullName, new WriteVerifiedCheckpointHashesOptions
+        {
+            Checkpoints = math,
+            FromLedger = from,
+            MaxConcurrentDownloads = concurrency,
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        WorkSchedulerResult result;
+        await using (var scheduler = new WorkScheduler(new WorkSchedulerOptions { MaxConcurrency = 1 }))
+        {
+            scheduler.Add(work, maxRetries: retries);
+            result = await ProgressDisplay.RunAsync(console, quiet, _ => Task.FromResult(Snapshot(work.Progress, clock.Elapsed)), scheduler.RunToCompletionAsync(cancellationToken), cancellationToken);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var elapsed = clock.Elapsed;
+        var progress = work.Progress;
+        var problems = result.Works.Where(w => w.State == WorkState.Failed).SelectMany(Problems.From).ToArray();
+        if (problems.Length == 0)
+        {
+            var rate = elapsed > TimeSpan.Zero ? progress.Bytes / elapsed.TotalSeconds : 0;
+            var lines = new (string Label, string Value)[]
+            {
+                ("wrote", work.OutputPath),
+                ("trusted", trusted.ToString()),
+                ("checkpoints", string.Create(CultureInfo.InvariantCulture, $"{progress.Done} verified newest to oldest, each linked to the next newer one")),
+                ("kept", string.Create(CultureInfo.InvariantCulture, $"{progress.Kept} entries of the existing file")),
+                ("files", string.Create(CultureInfo.InvariantCulture, $"{progress.Done} ledger files, {ByteFormat.Size(progress.Bytes)} in {elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)})")),
+            };
+            foreach (var (label, value) in lines)
+            {
+                await console.Output.WriteLineAsync($"{label,-13}{value}");
+            }
+        }
+        else
+        {
+            await console.Error.WriteLineAsync($"error: {output.FullName} was not written:");
+            foreach (var p in problems)
+            {
+                await console.Error.WriteLineAsync("  " + p);
+            }
+        }
+
+        await new RunReport
+        {
+            Ok = problems.Length == 0,
+            Checkpoints = progress.Done,
+            Files = progress.Done,
+            Bytes = progress.Bytes,
+            Problems = problems,
+        }.WriteAsync(json, console, cancellationToken);
+        return problems.Length == 0 ? ExitCodes.Ok : ExitCodes.Problems;
+    }
+
+    private static ProgressSnapshot Snapshot(VerifiedCheckpointHashesProgress p, TimeSpan elapsed)
+    {
+        var rate = elapsed > TimeSpan.Zero ? p.Bytes / elapsed.TotalSeconds : 0;
+        var item = new ProgressItem(
+            string.Create(CultureInfo.InvariantCulture, $"checkpoints {p.Done}/{p.Total} ({(p.Total == 0 ? 0 : p.Done * 100 / p.Total)}%)"),
+            p.Done,
+            p.Total,
+            p.Total > 0 && p.Done == p.Total);
+        var footer = $"{ByteFormat.Size(p.Bytes)} at {ByteFormat.Rate(rate)}";
+        return new ProgressSnapshot([item], $"{item.Description}; {footer}", footer);
+    }
+}

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Stellar.HistoryWork.Cli.Archives;
+using Stellar.HistoryWork.Cli.Progress;
+using Stellar.HistoryWork.Cli.Reporting;
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork.Cli.Commands;
+
+/// <summary><c>verify --archive A [--from L] [--to L]</c>: every file of the range verified in place, every problem reported.</summary>
+internal static class VerifyCommand
+{
+    /// <summary>A partial archive checked from genesis can have hundreds of thousands of problems; a terminal shows the first few.</summary>
+    private const int MaxProblemsShown = 20;
+
+    public static Command Create(CliConsole console)
+    {
+        var archive = CommonOptions.Archive();
+        var from = CommonOptions.From();
+        var to = CommonOptions.To();
+        var history = new HistoryOptions();
+        var command = new Command(
+            "verify",
+            "Verify every file of an archive range (default: the whole archive): HAS, buckets, header chain, transactions, results, SCP, bucket-list hash. Reports every problem.")
+        {
+            archive, from, to,
+        };
+        history.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var settings = await history.BindAsync(parse, ct);
+            return await RunAsync(console, parse.GetValue(archive)!, parse.GetValue(from), parse.GetValue(to), settings, ct);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, string[] locations, uint? from, uint? to, HistorySettings settings, CancellationToken cancellationToken)
+    {
+        if (from == 0 || to == 0)
+        {
+            throw new UsageException("ledgers start at 1.");
+        }
+
+        if (from > to)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--from {from} is after --to {to}."));
+        }
+
+        var archive = ArchiveLocations.Open(locations);
+        var progress = new LatestProgress<VerificationProgress>();
+        var verifier = new ArchiveVerifier(archive, new ArchiveVerifierOptions
+        {
+            FromLedger = from,
+            ToLedger = to,
+            Checkpoints = settings.Checkpoints,
+            TrustedHash = settings.TrustedHash,
+            TrustedCheckpointHashes = settings.TrustedCheckpointHashes,
+            NetworkPassphrase = settings.NetworkPassphrase,
+            Concurrency = settings.Concurrency,
+            Progress = progress,
+        });
+        var clock = Stopwatch.StartNew();
+        var report = await ProgressDisplay.RunAsync(
+            console,
+            settings.Quiet,
+            _ => Task.FromResult(Snapshot(progress.Latest, clock.Elapsed)),
+            verifier.VerifyAsync(cancellationToken),
+            cancellationToken);
+        var elapsed = clock.Elapsed;
+
+        await WriteSummaryAsync(console, archive.Name, report, elapsed, from, to);
+        await new RunReport
+        {
+            Ok = report.Ok,
+            Checkpoints = report.Checkpoints,
+            Files = report.Files,
+            Bytes = report.Bytes,
+            Problems = report.Problems.Select(Problems.From).ToArray(),
+        }.WriteAsync(settings.Json, console, cancellationToken);
+        return report.Ok ? ExitCodes.Ok : ExitCodes.Problems;
+    }
+
+    private static ProgressSnapshot Snapshot(VerificationProgress? p, TimeSpan elapsed)
+    {
+        if (p is null)
+        {
+            return new ProgressSnapshot([], "reading the root history archive state", string.Empty);
+        }
+
+        var rate = elapsed > TimeSpan.Zero ? p.Bytes / elapsed.TotalSeconds : 0;
+        var checkpoints = new ProgressItem(Count("checkpoints", p.CheckpointsDone, p.CheckpointsTotal), p.CheckpointsDone, p.CheckpointsTotal, p.CheckpointsTotal > 0 && p.CheckpointsDone == p.CheckpointsTotal);
+        var buckets = new ProgressItem(Count("buckets", p.BucketsDone, p.BucketsKnown), p.BucketsDone, p.BucketsKnown, false);
+        var footer = string.Create(CultureInfo.InvariantCulture, $"{p.Files} files, {ByteFormat.Size(p.Bytes)} at {ByteFormat.Rate(rate)}, {p.Problems} problem{(p.Problems == 1 ? "" : "s")}");
+        return new ProgressSnapshot([checkpoints, buckets], $"{checkpoints.Description}; {buckets.Description}; {footer}", footer);
+    }
+
+    private static string Count(string what, long done, long total) =>
+        string.Create(CultureInfo.InvariantCulture, $"{what} {done}/{total} ({(total == 0 ? 0 : done * 100 / total)}%)");
+
+    private static async Task WriteSummaryAsync(CliConsole console, string archive, VerificationReport report, TimeSpan elapsed, uint? from, uint? to)
+    {
+        var output = console.Output;
+        var rate = elapsed > TimeSpan.Zero ? report.Bytes / elapsed.TotalSeconds : 0;
+        var range = from is null && to is null ? "the whole archive" : $"ledgers {from?.ToString(CultureInfo.InvariantCulture) ?? "1"}..{to?.ToString(CultureInfo.InvariantCulture) ?? "newest"}";
+        var lines = new (string Label, string Value)[]
+        {
+            ("archive", archive),
+            ("range", string.Create(CultureInfo.InvariantCulture, $"{range}: {report.Checkpoints} checkpoints")),
+            ("files", string.Create(CultureInfo.InvariantCulture, $"{report.Files} verified, {ByteFormat.Size(report.Bytes)} in {elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)})")),
+            ("problems", report.Problems.Count == 0 ? "none" : report.Problems.Count.ToString(CultureInfo.InvariantCulture)),
+            ("trust", report.Trusted
+                ? "trusted: the chain ends at a hash you gave"
+                : report.Ok
+                    ? "UNTRUSTED: internally consistent, but no trusted hash vouches for the newest ledger (give --trusted-hash or --trusted-checkpoint-hashes)"
+                    : "not established"),
+        };
+        foreach (var (label, value) in lines)
+        {
+            await output.WriteLineAsync($"{label,-10}{value}");
+        }
+
+        foreach (var problem in report.Problems.Take(MaxProblemsShown))
+        {
+            await output.WriteLineAsync("  " + problem);
+        }
+
+        if (report.Problems.Count > MaxProblemsShown)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  … and {report.Problems.Count - MaxProblemsShown} more (--json FILE lists them all)"));
+        }
+
+        if (!report.Ok)
+        {
+            await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"error: {archive} did not verify: {report.Problems.Count} problem{(report.Problems.Count == 1 ? "" : "s")}."));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+namespace Stellar.HistoryWork.Cli;
+
+/// <summary>The command's exit codes (DESIGN.md §3).</summary>
+internal static class ExitCodes
+{
+    /// <summary>Everything verified, every work succeeded.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Verification problems or failed work.</summary>
+    public const int Problems = 1;
+
+    /// <summary>The command line was wrong.</summary>
+    public const int Usage = 2;
+}
+
+/// <summary>A command line that parses but makes no sense (a bad hash, a missing file); exits 2.</summary>
+internal sealed class UsageException : Exception
+{
+    public UsageException()
+    {
+    }
+
+    public UsageException(string message)
+        : base(message)
+    {
+    }
+
+    public UsageException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>The input is bad (a corrupt file, an archive that does not verify); exits 1 with the message.</summary>
+internal sealed class ProblemException : Exception
+{
+    public ProblemException()
+    {
+    }
+
+    public ProblemException(string message)
+        : base(message)
+    {
+    }
+
+    public ProblemException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork.Cli;
+
+/// <summary>
+/// The common options (DESIGN.md §3) of the verbs that read history — trust, network, checkpoint frequency,
+/// concurrency, quiet, JSON report — added to a command once and read back as <see cref="HistorySettings"/>.
+/// </summary>
+internal sealed class HistoryOptions
+{
+    public Option<TrustedLedgerHash?> TrustedHash { get; } = CommonOptions.TrustedHash();
+
+    public Option<FileInfo?> TrustedCheckpointHashes { get; } = CommonOptions.TrustedCheckpointHashes();
+
+    public Option<string?> NetworkPassphrase { get; } = CommonOptions.NetworkPassphrase();
+
+    public Option<uint> CheckpointFrequency { get; } = CommonOptions.CheckpointFrequency();
+
+    public Option<int> Concurrency { get; } = CommonOptions.Concurrency();
+
+    public Option<bool> Quiet { get; } = CommonOptions.Quiet();
+
+    public Option<FileInfo?> Json { get; } = CommonOptions.Json();
+
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(TrustedHash);
+        command.Options.Add(TrustedCheckpointHashes);
+        command.Options.Add(NetworkPassphrase);
+        command.Options.Add(CheckpointFrequency);
+        command.Options.Add(Concurrency);
+        command.Options.Add(Quiet);
+        command.Options.Add(Json);
+    }
+
+    /// <summary>Reads the values, loading the trusted checkpoint hashes file (a bad one is a usage error).</summary>
+    public async Task<HistorySettings> BindAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        TrustedCheckpointHashes? checkpoints = null;
+        if (parse.GetValue(TrustedCheckpointHashes) is { } file)
+        {
+            try
+            {
+                checkpoints = await Verification.TrustedCheckpointHashes.LoadAsync(file.FullName, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                throw new UsageException($"--trusted-checkpoint-hashes {file}: {e.Message}", e);
+            }
+
+            if (checkpoints.Count == 0)
+            {
+                throw new UsageException($"--trusted-checkpoint-hashes {file}: the file trusts no checkpoint.");
+            }
+        }
+
+        return new HistorySettings(
+            parse.GetValue(TrustedHash),
+            checkpoints,
+            parse.GetValue(NetworkPassphrase),
+            new CheckpointMath(parse.GetValue(CheckpointFrequency)),
+            parse.GetValue(Concurrency),
+            parse.GetValue(Quiet),
+            parse.GetValue(Json));
+    }
+}
+
+/// <summary>The values of <see cref="HistoryOptions"/> for one run.</summary>
+internal sealed record HistorySettings(
+    TrustedLedgerHash? TrustedHash,
+    TrustedCheckpointHashes? TrustedCheckpointHashes,
+    string? NetworkPassphrase,
+    CheckpointMath Checkpoints,
+    int Concurrency,
+    bool Quiet,
+    FileInfo? Json);

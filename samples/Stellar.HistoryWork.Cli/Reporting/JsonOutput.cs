@@ -1,0 +1,40 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Stellar.HistoryWork.Cli.Reporting;
+
+/// <summary>Where <c>--json FILE</c> goes: a file written whole, or standard output for <c>-</c>.</summary>
+internal static class JsonOutput
+{
+    private static readonly JsonWriterOptions Options = new()
+    {
+        Indented = true,
+        // Messages quote paths and hashes; keep them readable rather than \u-escaped.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static async Task WriteAsync(FileInfo file, CliConsole console, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await using (var json = new Utf8JsonWriter(buffer, Options))
+        {
+            write(json);
+        }
+
+        buffer.WriteByte((byte)'\n');
+        if (file.ToString() == "-")
+        {
+            await console.Output.WriteAsync(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            return;
+        }
+
+        try
+        {
+            await File.WriteAllBytesAsync(file.FullName, buffer.ToArray(), cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot write the report to '{file.FullName}': {e.Message}", e);
+        }
+    }
+}

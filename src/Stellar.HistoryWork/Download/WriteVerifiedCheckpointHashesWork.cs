@@ -1,0 +1,303 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Stellar.HistoryWork.Scheduling;
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork.Download;
+
+/// <summary>
+/// Writes a trusted checkpoint hashes file (ARCHIVE-FORMAT.md §8) from one trusted ledger hash: the ledger
+/// files are fetched newest to oldest, many at once, but each is accepted only once the next newer one
+/// vouches for it (its last hash is that file's first <c>previousLedgerHash</c>), so trust flows down the
+/// chain from the hash given. The file is written under a temporary name and renamed when complete; an
+/// existing file can be extended with the checkpoints published since.
+/// </summary>
+public sealed partial class WriteVerifiedCheckpointHashesWork : IWork
+{
+    private const string TemporarySuffix = ".partial";
+
+    private readonly IArchiveReader _archive;
+    private readonly TrustedLedgerHash _trusted;
+    private readonly string _outputPath;
+    private readonly WriteVerifiedCheckpointHashesOptions _options;
+    private readonly ILogger _logger;
+    private long _done;
+    private long _total;
+    private long _bytes;
+    private long _kept;
+
+    /// <param name="archive">One archive, or an <c>ArchivePool</c>.</param>
+    /// <param name="trusted">The hash the chain starts from; its checkpoint is the newest one written.</param>
+    /// <param name="outputPath">The file to write (or extend).</param>
+    /// <param name="options">Settings; defaults when null.</param>
+    public WriteVerifiedCheckpointHashesWork(IArchiveReader archive, TrustedLedgerHash trusted, string outputPath, WriteVerifiedCheckpointHashesOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(trusted);
+        ArgumentException.ThrowIfNullOrEmpty(outputPath);
+        options ??= new WriteVerifiedCheckpointHashesOptions();
+        options.Validate();
+        if (options.FromLedger > trusted.Ledger)
+        {
+            throw new ArgumentException($"FromLedger {options.FromLedger} lies after the trusted ledger {trusted.Ledger}.", nameof(options));
+        }
+
+        _archive = archive;
+        _trusted = trusted;
+        _outputPath = Path.GetFullPath(outputPath);
+        _options = options;
+        _logger = options.LoggerFactory?.CreateLogger<WriteVerifiedCheckpointHashesWork>() ?? NullLogger<WriteVerifiedCheckpointHashesWork>.Instance;
+    }
+
+    /// <inheritdoc />
+    public string Name => "write-verified-checkpoint-hashes";
+
+    /// <summary>The file written.</summary>
+    public string OutputPath => _outputPath;
+
+    /// <summary>A snapshot of the current (or last) attempt.</summary>
+    public VerifiedCheckpointHashesProgress Progress =>
+        new(Interlocked.Read(ref _done), Interlocked.Read(ref _total), Interlocked.Read(ref _bytes), Interlocked.Read(ref _kept));
+
+    /// <inheritdoc />
+    public async ValueTask<WorkOutcome> RunAsync(WorkContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            await WriteAsync(cancellationToken).ConfigureAwait(false);
+            return WorkOutcome.Success;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return WorkOutcome.Cancelled;
+        }
+        catch (HistoryVerificationException e) when (e.IsTrustFailure)
+        {
+            LogTrustFailure(_logger, e.Message);
+            return WorkOutcome.Failed(e.Message, e);
+        }
+        catch (FormatException e)
+        {
+            // The existing file cannot be extended; another attempt would read the same bytes.
+            return WorkOutcome.Failed(e.Message, e);
+        }
+        catch (Exception e) when (e is HistoryVerificationException or ArchiveException or Stellar.Xdr.XdrException
+            or IOException or InvalidDataException or HttpRequestException or TimeoutException)
+        {
+            LogAttemptFailed(_logger, context.Attempt, _archive.Name, e.Message);
+            return WorkOutcome.Retry(e.Message, e);
+        }
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        var math = _options.Checkpoints;
+        var newest = math.CheckpointContaining(_trusted.Ledger);
+        var existing = _options.ExtendExisting && File.Exists(_outputPath)
+            ? await LoadExistingAsync(cancellationToken).ConfigureAwait(false)
+            : null;
+        var existingNewest = existing?.Newest;
+        if (existingNewest is not null && existingNewest.Ledger >= _trusted.Ledger)
+        {
+            // Nothing newer to fetch; the existing file must still agree with the hash we trust.
+            if (existing!.TryGetHash(_trusted.Ledger, out var known) && !known.AsSpan().SequenceEqual(_trusted.Hash))
+            {
+                throw Untrusted(_outputPath, _trusted.Ledger, $"{_outputPath} holds {HashHex.ToHex(known)} for ledger {_trusted.Ledger}, but the trusted hash is {HashHex.ToHex(_trusted.Hash)}");
+            }
+
+            Interlocked.Exchange(ref _kept, existing.Count);
+            return;
+        }
+
+        var oldest = existingNewest is not null
+            ? math.Next(existingNewest.Ledger)
+            : math.CheckpointContaining(_options.FromLedger);
+        var checkpoints = new CheckpointRange(oldest, newest, math);
+        Interlocked.Exchange(ref _total, checkpoints.Count);
+        Interlocked.Exchange(ref _done, 0);
+        Interlocked.Exchange(ref _bytes, 0);
+
+        Directory.CreateDirectory(Path.GetDirectoryName(_outputPath)!);
+        var temporary = _outputPath + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) + TemporarySuffix;
+        try
+        {
+            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
+            {
+                var writer = new StreamWriter(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" };
+                await using (writer.ConfigureAwait(false))
+                {
+                    await writer.WriteLineAsync("[").ConfigureAwait(false);
+                    var vouched = await WriteChainAsync(writer, checkpoints, cancellationToken).ConfigureAwait(false);
+                    if (existing is not null)
+                    {
+                        await LinkToExistingAsync(writer, existing, existingNewest!, vouched, checkpoints.First, math).ConfigureAwait(false);
+                    }
+
+                    await writer.WriteLineAsync("[0, \"\"]").ConfigureAwait(false);
+                    await writer.WriteLineAsync("]").ConfigureAwait(false);
+                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            File.Move(temporary, _outputPath, overwrite: true);
+        }
+        finally
+        {
+            TryDelete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Fetches and verifies the ledger files newest first with up to <c>MaxConcurrentDownloads</c> in flight,
+    /// and links them in order as they complete; returns the hash the oldest file vouches for (its first
+    /// <c>previousLedgerHash</c>), i.e. the hash of the checkpoint below the range.
+    /// </summary>
+    private async Task<byte[]> WriteChainAsync(StreamWriter writer, CheckpointRange checkpoints, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var inFlight = new Queue<Task<FileSummary>>();
+        FileSummary? newer = null;
+        try
+        {
+            for (var i = checkpoints.Count - 1; i >= 0; i--)
+            {
+                inFlight.Enqueue(FetchAsync(checkpoints[i], stop.Token));
+                if (inFlight.Count >= _options.MaxConcurrentDownloads)
+                {
+                    newer = await AcceptAsync(writer, await inFlight.Dequeue().ConfigureAwait(false), newer).ConfigureAwait(false);
+                }
+            }
+
+            while (inFlight.Count > 0)
+            {
+                newer = await AcceptAsync(writer, await inFlight.Dequeue().ConfigureAwait(false), newer).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(inFlight).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+
+        return newer!.FirstPreviousHash;
+    }
+
+    private async Task<FileSummary> AcceptAsync(StreamWriter writer, FileSummary file, FileSummary? newer)
+    {
+        if (newer is null)
+        {
+            // The newest file carries the trusted ledger; its chain up to that ledger was checked when it was read.
+            // A trusted ledger inside a checkpoint vouches only for the checkpoints below it.
+            if (file.LastLedger == _trusted.Ledger && _options.Checkpoints.IsCheckpoint(_trusted.Ledger))
+            {
+                await WriteEntryAsync(writer, file.LastLedger, file.LastHash).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            LedgerHeaderVerifier.VerifyLink(file.Path, file.LastLedger, file.LastHash, newer.Path, newer.FirstLedger, newer.FirstPreviousHash);
+            await WriteEntryAsync(writer, file.LastLedger, file.LastHash).ConfigureAwait(false);
+        }
+
+        Interlocked.Increment(ref _done);
+        return file;
+    }
+
+    private async Task<FileSummary> FetchAsync(uint checkpoint, CancellationToken cancellationToken)
+    {
+        var path = ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, checkpoint);
+        var lastLedger = _trusted.Ledger <= checkpoint && _trusted.Ledger >= _options.Checkpoints.FirstLedgerIn(checkpoint) ? _trusted.Ledger : (uint?)null;
+        var source = await _archive.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
+        {
+            var counted = new CountingReadStream(source, copyTo: null, leaveOpen: true);
+            LedgerHeaderFileResult headers;
+            try
+            {
+                headers = await DownloadVerification.WithGunzipAsync(
+                    counted,
+                    path,
+                    _options.MaxLedgerFileSize,
+                    (s, ct) => LedgerHeaderVerifier.VerifyAsync(s, path, checkpoint, _options.Checkpoints, lastLedger, lastLedger is null ? null : _trusted, cancellationToken: ct),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HistoryVerificationException { IsTrustFailure: false } or Stellar.Xdr.XdrException or InvalidDataException)
+            {
+                _archive.ReportBadContent(source, e);
+                throw;
+            }
+
+            Interlocked.Add(ref _bytes, counted.BytesRead);
+            return new FileSummary(path, headers.First.Header.LedgerSeq, headers.First.Header.PreviousLedgerHash, headers.Last.Header.LedgerSeq, headers.Last.Hash);
+        }
+    }
+
+    private async Task LinkToExistingAsync(StreamWriter writer, TrustedCheckpointHashes existing, TrustedLedgerHash existingNewest, byte[] vouched, uint oldestFetched, CheckpointMath math)
+    {
+        if (!existingNewest.Hash.AsSpan().SequenceEqual(vouched))
+        {
+            throw Untrusted(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, oldestFetched), existingNewest.Ledger,
+                $"the archive's chain gives ledger {existingNewest.Ledger} the hash {HashHex.ToHex(vouched)}, but {_outputPath} trusts {HashHex.ToHex(existingNewest.Hash)}");
+        }
+
+        long kept = 0;
+        for (var ledger = existingNewest.Ledger; ; ledger = math.Previous(ledger))
+        {
+            if (existing.TryGetHash(ledger, out var hash))
+            {
+                await WriteEntryAsync(writer, ledger, hash).ConfigureAwait(false);
+                kept++;
+            }
+
+            if (!math.TryGetPrevious(ledger, out _))
+            {
+                break;
+            }
+        }
+
+        Interlocked.Exchange(ref _kept, kept);
+    }
+
+    private async Task<TrustedCheckpointHashes?> LoadExistingAsync(CancellationToken cancellationToken)
+    {
+        var existing = await TrustedCheckpointHashes.LoadAsync(_outputPath, cancellationToken).ConfigureAwait(false);
+        if (existing.Newest is { } newest && !_options.Checkpoints.IsCheckpoint(newest.Ledger))
+        {
+            throw new FormatException($"{_outputPath}: its newest entry, ledger {newest.Ledger}, is not a checkpoint ({_options.Checkpoints}); it cannot be extended");
+        }
+
+        return existing.Count == 0 ? null : existing;
+    }
+
+    private static Task WriteEntryAsync(StreamWriter writer, uint ledger, byte[] hash) =>
+        writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"[{ledger}, \"{HashHex.ToHex(hash)}\"],"));
+
+    private static HistoryVerificationException Untrusted(string path, uint ledger, string message) =>
+        new(new VerificationProblem(path, ledger, ProblemKind.Untrusted, message + " (rule: the chain ends at the trusted hash)"));
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temporary name never shadows the final file.
+        }
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "write-verified-checkpoint-hashes attempt {Attempt} on {Archive} failed: {Reason}")]
+    private static partial void LogAttemptFailed(ILogger logger, int attempt, string archive, string reason);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "write-verified-checkpoint-hashes contradicts the trusted hash: {Reason}")]
+    private static partial void LogTrustFailure(ILogger logger, string reason);
+
+    private sealed record FileSummary(string Path, uint FirstLedger, byte[] FirstPreviousHash, uint LastLedger, byte[] LastHash);
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Stellar.HistoryWork.Cli.Tests.Support;
+using Stellar.TestSupport;
+
+namespace Stellar.HistoryWork.Cli.Tests.Commands;
+
+public class VerifyCommandTests
+{
+    [Fact]
+    public async Task Run_WholeTestnetArchive_VerifiesEveryFile()
+    {
+        using var temp = new TempDirectory();
+        var report = temp.Combine("report.json");
+
+        var run = await CliRun.RunAsync("verify", "--archive", Fixtures.TestnetSmall, "--json", report);
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        json.RootElement.GetProperty("ok").GetBoolean().Should().BeTrue();
+        json.RootElement.GetProperty("checkpoints").GetInt32().Should().Be(157);
+        json.RootElement.GetProperty("files").GetInt32().Should().Be(ArchiveFixtures.CountFiles(Fixtures.TestnetSmall, "*"));
+        json.RootElement.GetProperty("bytes").GetInt64().Should().Be(
+            Directory.EnumerateFiles(Fixtures.TestnetSmall, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length));
+        run.Output.Should().Contain("problems  none");
+    }
+
+    [Fact]
+    public async Task Run_LegacyPubnetRangeWithTrustedHash_IsTrusted()
+    {
+        var newest = ArchiveFixtures.CurrentLedger(Fixtures.PubnetLegacy);
+        var hash = LedgerFiles.LastHash(ArchiveFixtures.LedgerFile(Fixtures.PubnetLegacy, newest));
+
+        var run = await CliRun.RunAsync(
+            "verify", "--archive", Fixtures.PubnetLegacy, "--from", "11999936", "--trusted-hash", $"{newest}:{hash}", "--quiet");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Output.Should().Contain("17 checkpoints").And.Contain("trusted: the chain ends");
+    }
+
+    [Fact]
+    public async Task Run_DamagedHotArchiveFixture_ReportsEveryProblemAndExitsOne()
+    {
+        using var temp = new TempDirectory();
+        var report = temp.Combine("report.json");
+
+        var run = await CliRun.RunAsync("verify", "--archive", Fixtures.TestnetHotArchive, "--json", report, "--quiet");
+
+        run.ExitCode.Should().Be(1, run.ToString());
+        run.Error.Should().Contain("did not verify").And.NotContain("   at ");
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        var problems = json.RootElement.GetProperty("problems").EnumerateArray().ToArray();
+        problems.Should().Contain(p => p.GetProperty("kind").GetString() == "missing" && p.GetProperty("path").GetString()!.StartsWith("bucket/"));
+        problems.Should().Contain(p => p.GetProperty("kind").GetString() == "bucket-list-mismatch");
+        problems.Should().OnlyContain(p => p.GetProperty("message").GetString()!.Length > 0);
+    }
+
+    [Fact]
+    public async Task Run_TransactionsFileWithAFlippedByte_NamesThatFile()
+    {
+        using var temp = new TempDirectory();
+        var archive = ArchiveFixtures.CopyArchive(Fixtures.PubnetLegacy, temp);
+        var victim = Directory.EnumerateFiles(Path.Combine(archive, "transactions"), "*.xdr.gz", SearchOption.AllDirectories).Order().Last();
+        var bytes = File.ReadAllBytes(victim);
+        bytes[bytes.Length / 2] ^= 0x40;
+        File.WriteAllBytes(victim, bytes);
+        var report = temp.Combine("report.json");
+
+        var run = await CliRun.RunAsync("verify", "--archive", archive, "--from", "11999936", "--json", report, "--quiet");
+
+        run.ExitCode.Should().Be(1, run.ToString());
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        var relative = Path.GetRelativePath(archive, victim).Replace('\\', '/');
+        json.RootElement.GetProperty("problems").EnumerateArray()
+            .Should().Contain(p => p.GetProperty("path").GetString() == relative);
+    }
+
+    [Fact]
+    public async Task Run_FromAfterTo_IsAUsageError()
+    {
+        var run = await CliRun.RunAsync("verify", "--archive", Fixtures.TestnetSmall, "--from", "500", "--to", "100");
+
+        run.ExitCode.Should().Be(2);
+        run.Error.Should().Contain("--from 500 is after --to 100").And.NotContain("   at ");
+    }
+}
