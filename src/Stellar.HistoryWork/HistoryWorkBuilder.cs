@@ -56,12 +56,13 @@ public sealed class HistoryWorkBuilder
             [HistoryWorkStage.HistoryArchiveState, HistoryWorkStage.LedgerHeaders, HistoryWorkStage.Buckets, HistoryWorkStage.Transactions, HistoryWorkStage.Results, HistoryWorkStage.ScpHistory]);
 
         var retries = _context.Options.DownloadRetries;
-        var has = scheduler.Add(new GetHistoryArchiveStateWork(_context, _context.Range.Last), maxRetries: retries);
-        var headers = scheduler.Add(new DownloadLedgerHeadersWork(_context, bindHistoryArchiveState: true), [has], retries);
-        var buckets = scheduler.Add(new DownloadBucketsWork(_context), [has], retries);
-        var transactions = scheduler.Add(new DownloadTransactionsWork(_context), [headers], retries);
-        var results = scheduler.Add(new DownloadTxResultsWork(_context), [headers, transactions], retries);
-        var scp = scheduler.Add(new DownloadScpHistoryWork(_context), [headers], retries);
+        var catchup = new CatchupTimer(_context.Telemetry, _context.Options.TimeProvider, works: 6);
+        var has = scheduler.Add(new GetHistoryArchiveStateWork(_context, _context.Range.Last) { Catchup = catchup }, maxRetries: retries);
+        var headers = scheduler.Add(new DownloadLedgerHeadersWork(_context, bindHistoryArchiveState: true) { Catchup = catchup }, [has], retries);
+        var buckets = scheduler.Add(new DownloadBucketsWork(_context) { Catchup = catchup }, [has], retries);
+        var transactions = scheduler.Add(new DownloadTransactionsWork(_context) { Catchup = catchup }, [headers], retries);
+        var results = scheduler.Add(new DownloadTxResultsWork(_context) { Catchup = catchup }, [headers, transactions], retries);
+        var scp = scheduler.Add(new DownloadScpHistoryWork(_context) { Catchup = catchup }, [headers], retries);
         return new HistoryWorkIds(has, buckets, headers, transactions, results, scp);
     }
 

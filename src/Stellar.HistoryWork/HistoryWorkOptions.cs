@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Stellar.HistoryWork.Scheduling;
 using Stellar.HistoryWork.Verification;
@@ -45,6 +46,12 @@ public sealed class HistoryWorkOptions
 
     /// <summary>Logging; default: none.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Where the download metrics go (<c>history.get.*</c>, <c>history.check.*</c>, <c>ledger.catchup.duration</c>);
+    /// default: the library's process-wide meter.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>Time; default: the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

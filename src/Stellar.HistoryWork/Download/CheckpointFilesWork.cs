@@ -5,8 +5,10 @@ namespace Stellar.HistoryWork.Download;
 
 /// <summary>
 /// Downloads and verifies one kind of checkpoint file for every checkpoint of the range, with bounded
-/// concurrency. A file already in the store is verified again from disk (cheap, and it yields the data
-/// later stages need); one that no longer verifies is dropped and fetched afresh.
+/// concurrency: the one engine behind every range download (<see cref="BatchDownloadWork"/> and the
+/// <c>Download*Work</c> items differ only in how they verify a file and what they do with the results).
+/// A file already in the store is verified again from disk (cheap, and it yields the data later stages
+/// need); one that no longer verifies is dropped and fetched afresh.
 /// </summary>
 /// <typeparam name="T">What verifying one file yields.</typeparam>
 public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
@@ -67,10 +69,21 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
     private protected virtual Task AfterAllAsync(IReadOnlyDictionary<uint, T> verified, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// Whether a file missing from every archive is acceptable (SCP history before an archive first published it).
-    /// Returning true records nothing for that checkpoint.
+    /// Whether a file missing from every archive is acceptable; returning true records nothing for that
+    /// checkpoint. By default only SCP history may be missing, unless <see cref="HistoryWorkOptions.RequireScpHistory"/>
+    /// is set (pubnet published none before checkpoint 1214079).
     /// </summary>
-    private protected virtual bool MayBeMissing(uint checkpoint) => false;
+    private protected virtual bool MayBeMissing(uint checkpoint) => Kind == HistoryFileKind.Scp && !Context.Options.RequireScpHistory;
+
+    /// <summary>The progress stage of a kind of checkpoint file.</summary>
+    private protected static HistoryWorkStage StageOf(HistoryFileKind kind) => kind switch
+    {
+        HistoryFileKind.Ledger => HistoryWorkStage.LedgerHeaders,
+        HistoryFileKind.Transactions => HistoryWorkStage.Transactions,
+        HistoryFileKind.Results => HistoryWorkStage.Results,
+        HistoryFileKind.Scp => HistoryWorkStage.ScpHistory,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown history file kind."),
+    };
 
     private async Task<(T? Value, long Bytes)> FetchOneAsync(uint checkpoint, CancellationToken cancellationToken)
     {

@@ -27,6 +27,7 @@ public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
 
     private protected override async Task ExecuteAsync(WorkContext context, CancellationToken cancellationToken)
     {
+        Catchup?.Start();
         var state = Context.State;
         await state.StartStageAsync(Stage, 1, cancellationToken).ConfigureAwait(false);
         var (has, bytes) = await Context.Store.FetchAsync(
