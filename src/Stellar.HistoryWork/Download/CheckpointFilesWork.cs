@@ -36,8 +36,8 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
         {
             try
             {
-                var (value, bytes) = await FetchOneAsync(checkpoint, ct).ConfigureAwait(false);
-                if (value is not null)
+                var (found, value, bytes) = await FetchOneAsync(checkpoint, ct).ConfigureAwait(false);
+                if (found)
                 {
                     verified[checkpoint] = value;
                     await OnVerifiedAsync(checkpoint, value, Context.Store.LocalPath(ArchivePaths.CheckpointFile(Kind, checkpoint)), ct).ConfigureAwait(false);
@@ -85,7 +85,7 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown history file kind."),
     };
 
-    private async Task<(T? Value, long Bytes)> FetchOneAsync(uint checkpoint, CancellationToken cancellationToken)
+    private async Task<(bool Found, T Value, long Bytes)> FetchOneAsync(uint checkpoint, CancellationToken cancellationToken)
     {
         var path = ArchivePaths.CheckpointFile(Kind, checkpoint);
         if (Context.Store.Contains(path))
@@ -93,7 +93,7 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
             try
             {
                 var stored = await Context.Store.VerifyStoredAsync(path, (s, ct) => VerifyAsync(s, path, checkpoint, ct), cancellationToken).ConfigureAwait(false);
-                return (stored, 0);
+                return (true, stored, 0);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -103,11 +103,13 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
 
         try
         {
-            return await Context.Store.FetchAsync(Context.Archive, path, (s, ct) => VerifyAsync(s, path, checkpoint, ct), cancellationToken).ConfigureAwait(false);
+            var (fetched, bytes) = await Context.Store.FetchAsync(Context.Archive, path, (s, ct) => VerifyAsync(s, path, checkpoint, ct), cancellationToken).ConfigureAwait(false);
+            return (true, fetched, bytes);
         }
         catch (ArchiveFileNotFoundException) when (MayBeMissing(checkpoint))
         {
-            return (default, 0);
+            // A value-type result cannot say "absent" by itself (false or 0 would pass for a verified file).
+            return (false, default!, 0);
         }
     }
 }
