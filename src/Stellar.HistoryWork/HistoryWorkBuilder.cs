@@ -51,12 +51,12 @@ public sealed class HistoryWorkBuilder
     public HistoryWorkIds Register(WorkScheduler scheduler)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
-        _context.State.RegisterStages(
-            _context.Range,
-            [HistoryWorkStage.HistoryArchiveState, HistoryWorkStage.LedgerHeaders, HistoryWorkStage.Buckets, HistoryWorkStage.Transactions, HistoryWorkStage.Results, HistoryWorkStage.ScpHistory]);
+        HistoryWorkStage[] stages = [HistoryWorkStage.HistoryArchiveState, HistoryWorkStage.LedgerHeaders, HistoryWorkStage.Buckets, HistoryWorkStage.Transactions, HistoryWorkStage.Results, HistoryWorkStage.ScpHistory];
+        _context.State.RegisterStages(_context.Range, stages);
 
         var retries = _context.Options.DownloadRetries;
-        var catchup = new CatchupTimer(_context.Telemetry, _context.Options.TimeProvider, works: 6);
+        // One work per stage; the catchup ends when the last of them does.
+        var catchup = new CatchupTimer(_context.Telemetry, _context.Options.TimeProvider, works: stages.Length);
         var has = scheduler.Add(new GetHistoryArchiveStateWork(_context, _context.Range.Last) { Catchup = catchup }, maxRetries: retries);
         var headers = scheduler.Add(new DownloadLedgerHeadersWork(_context, bindHistoryArchiveState: true) { Catchup = catchup }, [has], retries);
         var buckets = scheduler.Add(new DownloadBucketsWork(_context) { Catchup = catchup }, [has], retries);
