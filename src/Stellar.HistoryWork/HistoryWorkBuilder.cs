@@ -53,20 +53,21 @@ public sealed class HistoryWorkBuilder
     public HistoryWorkIds Register(WorkScheduler scheduler)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
-        _context.State.RegisterStages(
-            _context.Range,
-            [HistoryWorkStage.HistoryArchiveState, HistoryWorkStage.LedgerHeaders, HistoryWorkStage.Buckets, HistoryWorkStage.Transactions, HistoryWorkStage.Results, HistoryWorkStage.ScpHistory]);
+        HistoryWorkStage[] stages = [HistoryWorkStage.HistoryArchiveState, HistoryWorkStage.LedgerHeaders, HistoryWorkStage.Buckets, HistoryWorkStage.Transactions, HistoryWorkStage.Results, HistoryWorkStage.ScpHistory];
+        _context.State.RegisterStages(_context.Range, stages);
 
         var retries = _context.Options.DownloadRetries;
+        // One work per stage; the catchup ends when the last of them does.
+        var catchup = new CatchupTimer(_context.Telemetry, _context.Options.TimeProvider, works: stages.Length);
         var hasWork = _context.Options.FetchEveryHistoryArchiveState
-            ? new GetHistoryArchiveStateWork(_context, _context.Range)
-            : new GetHistoryArchiveStateWork(_context, _context.Range.Last);
+            ? new GetHistoryArchiveStateWork(_context, _context.Range) { Catchup = catchup }
+            : new GetHistoryArchiveStateWork(_context, _context.Range.Last) { Catchup = catchup };
         var has = scheduler.Add(hasWork, maxRetries: retries);
-        var headers = scheduler.Add(new DownloadLedgerHeadersWork(_context, bindHistoryArchiveState: true), [has], retries);
-        var buckets = scheduler.Add(new DownloadBucketsWork(_context), [has], retries);
-        var transactions = scheduler.Add(new DownloadTransactionsWork(_context), [headers], retries);
-        var results = scheduler.Add(new DownloadTxResultsWork(_context), [headers, transactions], retries);
-        var scp = scheduler.Add(new DownloadScpHistoryWork(_context), [headers], retries);
+        var headers = scheduler.Add(new DownloadLedgerHeadersWork(_context, bindHistoryArchiveState: true) { Catchup = catchup }, [has], retries);
+        var buckets = scheduler.Add(new DownloadBucketsWork(_context) { Catchup = catchup }, [has], retries);
+        var transactions = scheduler.Add(new DownloadTransactionsWork(_context) { Catchup = catchup }, [headers], retries);
+        var results = scheduler.Add(new DownloadTxResultsWork(_context) { Catchup = catchup }, [headers, transactions], retries);
+        var scp = scheduler.Add(new DownloadScpHistoryWork(_context) { Catchup = catchup }, [headers], retries);
         return new HistoryWorkIds(has, buckets, headers, transactions, results, scp);
     }
 

@@ -54,11 +54,15 @@ public sealed class HistoryWorkOptions
     /// <summary>Retries of each publish work item (the reference node publishes with 2).</summary>
     public int PublishRetries { get; set; } = 2;
 
-    /// <summary>Creates the <c>Stellar.HistoryWork</c> meter for publish metrics; default: the process-wide meter.</summary>
-    public IMeterFactory? MeterFactory { get; set; }
-
     /// <summary>Logging; default: none.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Where the download and publish metrics go (<c>history.get.*</c>, <c>history.check.*</c>,
+    /// <c>history.publish.*</c>, <c>ledger.catchup.duration</c>);
+    /// default: the library's process-wide meter.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>Time; default: the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

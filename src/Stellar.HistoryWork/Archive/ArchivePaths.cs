@@ -97,6 +97,30 @@ public static class ArchivePaths
         return true;
     }
 
+    /// <summary>
+    /// What kind of file <paramref name="path"/> is, as a low-cardinality name for metrics: a checkpoint file's
+    /// category, <c>bucket</c>, <c>history</c> (a HAS, the root one included) or <c>other</c>.
+    /// </summary>
+    internal static string KindNameOf(string? path)
+    {
+        if (path is null)
+        {
+            return "other";
+        }
+
+        if (TryParseCheckpointFile(path, out var kind, out _))
+        {
+            return CategoryOf(kind);
+        }
+
+        if (TryParseBucket(path, out _))
+        {
+            return BucketCategory;
+        }
+
+        return path == WellKnownState || TryParseHistoryState(path, out _) ? HistoryCategory : "other";
+    }
+
     private static string Checkpointed(string category, uint checkpoint, string extension)
     {
         var hex = checkpoint.ToString("x8", CultureInfo.InvariantCulture);

@@ -5,8 +5,10 @@ namespace Stellar.HistoryWork.Download;
 
 /// <summary>
 /// Downloads and verifies one kind of checkpoint file for every checkpoint of the range, with bounded
-/// concurrency. A file already in the store is verified again from disk (cheap, and it yields the data
-/// later stages need); one that no longer verifies is dropped and fetched afresh.
+/// concurrency: the one engine behind every range download (<see cref="BatchDownloadWork"/> and the
+/// <c>Download*Work</c> items differ only in how they verify a file and what they do with the results).
+/// A file already in the store is verified again from disk (cheap, and it yields the data later stages
+/// need); one that no longer verifies is dropped and fetched afresh.
 /// </summary>
 /// <typeparam name="T">What verifying one file yields.</typeparam>
 public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
@@ -34,8 +36,8 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
         {
             try
             {
-                var (value, bytes) = await FetchOneAsync(checkpoint, ct).ConfigureAwait(false);
-                if (value is not null)
+                var (found, value, bytes) = await FetchOneAsync(checkpoint, ct).ConfigureAwait(false);
+                if (found)
                 {
                     verified[checkpoint] = value;
                     await OnVerifiedAsync(checkpoint, value, Context.Store.LocalPath(ArchivePaths.CheckpointFile(Kind, checkpoint)), ct).ConfigureAwait(false);
@@ -67,12 +69,23 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
     private protected virtual Task AfterAllAsync(IReadOnlyDictionary<uint, T> verified, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// Whether a file missing from every archive is acceptable (SCP history before an archive first published it).
-    /// Returning true records nothing for that checkpoint.
+    /// Whether a file missing from every archive is acceptable; returning true records nothing for that
+    /// checkpoint. By default only SCP history may be missing, unless <see cref="HistoryWorkOptions.RequireScpHistory"/>
+    /// is set (pubnet published none before checkpoint 1214079).
     /// </summary>
-    private protected virtual bool MayBeMissing(uint checkpoint) => false;
+    private protected virtual bool MayBeMissing(uint checkpoint) => Kind == HistoryFileKind.Scp && !Context.Options.RequireScpHistory;
 
-    private async Task<(T? Value, long Bytes)> FetchOneAsync(uint checkpoint, CancellationToken cancellationToken)
+    /// <summary>The progress stage of a kind of checkpoint file.</summary>
+    private protected static HistoryWorkStage StageOf(HistoryFileKind kind) => kind switch
+    {
+        HistoryFileKind.Ledger => HistoryWorkStage.LedgerHeaders,
+        HistoryFileKind.Transactions => HistoryWorkStage.Transactions,
+        HistoryFileKind.Results => HistoryWorkStage.Results,
+        HistoryFileKind.Scp => HistoryWorkStage.ScpHistory,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown history file kind."),
+    };
+
+    private async Task<(bool Found, T Value, long Bytes)> FetchOneAsync(uint checkpoint, CancellationToken cancellationToken)
     {
         var path = ArchivePaths.CheckpointFile(Kind, checkpoint);
         if (Context.Store.Contains(path))
@@ -80,7 +93,7 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
             try
             {
                 var stored = await Context.Store.VerifyStoredAsync(path, (s, ct) => VerifyAsync(s, path, checkpoint, ct), cancellationToken).ConfigureAwait(false);
-                return (stored, 0);
+                return (true, stored, 0);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -90,11 +103,13 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
 
         try
         {
-            return await Context.Store.FetchAsync(Context.Archive, path, (s, ct) => VerifyAsync(s, path, checkpoint, ct), cancellationToken).ConfigureAwait(false);
+            var (fetched, bytes) = await Context.Store.FetchAsync(Context.Archive, path, (s, ct) => VerifyAsync(s, path, checkpoint, ct), cancellationToken).ConfigureAwait(false);
+            return (true, fetched, bytes);
         }
         catch (ArchiveFileNotFoundException) when (MayBeMissing(checkpoint))
         {
-            return (default, 0);
+            // A value-type result cannot say "absent" by itself (false or 0 would pass for a verified file).
+            return (false, default!, 0);
         }
     }
 }

@@ -17,6 +17,4 @@ public sealed class DownloadScpHistoryWork : CheckpointFilesWork<bool>
         await DownloadVerification.VerifyScpAsync(compressed, path, checkpoint, Context.Checkpoints, Context.Options.MaxCheckpointFileSize, cancellationToken).ConfigureAwait(false);
         return true;
     }
-
-    private protected override bool MayBeMissing(uint checkpoint) => !Context.Options.RequireScpHistory;
 }

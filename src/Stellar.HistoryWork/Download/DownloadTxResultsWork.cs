@@ -14,7 +14,7 @@ public sealed class DownloadTxResultsWork : CheckpointFilesWork<bool>
     private protected override async Task<bool> VerifyAsync(Stream compressed, string path, uint checkpoint, CancellationToken cancellationToken)
     {
         var headers = await Context.State.GetHeadersAsync(checkpoint, cancellationToken).ConfigureAwait(false);
-        await DownloadVerification.VerifyResultsAsync(compressed, path, headers, Context.Options.MaxCheckpointFileSize, cancellationToken).ConfigureAwait(false);
+        _ = await DownloadVerification.VerifyResultsAsync(compressed, path, headers, Context.Options.MaxCheckpointFileSize, cancellationToken).ConfigureAwait(false);
         return true;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Stellar.HistoryWork.Verification;
+using Stellar.Xdr;
 
 namespace Stellar.HistoryWork.Download;
 
@@ -15,14 +16,35 @@ internal static class DownloadVerification
     public static async Task VerifyTransactionsAsync(Stream compressed, string path, LedgerHeaderFileResult headers, uint? previousLedgerVersion, long maxSize, CancellationToken cancellationToken) =>
         await WithGunzipAsync(compressed, path, maxSize, (s, ct) => TransactionsVerifier.VerifyAsync(s, path, headers, previousLedgerVersion, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
 
-    public static async Task VerifyResultsAsync(Stream compressed, string path, LedgerHeaderFileResult headers, long maxSize, CancellationToken cancellationToken) =>
+    public static async Task<HistoryFileResult> VerifyResultsAsync(Stream compressed, string path, LedgerHeaderFileResult headers, long maxSize, CancellationToken cancellationToken) =>
         await WithGunzipAsync(compressed, path, maxSize, (s, ct) => ResultsVerifier.VerifyAsync(s, path, headers, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
 
     public static async Task VerifyScpAsync(Stream compressed, string path, uint checkpoint, CheckpointMath math, long maxSize, CancellationToken cancellationToken) =>
         await WithGunzipAsync(compressed, path, maxSize, (s, ct) => ScpVerifier.VerifyAsync(s, path, checkpoint, math, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
 
     public static Task<BucketVerificationResult> VerifyBucketAsync(Stream compressed, string path, string hashHex, long maxSize, CancellationToken cancellationToken) =>
-        BucketVerifier.VerifyAsync(compressed, hashHex, path, options: new HistoryVerificationOptions { MaxBucketDecompressedBytes = maxSize }, cancellationToken: cancellationToken);
+        BucketVerifier.VerifyAsync(compressed, hashHex, path, options: BucketOptions(maxSize), cancellationToken: cancellationToken);
+
+    public static HistoryVerificationOptions BucketOptions(long maxSize) => new() { MaxBucketDecompressedBytes = maxSize };
+
+    /// <summary>
+    /// Checks that a checkpoint file is well-formed without checking it against anything: strict gzip, and
+    /// record-marked XDR of the type its kind holds, to the end. Returns the number of records.
+    /// </summary>
+    public static async Task<long> VerifyWellFormedAsync(Stream compressed, string path, HistoryFileKind kind, long maxSize, CancellationToken cancellationToken) =>
+        await WithGunzipAsync(
+            compressed,
+            path,
+            maxSize,
+            (s, ct) => kind switch
+            {
+                HistoryFileKind.Ledger => CountRecordsAsync<LedgerHeaderHistoryEntry>(s, path, ct),
+                HistoryFileKind.Transactions => CountRecordsAsync<TransactionHistoryEntry>(s, path, ct),
+                HistoryFileKind.Results => CountRecordsAsync<TransactionHistoryResultEntry>(s, path, ct),
+                HistoryFileKind.Scp => CountRecordsAsync<SCPHistoryEntry>(s, path, ct),
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown history file kind."),
+            },
+            cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Checks the chain across files from the newest back and the trusted anchors; returns whether the newest
@@ -82,6 +104,22 @@ internal static class DownloadVerification
         throw new HistoryDownloadException(
             string.Create(CultureInfo.InvariantCulture, $"{failures.Count} {what} files failed; first: {first.Message}"),
             failures);
+    }
+
+    private static async Task<long> CountRecordsAsync<T>(Stream decompressed, string path, CancellationToken cancellationToken)
+        where T : class, IXdrType<T>
+    {
+        long records = 0;
+        var reader = new HistoryRecordReader<T>(decompressed, path, HistoryVerificationOptions.Default);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                records++;
+            }
+        }
+
+        return records;
     }
 
     internal static async Task<T> WithGunzipAsync<T>(Stream compressed, string path, long maxSize, Func<Stream, CancellationToken, Task<T>> verify, CancellationToken cancellationToken)

@@ -38,6 +38,7 @@ public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
 
     private protected override async Task ExecuteAsync(WorkContext context, CancellationToken cancellationToken)
     {
+        Catchup?.Start();
         if (_every is not { } every)
         {
             await Context.State.StartStageAsync(Stage, 1, cancellationToken).ConfigureAwait(false);

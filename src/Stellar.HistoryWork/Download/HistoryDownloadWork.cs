@@ -1,72 +1,38 @@
-using Microsoft.Extensions.Logging;
-using Stellar.HistoryWork.Scheduling;
-using Stellar.HistoryWork.Verification;
-
 namespace Stellar.HistoryWork.Download;
 
 /// <summary>
-/// The common shape of the download work items: run one stage, keep the shared progress current, and turn
-/// what went wrong into the scheduler's outcomes — a bad or unreachable archive is retried (the archive
-/// pool moves to another archive), data that contradicts a trusted hash fails at once.
+/// A work item that fetches from an archive for one stage: it keeps the shared progress current, marks its
+/// stage failed when it gives up, and, when a <see cref="HistoryWorkBuilder"/> registered it, reports to the
+/// catchup's clock (<c>ledger.catchup.duration</c>).
 /// </summary>
-public abstract partial class HistoryDownloadWork : IWork
+public abstract class HistoryDownloadWork : HistoryWorkItem
 {
     private protected HistoryDownloadWork(HistoryWorkContext context, HistoryWorkStage stage)
+        : base(context.Logger, context.Telemetry)
     {
         Context = context;
         Stage = stage;
     }
-
-    /// <inheritdoc />
-    public abstract string Name { get; }
 
     /// <summary>The stage this work reports progress for.</summary>
     public HistoryWorkStage Stage { get; }
 
     private protected HistoryWorkContext Context { get; }
 
-    /// <inheritdoc />
-    public async ValueTask<WorkOutcome> RunAsync(WorkContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        try
-        {
-            await ExecuteAsync(context, cancellationToken).ConfigureAwait(false);
-            await Context.State.CompleteStageAsync(Stage, CancellationToken.None).ConfigureAwait(false);
-            return WorkOutcome.Success;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return WorkOutcome.Cancelled;
-        }
-        catch (HistoryVerificationException e) when (e.IsTrustFailure)
-        {
-            LogTrustFailure(Context.Logger, Name, e.Message);
-            await Context.State.FailStageAsync(Stage, e.Message, CancellationToken.None).ConfigureAwait(false);
-            return WorkOutcome.Failed(e.Message, e);
-        }
-        catch (Exception e) when (IsArchiveProblem(e))
-        {
-            LogAttemptFailed(Context.Logger, Name, context.Attempt, Context.Archive.Name, e.Message);
-            if (context.IsLastAttempt)
-            {
-                await Context.State.FailStageAsync(Stage, e.Message, CancellationToken.None).ConfigureAwait(false);
-            }
+    /// <summary>The catchup this work belongs to, when a builder registered it.</summary>
+    internal CatchupTimer? Catchup { get; init; }
 
-            return WorkOutcome.Retry(e.Message, e);
-        }
+    private protected override string SourceName => Context.Archive.Name;
+
+    private protected override async Task OnSucceededAsync()
+    {
+        await Context.State.CompleteStageAsync(Stage, CancellationToken.None).ConfigureAwait(false);
+        Catchup?.WorkSucceeded();
     }
 
-    private protected abstract Task ExecuteAsync(WorkContext context, CancellationToken cancellationToken);
-
-    private static bool IsArchiveProblem(Exception e) =>
-        e is HistoryVerificationException or ArchiveException or HistoryArchiveStateException
-            or Stellar.Xdr.XdrException or IOException or InvalidDataException or HttpRequestException
-            or TimeoutException or AggregateException;
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "{Work} attempt {Attempt} on {Archive} failed: {Reason}")]
-    private static partial void LogAttemptFailed(ILogger logger, string work, int attempt, string archive, string reason);
-
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "{Work} contradicts the trusted hash: {Reason}")]
-    private static partial void LogTrustFailure(ILogger logger, string work, string reason);
+    private protected override async Task OnGivenUpAsync(string reason)
+    {
+        await Context.State.FailStageAsync(Stage, reason, CancellationToken.None).ConfigureAwait(false);
+        Catchup?.GaveUp();
+    }
 }

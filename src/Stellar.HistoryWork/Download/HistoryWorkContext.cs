@@ -1,19 +1,21 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Stellar.HistoryWork.Telemetry;
 
 namespace Stellar.HistoryWork.Download;
 
 /// <summary>What every history work item of one builder shares: the archive, the store, the state and the options.</summary>
 internal sealed class HistoryWorkContext
 {
-    public HistoryWorkContext(IArchiveReader archive, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions options)
+    public HistoryWorkContext(IArchiveReader archive, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions options, VerifiedFileStore? store = null)
     {
         Archive = archive;
         Range = range;
         State = state;
         Options = options;
-        Store = new VerifiedFileStore(options.ResolveWorkDirectory());
-        Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Stellar.HistoryWork.Download");
+        Store = store ?? new VerifiedFileStore(options.ResolveWorkDirectory(), options.MeterFactory);
+        Logger = CreateLogger(options);
+        Telemetry = HistoryWorkTelemetry.For(options.MeterFactory).Download;
     }
 
     public IArchiveReader Archive { get; }
@@ -28,5 +30,27 @@ internal sealed class HistoryWorkContext
 
     public ILogger Logger { get; }
 
+    public HistoryWorkTelemetry.DownloadInstruments Telemetry { get; }
+
     public CheckpointMath Checkpoints => Range.Math;
+
+    public static ILogger CreateLogger(HistoryWorkOptions options) =>
+        (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Stellar.HistoryWork.Download");
+
+    /// <summary>
+    /// The context of a work used on its own, outside a <see cref="HistoryWorkBuilder"/>: its progress goes to
+    /// <paramref name="state"/> when given, else to a private state nobody reads.
+    /// </summary>
+    public static HistoryWorkContext Standalone(IArchiveReader archive, CheckpointRange range, HistoryWorkOptions? options, SharedHistoryState? state = null, VerifiedFileStore? store = null)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        options ??= new HistoryWorkOptions();
+        options.Validate();
+        if (!range.Math.Equals(options.Checkpoints))
+        {
+            throw new ArgumentException($"The range uses {range.Math} but the options use {options.Checkpoints}.", nameof(range));
+        }
+
+        return new HistoryWorkContext(archive, range, state ?? new SharedHistoryState(options.TimeProvider), options, store);
+    }
 }

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
+using Stellar.HistoryWork.Telemetry;
 using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Download;
@@ -13,12 +15,20 @@ public sealed class VerifiedFileStore
 {
     private const string TemporarySuffix = ".partial";
 
+    private readonly HistoryWorkTelemetry.DownloadInstruments _telemetry;
+
     /// <summary>Creates a store rooted at <paramref name="root"/> (created when missing).</summary>
-    public VerifiedFileStore(string root)
+    /// <param name="root">The directory.</param>
+    /// <param name="meterFactory">
+    /// Where fetches and checks are counted (<c>history.get.*</c>, <c>history.check.success</c>); the library's
+    /// process-wide meter when null.
+    /// </param>
+    public VerifiedFileStore(string root, IMeterFactory? meterFactory = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         Root = Path.GetFullPath(root);
         Directory.CreateDirectory(Root);
+        _telemetry = HistoryWorkTelemetry.For(meterFactory).Download;
     }
 
     /// <summary>The root directory.</summary>
@@ -57,6 +67,7 @@ public sealed class VerifiedFileStore
         var destination = LocalPath(archivePath);
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         var temporary = destination + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) + TemporarySuffix;
+        var kind = ArchivePaths.KindNameOf(archivePath);
         try
         {
             T result;
@@ -87,7 +98,14 @@ public sealed class VerifiedFileStore
             }
 
             File.Move(temporary, destination, overwrite: true);
+            _telemetry.Fetched(kind, bytes);
+            _telemetry.Checked(kind);
             return (result, bytes);
+        }
+        catch (Exception e) when (IsFetchFailure(e))
+        {
+            _telemetry.FetchFailed(kind);
+            throw;
         }
         finally
         {
@@ -102,7 +120,9 @@ public sealed class VerifiedFileStore
         var stream = new FileStream(LocalPath(archivePath), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (stream.ConfigureAwait(false))
         {
-            return await verify(stream, cancellationToken).ConfigureAwait(false);
+            var result = await verify(stream, cancellationToken).ConfigureAwait(false);
+            _telemetry.Checked(ArchivePaths.KindNameOf(archivePath));
+            return result;
         }
     }
 
@@ -111,6 +131,10 @@ public sealed class VerifiedFileStore
 
     private static bool IsBadContent(Exception e) =>
         e is HistoryVerificationException { IsTrustFailure: false } or Stellar.Xdr.XdrException or InvalidDataException;
+
+    // Verification problems are counted once by the work that reports them; this counts what the archive did wrong.
+    private static bool IsFetchFailure(Exception e) =>
+        e is ArchiveException or HttpRequestException or TimeoutException || (e is IOException && !IsBadContent(e));
 
     private static void TryDelete(string path)
     {

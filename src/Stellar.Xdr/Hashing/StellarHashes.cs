@@ -33,6 +33,12 @@ public static class StellarHashes
     public static byte[] LedgerHeaderHash(LedgerHeader header) => HashOf(header);
 
     /// <summary>
+    /// <c>SHA256(XDR(SCPQuorumSet))</c>: the hash by which SCP statements name a quorum set
+    /// (<c>quorumSetHash</c>, <c>commitQuorumSetHash</c>).
+    /// </summary>
+    public static byte[] QuorumSetHash(SCPQuorumSet quorumSet) => HashOf(quorumSet);
+
+    /// <summary>
     /// Legacy transaction-set hash: <c>SHA256(previousLedgerHash || XDR(env_0) || XDR(env_1) ...)</c>,
     /// envelopes in stored order, no count prefix.
     /// </summary>

@@ -159,6 +159,23 @@ public class HistoryWorkBuilderTests
     }
 
     [Fact]
+    public async Task Register_ScpFileAbsent_SucceedsAndRecordsNoFileForThatCheckpoint()
+    {
+        using var archive = new TempDirectory();
+        CopyDirectory(Fixtures.TestnetSmall, archive.Path);
+        File.Delete(Path.Combine(archive.Path, ArchivePaths.CheckpointFile(HistoryFileKind.Scp, 9983)));
+        using var work = new TempDirectory();
+        using var harness = new CatchupHarness(new LocalArchiveReader(archive.Path), new CheckpointRange(9919, 10047, Math64), work.Path);
+
+        var result = await harness.RunAsync();
+
+        result.Succeeded.Should().BeTrue(Describe(result));
+        var data = await harness.State.BuildCheckpointDataAsync();
+        data.Files.Where(f => f.Kind == HistoryFileKind.Scp).Select(f => f.Checkpoint).Should().Equal(9919u, 10047u);
+        data.ScpHistory.Should().NotBeEmpty();
+    }
+
+    [Fact]
     public async Task Register_RerunAfterSuccess_ReusesVerifiedFilesWithoutFetching()
     {
         using var work = new TempDirectory();

@@ -1,20 +1,21 @@
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Stellar.HistoryWork.Telemetry;
 
 namespace Stellar.HistoryWork.Tests.Support;
 
 /// <summary>Collects the archive counters; tests filter by their own archive name because the meter is shared.</summary>
 internal sealed class ArchiveMetrics : IDisposable
 {
-    private readonly MetricCollector<long> _files = new(ArchiveTelemetry.Meter, ArchiveTelemetry.FilesName);
-    private readonly MetricCollector<long> _bytes = new(ArchiveTelemetry.Meter, ArchiveTelemetry.BytesName);
-    private readonly MetricCollector<long> _failures = new(ArchiveTelemetry.Meter, ArchiveTelemetry.FailuresName);
+    private readonly MetricCollector<long> _files = new(HistoryWorkTelemetry.For(null).Meter, HistoryWorkTelemetry.ArchiveInstruments.FilesName);
+    private readonly MetricCollector<long> _bytes = new(HistoryWorkTelemetry.For(null).Meter, HistoryWorkTelemetry.ArchiveInstruments.BytesName);
+    private readonly MetricCollector<long> _failures = new(HistoryWorkTelemetry.For(null).Meter, HistoryWorkTelemetry.ArchiveInstruments.FailuresName);
 
     public long Files(string archive) => Sum(_files, archive);
 
     public long Bytes(string archive) => Sum(_bytes, archive);
 
     public long Failures(string archive, string? reason = null) => _failures.GetMeasurementSnapshot()
-        .Where(m => Equals(m.Tags[ArchiveTelemetry.ArchiveTag], archive) && (reason is null || Equals(m.Tags[ArchiveTelemetry.ReasonTag], reason)))
+        .Where(m => Equals(m.Tags[HistoryWorkTelemetry.ArchiveInstruments.ArchiveTag], archive) && (reason is null || Equals(m.Tags[HistoryWorkTelemetry.ArchiveInstruments.ReasonTag], reason)))
         .Sum(m => m.Value);
 
     public void Dispose()
@@ -25,6 +26,6 @@ internal sealed class ArchiveMetrics : IDisposable
     }
 
     private static long Sum(MetricCollector<long> collector, string archive) => collector.GetMeasurementSnapshot()
-        .Where(m => Equals(m.Tags[ArchiveTelemetry.ArchiveTag], archive))
+        .Where(m => Equals(m.Tags[HistoryWorkTelemetry.ArchiveInstruments.ArchiveTag], archive))
         .Sum(m => m.Value);
 }

@@ -1,3 +1,5 @@
+using Stellar.HistoryWork.Telemetry;
+
 namespace Stellar.HistoryWork;
 
 /// <summary>
@@ -13,14 +15,16 @@ internal sealed class ArchiveBodyStream : Stream
     private readonly TimeSpan _stallTimeout;
     private readonly CancellationTokenSource? _stall;
     private readonly string _archive;
+    private readonly HistoryWorkTelemetry.ArchiveInstruments _telemetry;
     private readonly string _path;
     private readonly Action<ArchiveException>? _onFailure;
     private long _read;
     private bool _finished;
     private bool _failed;
 
-    public ArchiveBodyStream(Stream inner, IDisposable? owner, long? expectedLength, TimeSpan stallTimeout, TimeProvider timeProvider, string archive, string path, Action<ArchiveException>? onFailure = null)
+    public ArchiveBodyStream(Stream inner, IDisposable? owner, long? expectedLength, TimeSpan stallTimeout, TimeProvider timeProvider, string archive, string path, HistoryWorkTelemetry.ArchiveInstruments telemetry, Action<ArchiveException>? onFailure = null)
     {
+        _telemetry = telemetry;
         _inner = inner;
         _owner = owner;
         _expectedLength = expectedLength;
@@ -141,7 +145,7 @@ internal sealed class ArchiveBodyStream : Stream
         if (read > 0)
         {
             _read += read;
-            ArchiveTelemetry.BytesRead(_archive, read);
+            _telemetry.BytesRead(_archive, read);
             if (_expectedLength is { } tooMany && _read > tooMany)
             {
                 throw Fail(new ArchiveException(_archive, _path, $"body longer than its announced {tooMany} bytes"));
@@ -158,7 +162,7 @@ internal sealed class ArchiveBodyStream : Stream
             }
 
             _finished = true;
-            ArchiveTelemetry.FileCompleted(_archive);
+            _telemetry.FileCompleted(_archive);
         }
 
         return 0;
@@ -169,7 +173,7 @@ internal sealed class ArchiveBodyStream : Stream
         if (!_failed)
         {
             _failed = true;
-            ArchiveTelemetry.Failed(_archive, error);
+            _telemetry.Failed(_archive, error);
             _onFailure?.Invoke(error);
         }
 

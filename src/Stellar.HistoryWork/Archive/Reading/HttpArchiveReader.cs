@@ -1,4 +1,5 @@
 using System.Net;
+using Stellar.HistoryWork.Telemetry;
 
 namespace Stellar.HistoryWork;
 
@@ -12,6 +13,7 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
     private readonly HttpClient _client;
     private readonly bool _ownsClient;
     private readonly HttpArchiveReaderOptions _options;
+    private readonly HistoryWorkTelemetry.ArchiveInstruments _telemetry;
 
     /// <param name="baseUri">The archive root (a trailing '/' is added when missing).</param>
     /// <param name="httpClient">A shared client, or null for one with a connect timeout and no overall timeout.</param>
@@ -28,6 +30,7 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
         _options.Validate();
         BaseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
         Name = _options.Name ?? BaseUri.AbsoluteUri;
+        _telemetry = HistoryWorkTelemetry.For(_options.MeterFactory).Archive;
         if (httpClient is null)
         {
             var handler = new SocketsHttpHandler
@@ -55,7 +58,7 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
         try
         {
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new ArchiveBodyStream(body, response, response.Content.Headers.ContentLength, _options.StallTimeout, _options.TimeProvider, Name, path);
+            return new ArchiveBodyStream(body, response, response.Content.Headers.ContentLength, _options.StallTimeout, _options.TimeProvider, Name, path, _telemetry);
         }
         catch (Exception e) when (e is IOException or HttpRequestException && e is not ArchiveException)
         {
@@ -161,7 +164,7 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
 
     private ArchiveException Failed(ArchiveException error)
     {
-        ArchiveTelemetry.Failed(Name, error);
+        _telemetry.Failed(Name, error);
         return error;
     }
 }

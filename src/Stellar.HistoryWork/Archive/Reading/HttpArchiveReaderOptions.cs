@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+
 namespace Stellar.HistoryWork;
 
 /// <summary>Settings of <see cref="HttpArchiveReader"/>; defaults suit public archives.</summary>
@@ -14,6 +16,9 @@ public sealed class HttpArchiveReaderOptions
 
     /// <summary>For logs and metrics; the base URI by default.</summary>
     public string? Name { get; set; }
+
+    /// <summary>Where the archive metrics go; the library's process-wide meter when null.</summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>The clock for stall timeouts and Retry-After dates.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -1,15 +1,22 @@
+using System.Diagnostics.Metrics;
+using Stellar.HistoryWork.Telemetry;
+
 namespace Stellar.HistoryWork;
 
 /// <summary>Reads an archive laid out in a local directory.</summary>
 public sealed class LocalArchiveReader : IArchiveReader
 {
+    private readonly HistoryWorkTelemetry.ArchiveInstruments _telemetry;
+
     /// <param name="root">The archive's root directory (holding <c>.well-known</c>).</param>
     /// <param name="name">For logs and metrics; the full root path by default.</param>
-    public LocalArchiveReader(string root, string? name = null)
+    /// <param name="meterFactory">Where the archive metrics go; the library's process-wide meter when null.</param>
+    public LocalArchiveReader(string root, string? name = null, IMeterFactory? meterFactory = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         Root = Path.GetFullPath(root);
         Name = name ?? Root;
+        _telemetry = HistoryWorkTelemetry.For(meterFactory).Archive;
     }
 
     /// <summary>The full path of the archive's root directory.</summary>
@@ -24,7 +31,7 @@ public sealed class LocalArchiveReader : IArchiveReader
         try
         {
             var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            return ValueTask.FromResult<Stream>(new ArchiveBodyStream(file, null, file.Length, Timeout.InfiniteTimeSpan, TimeProvider.System, Name, path));
+            return ValueTask.FromResult<Stream>(new ArchiveBodyStream(file, null, file.Length, Timeout.InfiniteTimeSpan, TimeProvider.System, Name, path, _telemetry));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -46,7 +53,7 @@ public sealed class LocalArchiveReader : IArchiveReader
 
     private ArchiveException Failed(ArchiveException error)
     {
-        ArchiveTelemetry.Failed(Name, error);
+        _telemetry.Failed(Name, error);
         return error;
     }
 }
