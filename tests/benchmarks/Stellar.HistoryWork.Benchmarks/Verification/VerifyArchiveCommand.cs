@@ -23,7 +23,12 @@ internal static class VerifyArchiveCommand
         var report = new ArchiveVerifier(new LocalArchiveReader(args[1]), options).VerifyAsync().GetAwaiter().GetResult();
         watch.Stop();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ok={report.Ok} checkpoints={report.Checkpoints} files={report.Files} bytes={report.Bytes} problems={report.Problems.Count} seconds={watch.Elapsed.TotalSeconds:F3}"));
+            $"ok={report.Ok} checkpoints={report.Checkpoints} files={report.Files} bytes={report.Bytes} problems={report.Problems.Count} seconds={watch.Elapsed.TotalSeconds:F3} {MemoryFigures.Describe()}"));
+        foreach (var problem in report.Problems.Take(20))
+        {
+            Console.WriteLine(problem.Message);
+        }
+
         return true;
     }
 }
