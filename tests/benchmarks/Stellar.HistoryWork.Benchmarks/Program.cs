@@ -8,7 +8,8 @@ using Stellar.HistoryWork.Benchmarks.Verification;
 if (MakeArchiveCommand.TryRun(args)
     || VerifyArchiveCommand.TryRun(args)
     || CatchupArchiveCommand.TryRun(args)
-    || ServeArchiveCommand.TryRun(args))
+    || ServeArchiveCommand.TryRun(args)
+    || ProfileBucketCommand.TryRun(args))
 {
     return;
 }
