@@ -23,6 +23,15 @@ internal static class ProfileBucketCommand
             return false;
         }
 
+        if (Directory.Exists(args[1]))
+        {
+            // A directory: its buckets one after another, then all at once.
+            var all = Directory.EnumerateFiles(args[1], "bucket-*.xdr.gz", SearchOption.AllDirectories).ToArray();
+            Time($"{all.Length} buckets, one at a time", () => all.Sum(f => VerifyOne(f)));
+            Time($"{all.Length} buckets, all at once", () => Task.WhenAll(all.Select(f => Task.Run(() => VerifyOne(f)))).GetAwaiter().GetResult().Sum());
+            return true;
+        }
+
         var file = args[1];
         var hash = Path.GetFileName(file)["bucket-".Length..^".xdr.gz".Length];
         var buffer = new byte[BufferSize];
@@ -51,6 +60,9 @@ internal static class ProfileBucketCommand
 
         return true;
     }
+
+    private static long VerifyOne(string file) =>
+        BucketVerifier.VerifyFileAsync(file, Path.GetFileName(file)["bucket-".Length..^".xdr.gz".Length]).GetAwaiter().GetResult().DecompressedBytes;
 
     private static FileStream Open(string file) => new(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
 
