@@ -1,7 +1,15 @@
 using BenchmarkDotNet.Running;
+using Stellar.HistoryWork.Benchmarks.Archives;
+using Stellar.HistoryWork.Benchmarks.Download;
+using Stellar.HistoryWork.Benchmarks.Verification;
 
-// Run with: dotnet run -c Release --project tests/benchmarks/Stellar.HistoryWork.Benchmarks -- --filter '*'
-if (Stellar.HistoryWork.Benchmarks.Verification.VerifyArchiveCommand.TryRun(args))
+// BenchmarkDotNet: dotnet run -c Release --project tests/benchmarks/Stellar.HistoryWork.Benchmarks -- --filter '*'
+// One-shot drivers for the scripts (scripts/bench-*.sh): make-archive, verify-archive, catchup-archive, serve-archive.
+if (MakeArchiveCommand.TryRun(args)
+    || VerifyArchiveCommand.TryRun(args)
+    || CatchupArchiveCommand.TryRun(args)
+    || ServeArchiveCommand.TryRun(args)
+    || ProfileBucketCommand.TryRun(args))
 {
     return;
 }
