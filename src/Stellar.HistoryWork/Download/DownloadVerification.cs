@@ -127,15 +127,7 @@ internal static class DownloadVerification
         var gzip = HistoryGzip.OpenDecompressed(compressed, leaveOpen: true);
         await using (gzip.ConfigureAwait(false))
         {
-            try
-            {
-                var limited = new LengthLimitedStream(gzip, maxSize, path);
-                return await verify(limited, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new HistoryVerificationException(new VerificationProblem(path, null, ProblemKind.Corrupt, $"{path}: {e.Message} (rule: decompressed size limit)"), e);
-            }
+            return await verify(new LengthLimitedStream(gzip, maxSize, path), cancellationToken).ConfigureAwait(false);
         }
     }
 }

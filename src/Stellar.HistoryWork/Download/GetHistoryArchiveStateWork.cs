@@ -73,14 +73,19 @@ public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
         var (has, bytes) = await Context.Store.FetchAsync(
             Context.Archive,
             path,
-            (stream, ct) => HistoryStateVerifier.ReadAsync(new LengthLimitedStream(stream, MaxStateFileSize, path), path, Context.Options.NetworkPassphrase, ct),
-            cancellationToken).ConfigureAwait(false);
+            async (stream, ct) =>
+            {
+                var state = await HistoryStateVerifier.ReadAsync(new LengthLimitedStream(stream, MaxStateFileSize, path), path, Context.Options.NetworkPassphrase, ct).ConfigureAwait(false);
 
-        if (checkpoint is { } expected && has.CurrentLedger != expected)
-        {
-            Context.Store.Remove(path);
-            throw new HistoryVerificationException(new VerificationProblem(path, expected, ProblemKind.Corrupt, $"{path}: currentLedger is {has.CurrentLedger}, not the checkpoint {expected} its name says (rule: a checkpoint HAS describes its checkpoint)"));
-        }
+                // Checked before the store renames the file into place, so a HAS of another checkpoint never has this name.
+                if (checkpoint is { } expected && state.CurrentLedger != expected)
+                {
+                    throw new HistoryVerificationException(new VerificationProblem(path, expected, ProblemKind.Corrupt, $"{path}: currentLedger is {state.CurrentLedger}, not the checkpoint {expected} its name says (rule: a checkpoint HAS describes its checkpoint)"));
+                }
+
+                return state;
+            },
+            cancellationToken).ConfigureAwait(false);
 
         await Context.State.SetHistoryArchiveStateAsync(has.CurrentLedger, has, cancellationToken).ConfigureAwait(false);
         await Context.State.AdvanceStageAsync(Stage, 1, bytes, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,12 @@
+using System.Globalization;
+using Stellar.HistoryWork.Verification;
+
 namespace Stellar.HistoryWork.Download;
 
-/// <summary>A read-only view of a stream that fails once more than a limit was read: the guard against bombs.</summary>
+/// <summary>
+/// A read-only view of a stream that fails once more than a limit was read: the guard against bombs. The
+/// failure is the verification problem itself, so that no reader in between can mistake it for damaged gzip.
+/// </summary>
 internal sealed class LengthLimitedStream(Stream inner, long limit, string fileName) : Stream
 {
     private long _read;
@@ -44,7 +50,9 @@ internal sealed class LengthLimitedStream(Stream inner, long limit, string fileN
         _read += read;
         if (_read > limit)
         {
-            throw new InvalidDataException($"{fileName}: larger than the {limit:N0}-byte limit for this kind of file.");
+            uint? ledger = ArchivePaths.TryParseCheckpointFile(fileName, out _, out var checkpoint) || ArchivePaths.TryParseHistoryState(fileName, out checkpoint) ? checkpoint : null;
+            throw new HistoryVerificationException(new VerificationProblem(fileName, ledger, ProblemKind.Corrupt, string.Create(
+                CultureInfo.InvariantCulture, $"{fileName}: more than the {limit} bytes accepted for this kind of file (rule: decompressed size limit)")));
         }
 
         return read;

@@ -299,7 +299,8 @@ public sealed class ArchiveVerifier
                             var gzip = HistoryGzip.Open(counting);
                             await using (gzip.ConfigureAwait(false))
                             {
-                                return await verify(gzip, cancellationToken).ConfigureAwait(false);
+                                // Records of a valid shape can repeat without end; only a size cap stops such a bomb.
+                                return await verify(new Download.LengthLimitedStream(gzip, _options.Limits.MaxCheckpointFileDecompressedBytes, path), cancellationToken).ConfigureAwait(false);
                             }
                         }
                         finally

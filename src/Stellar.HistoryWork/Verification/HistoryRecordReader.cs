@@ -12,9 +12,13 @@ internal sealed class HistoryRecordReader<T> : IAsyncDisposable
     private readonly XdrRecordReader _reader;
     private readonly string _path;
 
+    // A record that does not decode has no ledger of its own; the file's checkpoint is the best the problem can name.
+    private readonly uint? _checkpoint;
+
     public HistoryRecordReader(Stream decompressed, string path, HistoryVerificationOptions options)
     {
         _path = path;
+        _checkpoint = ArchivePaths.TryParseCheckpointFile(path, out _, out var checkpoint) ? checkpoint : null;
         _reader = new XdrRecordReader(
             decompressed,
             new XdrRecordReaderOptions { MaxRecordLength = options.MaxRecordLength },
@@ -40,20 +44,20 @@ internal sealed class HistoryRecordReader<T> : IAsyncDisposable
         }
         catch (XdrStreamException e) when (e.Rule == XdrRule.CorruptCompression)
         {
-            throw HistoryVerificationException.Create(_path, null, ProblemKind.Corrupt, $"{_path}: {e.Message} (rule: well-formed gzip)", e);
+            throw HistoryVerificationException.Create(_path, _checkpoint, ProblemKind.Corrupt, $"{_path}: {e.Message} (rule: well-formed gzip)", e);
         }
         catch (XdrException e)
         {
             throw HistoryVerificationException.Create(
                 _path,
-                null,
+                _checkpoint,
                 ProblemKind.Corrupt,
                 $"{_path}: record {_reader.RecordCount + 1} is not a valid {typeof(T).Name} (rule: well-formed gzip and XDR): {e.Message}",
                 e);
         }
         catch (InvalidDataException e)
         {
-            throw HistoryVerificationException.Create(_path, null, ProblemKind.Corrupt, $"{_path}: gzip data is damaged (rule: well-formed gzip): {e.Message}", e);
+            throw HistoryVerificationException.Create(_path, _checkpoint, ProblemKind.Corrupt, $"{_path}: gzip data is damaged (rule: well-formed gzip): {e.Message}", e);
         }
     }
 

@@ -18,6 +18,12 @@ public sealed class HistoryVerificationOptions
     /// </summary>
     public int MaxRecordLength { get; init; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest decompressed ledger/transactions/results/SCP file accepted, so a gzip bomb of valid records
+    /// stops early. Default 4 GiB (real files are at most a few MiB).
+    /// </summary>
+    public long MaxCheckpointFileDecompressedBytes { get; init; } = 4L * 1024 * 1024 * 1024;
+
     /// <summary>Size of each read buffer while hashing buckets. Default 1 MiB.</summary>
     public int BucketBufferSize { get; init; } = 1024 * 1024;
 
@@ -25,6 +31,7 @@ public sealed class HistoryVerificationOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxBucketDecompressedBytes);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxRecordLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxCheckpointFileDecompressedBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(BucketBufferSize, 4096);
     }
 }

@@ -1,0 +1,196 @@
+using System.Buffers.Binary;
+using System.Text.Json.Nodes;
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork.Tests.BadInput;
+
+/// <summary>
+/// One malformed input (DESIGN.md §5): how to damage <see cref="BadArchive"/>, and what every path must say
+/// about it — the file, the kind, the ledger and a piece of the rule's text.
+/// </summary>
+/// <param name="Name">The row's name (the theory data).</param>
+/// <param name="Path">Archive path of the damaged file.</param>
+/// <param name="Kind">The problem kind; null when the input is valid and must be accepted.</param>
+/// <param name="Ledger">The ledger the problem names (null for a bucket).</param>
+/// <param name="Rule">Text of the broken rule that the verifier's and the download's messages contain.</param>
+/// <param name="Damage">Damages the archive.</param>
+internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind, uint? Ledger, string Rule, Action<BadArchive> Damage)
+{
+    /// <summary>Whether <c>dump-xdr</c> (which decodes but verifies nothing) must fail on the file.</summary>
+    public bool DumpFails { get; init; }
+
+    /// <summary>
+    /// Whether the command line, which has no option for the decompressed-size caps the tests set small,
+    /// accepts the file (a "bomb" of valid records is only a bomb relative to a cap).
+    /// </summary>
+    public bool CliAccepts { get; init; }
+
+    public bool IsValid => Kind is null;
+
+    /// <summary>The download work that must fail.</summary>
+    public string FailingWork => ArchivePaths.TryParseCheckpointFile(Path, out var kind, out _)
+        ? $"download-{ArchivePaths.CategoryOf(kind)}-"
+        : Path.StartsWith("bucket/", StringComparison.Ordinal) ? "download-buckets" : "get-history-archive-state";
+
+    /// <summary>The decompressed-size cap the library tests use, so that a bomb stops early.</summary>
+    public const int SmallCap = 1 << 20;
+
+    public override string ToString() => Name;
+
+    public static BadInputCase Get(string name) => All.Single(c => c.Name == name);
+
+    public static TheoryData<string> Names()
+    {
+        var data = new TheoryData<string>();
+        foreach (var c in All)
+        {
+            data.Add(c.Name);
+        }
+
+        return data;
+    }
+
+    public static IReadOnlyList<BadInputCase> All { get; } =
+    [
+        new("truncated-gzip", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "well-formed gzip",
+            a => a.Write(BadArchive.Ledger, a.Bytes(BadArchive.Ledger)[..(a.Bytes(BadArchive.Ledger).Length / 2)])) { DumpFails = true },
+
+        // The deflate data is whole; only the trailer (CRC-32 and size) is gone: a plain GZipStream reads it cleanly.
+        new("gzip-trailer-cut", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "well-formed gzip",
+            a => a.Write(BadArchive.Ledger, a.Bytes(BadArchive.Ledger)[..^8])) { DumpFails = true },
+
+        new("gzip-trailing-garbage", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "well-formed gzip",
+            a => a.Write(BadArchive.Ledger, [.. a.Bytes(BadArchive.Ledger), .. BadArchive.Ascii("GARBAGE AFTER THE LAST MEMBER")])) { DumpFails = true },
+
+        new("not-gzip", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "well-formed gzip",
+            a => a.WriteText(BadArchive.Ledger, "<html><body>404 Not Found</body></html>\n")) { DumpFails = true },
+
+        new("zero-byte-file", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "0-byte file",
+            a => a.Write(BadArchive.Ledger, [])) { DumpFails = true },
+
+        new("bucket-gzip-bomb", BadArchive.Bucket, ProblemKind.Corrupt, null, "bucket size limit",
+            a => a.Write(BadArchive.Bucket, BadArchive.ZeroBomb(64))) { DumpFails = true },
+
+        // Valid, repeated SCP records: nothing but the size cap stops them.
+        new("checkpoint-file-gzip-bomb", BadArchive.Scp, ProblemKind.Corrupt, BadArchive.Checkpoint, "decompressed size limit",
+            a => a.WriteRecords(BadArchive.Scp, Enumerable.Repeat(a.Records(BadArchive.Scp)[0], 4 * SmallCap / 1000))) { CliAccepts = true },
+
+        new("bucket-gzip-of-garbage", BadArchive.Bucket, ProblemKind.HashMismatch, null, "bucket hash = name",
+            a => a.Write(BadArchive.Bucket, BadArchive.Gzip(BadArchive.Ascii(string.Concat(Enumerable.Repeat("garbage!", 512)))))) { DumpFails = true },
+
+        // The second record's mark says 4 bytes fewer than its body: the entry loses its ext arm.
+        new("record-length-wrong", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "Truncated",
+            a =>
+            {
+                var plain = BadArchive.Mark(a.Records(BadArchive.Ledger));
+                var second = 4 + (int)(BinaryPrimitives.ReadUInt32BigEndian(plain) & 0x7FFF_FFFF);
+                BinaryPrimitives.WriteUInt32BigEndian(plain.AsSpan(second), BinaryPrimitives.ReadUInt32BigEndian(plain.AsSpan(second)) - 4);
+                a.Write(BadArchive.Ledger, BadArchive.Gzip(plain));
+            }) { DumpFails = true },
+
+        new("record-over-cap", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "RecordTooLarge",
+            a =>
+            {
+                var plain = BadArchive.Mark(a.Records(BadArchive.Ledger));
+                BinaryPrimitives.WriteUInt32BigEndian(plain, 0x8000_0000u | 0x7FFF_FFF0u);
+                a.Write(BadArchive.Ledger, BadArchive.Gzip(plain));
+            }) { DumpFails = true },
+
+        // stellar-core's reader masks bit 31 (the last-fragment flag) and accepts a record without it.
+        new("record-mark-bit31-clear", BadArchive.Ledger, null, null, "",
+            a =>
+            {
+                foreach (var path in new[] { BadArchive.Ledger, BadArchive.Transactions, BadArchive.Results, BadArchive.Scp })
+                {
+                    a.WriteRecords(path, a.Records(path), lastFragmentBit: false);
+                }
+            }),
+
+        // An upgrade of 3 bytes whose padding byte is 1 instead of 0, in the header of ledger 65.
+        new("bad-padding", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "NonZeroPadding",
+            a =>
+            {
+                var records = a.Records(BadArchive.Ledger);
+                const int upgradesCount = 32 + 4 + 32 + 32 + 8;
+                BinaryPrimitives.ReadUInt32BigEndian(records[1].AsSpan(upgradesCount)).Should().Be(0, "the damage expects a ledger without upgrades");
+                records[1] = [.. records[1][..upgradesCount], .. BadArchive.BigEndian(1, 3), 0xAB, 0xCD, 0xEF, 0x01, .. records[1][(upgradesCount + 4)..]];
+                a.WriteRecords(BadArchive.Ledger, records);
+            }) { DumpFails = true },
+
+        // LedgerHeaderHistoryEntry ends with its ext union, which has only arm 0.
+        new("unknown-union-arm", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "UnknownUnionArm",
+            a =>
+            {
+                var records = a.Records(BadArchive.Ledger);
+                BinaryPrimitives.WriteUInt32BigEndian(records[0].AsSpan(records[0].Length - 4), 7);
+                a.WriteRecords(BadArchive.Ledger, records);
+            }) { DumpFails = true },
+
+        // An SCPHistoryEntry whose quorum set nests 300 inner sets deep (12 bytes a level).
+        new("depth-bomb", BadArchive.Scp, ProblemKind.Corrupt, BadArchive.Checkpoint, "DepthLimit",
+            a =>
+            {
+                var nested = Enumerable.Range(0, 300).SelectMany(_ => BadArchive.BigEndian(1, 0, 1));
+                byte[] bomb = [.. BadArchive.BigEndian(0, 1), .. nested, .. BadArchive.BigEndian(1, 0, 0), .. BadArchive.BigEndian(100, 0)];
+                a.WriteRecords(BadArchive.Scp, [bomb, .. a.Records(BadArchive.Scp)]);
+            }) { DumpFails = true },
+
+        new("ledger-extra-record", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint + 1, "the last record is the checkpoint ledger",
+            a => a.WriteRecords(BadArchive.Ledger, [.. a.Records(BadArchive.Ledger), Fixture127Plus1()])),
+
+        // Ledger 120's entry again after 127's (swapping neighbours would first break the empty-set rule of the skipped ledger).
+        new("transactions-out-of-order", BadArchive.Transactions, ProblemKind.Corrupt, 120, "entries in increasing order, no duplicates",
+            a =>
+            {
+                var records = a.Records(BadArchive.Transactions);
+                a.WriteRecords(BadArchive.Transactions, [.. records, records[1]]);
+            }),
+
+        new("transactions-duplicated", BadArchive.Transactions, ProblemKind.Corrupt, 95, "entries in increasing order, no duplicates",
+            a =>
+            {
+                var records = a.Records(BadArchive.Transactions);
+                a.WriteRecords(BadArchive.Transactions, [records[0], .. records]);
+            }),
+
+        new("results-outside-checkpoint", BadArchive.Results, ProblemKind.Corrupt, BadArchive.Checkpoint + 1, "entries lie inside the checkpoint",
+            a =>
+            {
+                var records = a.Records(BadArchive.Results);
+                var extra = records[^1].ToArray();
+                BinaryPrimitives.WriteUInt32BigEndian(extra, BadArchive.Checkpoint + 1);
+                a.WriteRecords(BadArchive.Results, [.. records, extra]);
+            }),
+
+        // v = 0, no quorum sets, ledgerSeq 200, no messages.
+        new("scp-outside-checkpoint", BadArchive.Scp, ProblemKind.Corrupt, 200, "SCP records lie inside the checkpoint",
+            a => a.WriteRecords(BadArchive.Scp, [.. a.Records(BadArchive.Scp), BadArchive.BigEndian(0, 0, 200, 0)])),
+
+        new("has-non-hex-hash", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "InvalidHash",
+            a => a.WriteText(BadArchive.State, a.Text(BadArchive.State).Replace(BadArchive.BucketHash, "zz" + BadArchive.BucketHash[2..], StringComparison.Ordinal))),
+
+        new("has-not-json", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "Malformed",
+            a => a.WriteText(BadArchive.State, "<html><body>Service Unavailable</body></html>")),
+
+        new("has-zero-bytes", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "Malformed",
+            a => a.Write(BadArchive.State, [])),
+
+        new("has-ten-levels", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "LevelCount",
+            a =>
+            {
+                var json = JsonNode.Parse(a.Text(BadArchive.State))!;
+                json["currentBuckets"]!.AsArray().RemoveAt(10);
+                a.WriteText(BadArchive.State, json.ToJsonString());
+            }),
+
+        new("has-current-ledger-differs", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "a checkpoint HAS describes its checkpoint",
+            a => a.WriteText(BadArchive.State, a.Text(BadArchive.State).Replace("\"currentLedger\": 127", "\"currentLedger\": 191", StringComparison.Ordinal))),
+    ];
+
+    /// <summary>The record of ledger 128 (the first of the next checkpoint file in the real archive).</summary>
+    private static byte[] Fixture127Plus1()
+    {
+        var next = System.IO.Path.Combine(Stellar.TestSupport.Fixtures.TestnetSmall, ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, 191).Replace('/', System.IO.Path.DirectorySeparatorChar));
+        return BadArchive.SplitRecords(BadArchive.Gunzip(File.ReadAllBytes(next)))[0];
+    }
+}
