@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.CommandLine;
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Stellar.Xdr;
@@ -22,7 +21,7 @@ internal static class DumpXdrCommand
 
     public static Command Create(CliConsole console)
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "An .xdr or .xdr.gz file of records (gzip is recognised by its magic bytes)." };
+        var file = new Argument<FileInfo>("FILE") { Description = "An .xdr or .xdr.gz file of records (gzip is recognised by its magic bytes or a .gz name, and must be whole)." };
         var type = new Option<string?>("--type")
         {
             Description = "The XDR type of each record (any type name in the schema). Default: from the file name — "
@@ -128,9 +127,10 @@ internal static class DumpXdrCommand
         Span<byte> magic = stackalloc byte[2];
         var got = file.Read(magic);
         file.Position = 0;
-        return got == 2 && magic[0] == 0x1f && magic[1] == 0x8b
-            ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false)
-            : file;
+        var gzip = (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b) || path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+
+        // The checked stream, not GZipStream: a file cut at its trailer, or with bytes after it, must not print as a shorter, clean file.
+        return gzip ? new BufferedStream(new CheckedGzipStream(file, path, leaveOpen: false), 1 << 16) : file;
     }
 
     private static string Suggest(string typeName)
