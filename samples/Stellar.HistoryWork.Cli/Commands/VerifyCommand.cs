@@ -110,7 +110,7 @@ internal static class VerifyCommand
         };
         if (report.StartsAt is { } start)
         {
-            lines.Add(("starts", string.Create(CultureInfo.InvariantCulture, $"archive starts at checkpoint {start} (no HAS before it; give --from to verify earlier ledgers)")));
+            lines.Add(("starts", string.Create(CultureInfo.InvariantCulture, $"archive starts at checkpoint {start} (found by searching its HAS files; give --from to verify earlier ledgers)")));
         }
 
         lines.AddRange(

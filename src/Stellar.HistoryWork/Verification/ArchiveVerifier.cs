@@ -145,11 +145,21 @@ public sealed class ArchiveVerifier
         /// needs O(log n) existence checks, which stays cheap over HTTP. <paramref name="last"/> itself is not
         /// checked: if it lacks its HAS, verifying it says so.
         /// </summary>
+        /// <remarks>
+        /// A hole inside a partial archive breaks that assumption and can make the search start after it; an
+        /// archive that has its first checkpoint is recognised by that one check, so holes in archives kept
+        /// from genesis are always inside the range and reported.
+        /// </remarks>
         private async Task<uint> FindFirstCheckpointAsync(uint last, CancellationToken cancellationToken)
         {
+            if (!await IsAbsentAsync(ArchivePaths.HistoryState(_math.FirstCheckpoint), cancellationToken).ConfigureAwait(false))
+            {
+                return _math.FirstCheckpoint;
+            }
+
             var frequency = _math.Frequency;
-            uint low = 0;
             var high = (last - _math.FirstCheckpoint) / frequency;
+            var low = Math.Min(1u, high);
             while (low < high)
             {
                 var middle = low + ((high - low) / 2);
