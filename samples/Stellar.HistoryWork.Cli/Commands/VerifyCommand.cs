@@ -11,7 +11,7 @@ namespace Stellar.HistoryWork.Cli.Commands;
 /// <summary><c>verify --archive A [--from L] [--to L]</c>: every file of the range verified in place, every problem reported.</summary>
 internal static class VerifyCommand
 {
-    /// <summary>A partial archive checked from genesis can have hundreds of thousands of problems; a terminal shows the first few.</summary>
+    /// <summary>A damaged archive can have thousands of problems; a terminal shows the first few.</summary>
     private const int MaxProblemsShown = 20;
 
     public static Command Create(CliConsole console)
@@ -76,6 +76,7 @@ internal static class VerifyCommand
             Checkpoints = report.Checkpoints,
             Files = report.Files,
             Bytes = report.Bytes,
+            StartsAt = report.StartsAt,
             Problems = report.Problems.Select(Problems.From).ToArray(),
         }.WriteAsync(settings.Json, console, cancellationToken);
         return report.Ok ? ExitCodes.Ok : ExitCodes.Problems;
@@ -103,9 +104,17 @@ internal static class VerifyCommand
         var output = console.Output;
         var rate = elapsed > TimeSpan.Zero ? report.Bytes / elapsed.TotalSeconds : 0;
         var range = from is null && to is null ? "the whole archive" : $"ledgers {from?.ToString(CultureInfo.InvariantCulture) ?? "1"}..{to?.ToString(CultureInfo.InvariantCulture) ?? "newest"}";
-        var lines = new (string Label, string Value)[]
+        var lines = new List<(string Label, string Value)>
         {
             ("archive", archive),
+        };
+        if (report.StartsAt is { } start)
+        {
+            lines.Add(("starts", string.Create(CultureInfo.InvariantCulture, $"archive starts at checkpoint {start} (found by searching its HAS files; give --from to verify earlier ledgers)")));
+        }
+
+        lines.AddRange(
+        [
             ("range", string.Create(CultureInfo.InvariantCulture, $"{range}: {report.Checkpoints} checkpoints")),
             ("files", string.Create(CultureInfo.InvariantCulture, $"{report.Files} verified, {ByteFormat.Size(report.Bytes)} in {elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)})")),
             ("problems", report.Problems.Count == 0 ? "none" : report.Problems.Count.ToString(CultureInfo.InvariantCulture)),
@@ -114,7 +123,7 @@ internal static class VerifyCommand
                 : report.Ok
                     ? "UNTRUSTED: internally consistent, but no trusted hash vouches for the newest ledger (give --trusted-hash or --trusted-checkpoint-hashes)"
                     : "not established"),
-        };
+        ]);
         foreach (var (label, value) in lines)
         {
             await output.WriteLineAsync($"{label,-10}{value}");

@@ -4,7 +4,8 @@ namespace Stellar.HistoryWork.Cli.Reporting;
 
 /// <summary>
 /// The machine-readable outcome of a verb (DESIGN.md §3, <c>--json FILE</c>):
-/// <c>{"ok", "checkpoints", "files", "bytes", "problems": [{"path", "ledger", "kind", "message"}]}</c>.
+/// <c>{"ok", "checkpoints", "files", "bytes", "problems": [{"path", "ledger", "kind", "message"}]}</c>, plus
+/// <c>"startsAt"</c> (the archive's first checkpoint) when <c>verify</c> searched for it.
 /// </summary>
 internal sealed class RunReport
 {
@@ -15,6 +16,9 @@ internal sealed class RunReport
     public long Files { get; init; }
 
     public long Bytes { get; init; }
+
+    /// <summary>Where the archive starts, when the verb searched for it (no <c>--from</c>); written only then.</summary>
+    public uint? StartsAt { get; init; }
 
     public IReadOnlyList<ReportProblem> Problems { get; init; } = [];
 
@@ -39,6 +43,11 @@ internal sealed class RunReport
         json.WriteNumber("checkpoints", Checkpoints);
         json.WriteNumber("files", Files);
         json.WriteNumber("bytes", Bytes);
+        if (StartsAt is { } startsAt)
+        {
+            json.WriteNumber("startsAt", startsAt);
+        }
+
         ReportProblem.WriteArray(json, Problems);
         if (Errors.Count > 0)
         {

@@ -12,9 +12,17 @@ namespace Stellar.HistoryWork.Verification;
 /// instead of stopping at the first. Files stream through bounded parallel workers; buckets are
 /// verified as soon as a HAS names them, ahead of further checkpoint files.
 /// </summary>
+/// <remarks>
+/// Without <see cref="ArchiveVerifierOptions.FromLedger"/> the range starts where the archive does, found by a
+/// binary search over checkpoint HAS files. A run of checkpoints that lack every file is one problem, so that
+/// the report of an archive with a large hole stays small.
+/// </remarks>
 public sealed class ArchiveVerifier
 {
     private const int Attempts = 3;
+
+    /// <summary>The HAS and the four <see cref="HistoryFileKind"/> files.</summary>
+    private const int FilesPerCheckpoint = 5;
 
     private readonly IArchiveReader _archive;
     private readonly ArchiveVerifierOptions _options;
@@ -38,6 +46,16 @@ public sealed class ArchiveVerifier
         return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    [Flags]
+    private enum CheckpointFlags : byte
+    {
+        None = 0,
+        ScpPresent = 1,
+
+        /// <summary>The archive has none of the checkpoint's files.</summary>
+        Absent = 2,
+    }
+
     private sealed record HeaderSummary(string Path, uint FirstLedger, byte[] FirstPreviousHash, uint LastLedger, byte[] LastHash);
 
     private sealed class Run
@@ -48,11 +66,15 @@ public sealed class ArchiveVerifier
         private readonly ConcurrentQueue<VerificationProblem> _problems = new();
         private readonly ConcurrentDictionary<string, uint> _buckets = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<uint, HeaderSummary> _headers = new();
-        private readonly ConcurrentDictionary<uint, bool> _scpPresent = new();
         private readonly ConcurrentDictionary<uint, bool> _trustedMatched = new();
         private readonly Channel<string> _bucketJobs = Channel.CreateUnbounded<string>();
         private readonly Channel<uint> _checkpointJobs = Channel.CreateUnbounded<uint>();
         private HistoryArchiveState? _root;
+        private CheckpointRange _range;
+
+        // One byte per checkpoint of the range (CheckpointFlags), so that even a range of millions of
+        // checkpoints costs a few megabytes, whatever the archive lacks.
+        private byte[] _flags = [];
         private long _files;
         private long _bytes;
         private int _pending;
@@ -76,13 +98,22 @@ public sealed class ArchiveVerifier
                 return Report(0, trusted: false);
             }
 
-            var from = _options.FromLedger ?? 1;
+            uint? startsAt = null;
+            var from = _options.FromLedger;
+            if (from is null)
+            {
+                startsAt = await FindFirstCheckpointAsync(_math.CheckpointContaining(to.Value), cancellationToken).ConfigureAwait(false);
+                from = _math.FirstLedgerIn(startsAt.Value);
+            }
+
             if (from == 0 || from > to)
             {
                 throw new ArgumentOutOfRangeException(nameof(cancellationToken), $"the ledger range {from}..{to} is empty");
             }
 
-            var range = _math.RangeCovering(from, to.Value);
+            var range = _math.RangeCovering(from.Value, to.Value);
+            _range = range;
+            _flags = new byte[range.Count];
             _checkpointsTotal = range.Count;
             CheckTrustedHashInRange(range);
 
@@ -103,8 +134,68 @@ public sealed class ArchiveVerifier
 
             CheckChain(range);
             CheckScpPresence(range);
+            ReportAbsentRuns(range);
             ReportProgress();
-            return Report(range.Count, IsTrusted(range));
+            return Report(range.Count, IsTrusted(range), startsAt);
+        }
+
+        /// <summary>
+        /// The oldest checkpoint up to <paramref name="last"/> that has a HAS. An archive is published
+        /// contiguously from its start, so "has a HAS" only turns from false to true once and a binary search
+        /// needs O(log n) existence checks, which stays cheap over HTTP. <paramref name="last"/> itself is not
+        /// checked: if it lacks its HAS, verifying it says so.
+        /// </summary>
+        /// <remarks>
+        /// A hole inside a partial archive breaks that assumption and can make the search start after it; an
+        /// archive that has its first checkpoint is recognised by that one check, so holes in archives kept
+        /// from genesis are always inside the range and reported.
+        /// </remarks>
+        private async Task<uint> FindFirstCheckpointAsync(uint last, CancellationToken cancellationToken)
+        {
+            if (!await IsAbsentAsync(ArchivePaths.HistoryState(_math.FirstCheckpoint), cancellationToken).ConfigureAwait(false))
+            {
+                return _math.FirstCheckpoint;
+            }
+
+            var frequency = _math.Frequency;
+            var high = (last - _math.FirstCheckpoint) / frequency;
+            var low = Math.Min(1u, high);
+            while (low < high)
+            {
+                var middle = low + ((high - low) / 2);
+                var checkpoint = _math.FirstCheckpoint + (middle * frequency);
+                // An unanswered check counts as present: searching on towards older checkpoints can only
+                // verify more, never skip a file that might be there.
+                if (await IsAbsentAsync(ArchivePaths.HistoryState(checkpoint), cancellationToken).ConfigureAwait(false))
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            return _math.FirstCheckpoint + (low * frequency);
+        }
+
+        /// <summary>True only when the archive answers that it has no such file.</summary>
+        private async Task<bool> IsAbsentAsync(string path, CancellationToken cancellationToken)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return !await _archive.ExistsAsync(path, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ArchiveTransientException) when (attempt < Attempts)
+                {
+                }
+                catch (Exception e) when (e is ArchiveException or IOException)
+                {
+                    return false;
+                }
+            }
         }
 
         private async Task WorkAsync(CancellationToken cancellationToken)
@@ -163,8 +254,11 @@ public sealed class ArchiveVerifier
 
         private async Task VerifyCheckpointAsync(uint checkpoint, CancellationToken cancellationToken)
         {
+            // Missing files are held back until the whole checkpoint is seen: one that lacks every file
+            // belongs to a run reported once (ReportAbsentRuns).
+            var absent = new List<string>(FilesPerCheckpoint);
             var statePath = ArchivePaths.HistoryState(checkpoint);
-            var state = await ReadStateAsync(statePath, checkpoint, cancellationToken).ConfigureAwait(false);
+            var state = await ReadStateAsync(statePath, checkpoint, cancellationToken, onMissing: () => absent.Add(statePath)).ConfigureAwait(false);
             if (state is not null)
             {
                 if (state.CurrentLedger != checkpoint)
@@ -175,12 +269,24 @@ public sealed class ArchiveVerifier
                 AddBuckets(state, checkpoint);
             }
 
+            // Without its HAS the checkpoint is likely part of a hole: asking whether each other file exists
+            // before opening it is far cheaper there than a failed open per file.
+            var probeFirst = absent.Count == 1;
             var ledgerPath = ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, checkpoint);
-            var headers = await VerifyFileAsync(
-                ledgerPath,
-                checkpoint,
-                (stream, ct) => LedgerHeaderVerifier.VerifyAsync(stream, ledgerPath, checkpoint, _math, null, null, _options.Limits, ct),
-                cancellationToken).ConfigureAwait(false);
+            LedgerHeaderFileResult? headers = null;
+            if (probeFirst && await IsAbsentAsync(ledgerPath, cancellationToken).ConfigureAwait(false))
+            {
+                absent.Add(ledgerPath);
+            }
+            else
+            {
+                headers = await VerifyFileAsync(
+                    ledgerPath,
+                    checkpoint,
+                    (stream, ct) => LedgerHeaderVerifier.VerifyAsync(stream, ledgerPath, checkpoint, _math, null, null, _options.Limits, ct),
+                    cancellationToken,
+                    onMissing: () => absent.Add(ledgerPath)).ConfigureAwait(false);
+            }
 
             if (headers is not null)
             {
@@ -202,26 +308,60 @@ public sealed class ArchiveVerifier
                     txPath,
                     checkpoint,
                     (stream, ct) => TransactionsVerifier.VerifyAsync(stream, txPath, headers, previousVersion, _options.Limits, ct),
-                    cancellationToken).ConfigureAwait(false);
+                    cancellationToken,
+                    onMissing: () => absent.Add(txPath)).ConfigureAwait(false);
 
                 var resultsPath = ArchivePaths.CheckpointFile(HistoryFileKind.Results, checkpoint);
                 await VerifyFileAsync(
                     resultsPath,
                     checkpoint,
                     (stream, ct) => ResultsVerifier.VerifyAsync(stream, resultsPath, headers, _options.Limits, ct),
-                    cancellationToken).ConfigureAwait(false);
+                    cancellationToken,
+                    onMissing: () => absent.Add(resultsPath)).ConfigureAwait(false);
+            }
+            else
+            {
+                // Without headers these cannot be verified, but whether they exist is still reported.
+                foreach (var path in new[] { ArchivePaths.CheckpointFile(HistoryFileKind.Transactions, checkpoint), ArchivePaths.CheckpointFile(HistoryFileKind.Results, checkpoint) })
+                {
+                    if (await IsAbsentAsync(path, cancellationToken).ConfigureAwait(false))
+                    {
+                        absent.Add(path);
+                    }
+                }
             }
 
             var scpPath = ArchivePaths.CheckpointFile(HistoryFileKind.Scp, checkpoint);
-            var present = true;
-            await VerifyFileAsync(
-                scpPath,
-                checkpoint,
-                (stream, ct) => ScpVerifier.VerifyAsync(stream, scpPath, checkpoint, _math, _options.Limits, ct),
-                cancellationToken,
-                onMissing: () => present = false).ConfigureAwait(false);
-            _scpPresent[checkpoint] = present;
+            var scpPresent = !(probeFirst && await IsAbsentAsync(scpPath, cancellationToken).ConfigureAwait(false));
+            if (scpPresent)
+            {
+                await VerifyFileAsync(
+                    scpPath,
+                    checkpoint,
+                    (stream, ct) => ScpVerifier.VerifyAsync(stream, scpPath, checkpoint, _math, _options.Limits, ct),
+                    cancellationToken,
+                    onMissing: () => scpPresent = false).ConfigureAwait(false);
+            }
+
+            var index = IndexOf(checkpoint);
+            if (scpPresent)
+            {
+                _flags[index] |= (byte)CheckpointFlags.ScpPresent;
+            }
+            else if (absent.Count == FilesPerCheckpoint - 1)
+            {
+                _flags[index] |= (byte)CheckpointFlags.Absent;
+                return;
+            }
+
+            // A missing SCP file is a problem only for some checkpoints (CheckScpPresence).
+            foreach (var path in absent)
+            {
+                Add(path, checkpoint, ProblemKind.Missing, MissingMessage(path, null));
+            }
         }
+
+        private int IndexOf(uint checkpoint) => (int)((checkpoint - _range.First) / _math.Frequency);
 
         // The first ledger's empty set follows the previous ledger's protocol; without a version upgrade
         // in this ledger that is its own protocol.
@@ -259,13 +399,14 @@ public sealed class ArchiveVerifier
                 missingDetail: string.Create(CultureInfo.InvariantCulture, $"referenced by {ArchivePaths.HistoryState(checkpoint)}")).ConfigureAwait(false);
         }
 
-        private async Task<HistoryArchiveState?> ReadStateAsync(string path, uint? checkpoint, CancellationToken cancellationToken) =>
+        private async Task<HistoryArchiveState?> ReadStateAsync(string path, uint? checkpoint, CancellationToken cancellationToken, Action? onMissing = null) =>
             await VerifyFileAsync(
                 path,
                 checkpoint,
                 (stream, ct) => HistoryStateVerifier.ReadAsync(stream, path, _options.NetworkPassphrase, ct),
                 cancellationToken,
-                compressed: false).ConfigureAwait(false);
+                compressed: false,
+                onMissing: onMissing).ConfigureAwait(false);
 
         /// <summary>Opens, verifies and counts one file; every failure becomes a problem and null.</summary>
         private async Task<T?> VerifyFileAsync<T>(
@@ -322,7 +463,7 @@ public sealed class ArchiveVerifier
                     }
                     else
                     {
-                        Add(path, ledger, ProblemKind.Missing, $"{path}: the archive has no such file{(missingDetail is null ? "" : " (" + missingDetail + ")")} (rule: every file of the range exists)");
+                        Add(path, ledger, ProblemKind.Missing, MissingMessage(path, missingDetail));
                     }
 
                     return null;
@@ -404,12 +545,12 @@ public sealed class ArchiveVerifier
             uint? firstWithScp = null;
             foreach (var checkpoint in range)
             {
-                var present = _scpPresent.TryGetValue(checkpoint, out var p) && p;
-                if (present)
+                var flags = (CheckpointFlags)_flags[IndexOf(checkpoint)];
+                if (flags.HasFlag(CheckpointFlags.ScpPresent))
                 {
                     firstWithScp ??= checkpoint;
                 }
-                else if (ScpVerifier.IsMissingFileAProblem(checkpoint, firstWithScp))
+                else if (!flags.HasFlag(CheckpointFlags.Absent) && ScpVerifier.IsMissingFileAProblem(checkpoint, firstWithScp))
                 {
                     var path = ArchivePaths.CheckpointFile(HistoryFileKind.Scp, checkpoint);
                     Add(path, checkpoint, ProblemKind.Missing,
@@ -417,6 +558,36 @@ public sealed class ArchiveVerifier
                 }
             }
         }
+
+        private void ReportAbsentRuns(CheckpointRange range)
+        {
+            for (var i = 0; i < range.Count;)
+            {
+                if (!((CheckpointFlags)_flags[i]).HasFlag(CheckpointFlags.Absent))
+                {
+                    i++;
+                    continue;
+                }
+
+                var end = i;
+                while (end + 1 < range.Count && ((CheckpointFlags)_flags[end + 1]).HasFlag(CheckpointFlags.Absent))
+                {
+                    end++;
+                }
+
+                var first = range[i];
+                var count = end - i + 1;
+                var path = ArchivePaths.HistoryState(first);
+                var what = count == 1
+                    ? string.Create(CultureInfo.InvariantCulture, $"checkpoint {first} ({FilesPerCheckpoint} files) is missing entirely")
+                    : string.Create(CultureInfo.InvariantCulture, $"checkpoints {first}..{range[end]} ({count} checkpoints, {(long)count * FilesPerCheckpoint} files) are missing entirely");
+                Add(path, first, ProblemKind.Missing, $"{path}: {what} (rule: every file of the range exists)");
+                i = end + 1;
+            }
+        }
+
+        private static string MissingMessage(string path, string? detail) =>
+            $"{path}: the archive has no such file{(detail is null ? "" : " (" + detail + ")")} (rule: every file of the range exists)";
 
         private bool IsTrusted(CheckpointRange range)
         {
@@ -455,14 +626,14 @@ public sealed class ArchiveVerifier
                 Interlocked.Read(ref _bytes),
                 _problems.Count));
 
-        private VerificationReport Report(int checkpoints, bool trusted)
+        private VerificationReport Report(int checkpoints, bool trusted, uint? startsAt = null)
         {
             var problems = _problems
                 .OrderBy(p => p.Path, StringComparer.Ordinal)
                 .ThenBy(p => p.Ledger)
                 .ThenBy(p => p.Kind)
                 .ToArray();
-            return new VerificationReport(problems.Length == 0, checkpoints, Interlocked.Read(ref _files), Interlocked.Read(ref _bytes), problems, trusted);
+            return new VerificationReport(problems.Length == 0, checkpoints, Interlocked.Read(ref _files), Interlocked.Read(ref _bytes), problems, trusted, startsAt);
         }
     }
 }

@@ -1,9 +1,13 @@
 namespace Stellar.HistoryWork.Verification;
 
-/// <summary>What <c>ArchiveVerifier</c> verifies and how. Defaults: the whole archive per its root state.</summary>
+/// <summary>What <c>ArchiveVerifier</c> verifies and how. Defaults: the whole archive, from its oldest checkpoint to its root state.</summary>
 public sealed class ArchiveVerifierOptions
 {
-    /// <summary>First ledger of the range. Default: 1 (genesis).</summary>
+    /// <summary>
+    /// First ledger of the range. Default: the first ledger of the archive's oldest checkpoint, found by a binary
+    /// search over checkpoint HAS files (assuming the archive has every checkpoint from its oldest on) and given
+    /// back as <see cref="VerificationReport.StartsAt"/>. Give 1 to verify from genesis whatever the archive holds.
+    /// </summary>
     public uint? FromLedger { get; init; }
 
     /// <summary>Last ledger of the range. Default: <c>currentLedger</c> of <c>.well-known/stellar-history.json</c>.</summary>

@@ -21,7 +21,45 @@ public class VerifyCommandTests
         json.RootElement.GetProperty("files").GetInt32().Should().Be(ArchiveFixtures.CountFiles(Fixtures.TestnetSmall, "*"));
         json.RootElement.GetProperty("bytes").GetInt64().Should().Be(
             Directory.EnumerateFiles(Fixtures.TestnetSmall, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length));
-        run.Output.Should().Contain("problems  none");
+        run.Output.Should().Contain("problems  none").And.Contain("archive starts at checkpoint 63 ");
+        json.RootElement.GetProperty("startsAt").GetUInt32().Should().Be(63);
+    }
+
+    [Fact]
+    public async Task Run_PubnetArchiveWithoutFrom_StartsWhereTheArchiveDoesAndVerifiesClean()
+    {
+        using var temp = new TempDirectory();
+        var report = temp.Combine("report.json");
+        var first = ArchiveFixtures.FirstCheckpoint(Fixtures.PubnetLegacy);
+
+        var run = await CliRun.RunAsync("verify", "--archive", Fixtures.PubnetLegacy, "--json", report, "--quiet");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Output.Should().Contain($"archive starts at checkpoint {first} ").And.Contain("problems  none");
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        json.RootElement.GetProperty("startsAt").GetUInt32().Should().Be(first);
+        json.RootElement.GetProperty("checkpoints").GetInt32().Should().Be(ArchiveFixtures.CountFiles(Path.Combine(Fixtures.PubnetLegacy, "history"), "*.json"));
+    }
+
+    [Fact]
+    public async Task Run_PubnetArchiveFromGenesis_OneMissingProblemForEverythingBeforeItsStart()
+    {
+        using var temp = new TempDirectory();
+        var report = temp.Combine("report.json");
+        var lastAbsent = ArchiveFixtures.FirstCheckpoint(Fixtures.PubnetLegacy) - 64;
+
+        var run = await CliRun.RunAsync("verify", "--archive", Fixtures.PubnetLegacy, "--from", "1", "--json", report, "--quiet");
+
+        run.ExitCode.Should().Be(1, run.ToString());
+        run.Output.Should().NotContain("archive starts at").And.Contain("problems  1" + Environment.NewLine);
+        run.Error.Should().Contain("did not verify: 1 problem.");
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        json.RootElement.TryGetProperty("startsAt", out _).Should().BeFalse();
+        var problem = json.RootElement.GetProperty("problems").EnumerateArray().Should().ContainSingle().Which;
+        problem.GetProperty("kind").GetString().Should().Be("missing");
+        problem.GetProperty("path").GetString().Should().Be("history/00/00/00/history-0000003f.json");
+        problem.GetProperty("ledger").GetUInt32().Should().Be(63);
+        problem.GetProperty("message").GetString().Should().Contain($"checkpoints 63..{lastAbsent} (").And.Contain("are missing entirely");
     }
 
     [Fact]

@@ -27,6 +27,12 @@ internal static class ArchiveFixtures
         return json.RootElement.GetProperty("currentLedger").GetUInt32();
     }
 
+    /// <summary>The oldest checkpoint with a HAS under <c>history/</c>.</summary>
+    public static uint FirstCheckpoint(string archive) =>
+        Directory.EnumerateFiles(Path.Combine(archive, "history"), "history-*.json", SearchOption.AllDirectories)
+            .Select(f => Convert.ToUInt32(Path.GetFileNameWithoutExtension(f)["history-".Length..], 16))
+            .Min();
+
     public static string LedgerFile(string archive, uint checkpoint)
     {
         var hex = checkpoint.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);

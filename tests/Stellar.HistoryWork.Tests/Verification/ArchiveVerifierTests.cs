@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using Stellar.HistoryWork.Tests.Support;
 using Stellar.HistoryWork.Verification;
 using Stellar.TestSupport;
 using Stellar.Xdr;
@@ -37,6 +38,122 @@ public class ArchiveVerifierTests
 
         report.Problems.Should().BeEmpty();
         report.Checkpoints.Should().Be(17);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_PubnetLegacyWithoutFrom_StartsAtItsFirstCheckpointClean()
+    {
+        var first = Checkpoints(Fixtures.PubnetLegacy)[0];
+
+        var report = await VerifyAsync(Fixtures.PubnetLegacy);
+
+        report.Problems.Should().BeEmpty();
+        report.StartsAt.Should().Be(first);
+        report.Checkpoints.Should().Be(Checkpoints(Fixtures.PubnetLegacy).Count);
+        report.Files.Should().Be(Directory.EnumerateFiles(Fixtures.PubnetLegacy, "*", SearchOption.AllDirectories).Count());
+    }
+
+    [Fact]
+    public async Task VerifyAsync_PubnetLegacyWithoutFromOverHttp_FindsTheStartWithLogarithmicRequests()
+    {
+        await using var server = await ArchiveHttpServer.StartAsync(Fixtures.PubnetLegacy);
+        using var reader = new HttpArchiveReader(server.BaseUri);
+        var checkpoints = Checkpoints(Fixtures.PubnetLegacy);
+        var files = Directory.EnumerateFiles(Fixtures.PubnetLegacy, "*", SearchOption.AllDirectories).Count();
+
+        var report = await new ArchiveVerifier(reader).VerifyAsync();
+
+        report.Problems.Should().BeEmpty();
+        report.StartsAt.Should().Be(checkpoints[0]);
+        report.Files.Should().Be(files);
+        // One GET per file, plus the search: the first checkpoint, then a binary search over all checkpoints up to the newest.
+        var candidates = (checkpoints[^1] - CheckpointMath.Default.FirstCheckpoint) / CheckpointMath.Default.Frequency + 1;
+        var searchBound = 1 + (int)Math.Ceiling(Math.Log2(candidates));
+        server.TotalRequests.Should().BeInRange(files + 2, files + searchBound);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_PubnetLegacyFromGenesis_OneProblemForTheCheckpointsBeforeItsStart()
+    {
+        var first = Checkpoints(Fixtures.PubnetLegacy)[0];
+        var lastAbsent = first - CheckpointMath.Default.Frequency;
+        var absent = (lastAbsent - CheckpointMath.Default.FirstCheckpoint) / CheckpointMath.Default.Frequency + 1;
+
+        var report = await VerifyAsync(Fixtures.PubnetLegacy, new ArchiveVerifierOptions { FromLedger = 1 });
+
+        report.StartsAt.Should().BeNull("the first ledger was given");
+        report.Checkpoints.Should().Be((int)absent + Checkpoints(Fixtures.PubnetLegacy).Count);
+        var problem = report.Problems.Should().ContainSingle().Which;
+        problem.Should().BeEquivalentTo(new { Path = ArchivePaths.HistoryState(63), Ledger = (uint?)63, Kind = ProblemKind.Missing });
+        problem.Message.Should().Contain($"checkpoints 63..{lastAbsent} ({absent} checkpoints, {absent * 5} files) are missing entirely");
+    }
+
+    [Fact]
+    public async Task VerifyAsync_HoleOfSeveralCheckpoints_OneProblemForTheHole()
+    {
+        using var temp = new TempArchive(Fixtures.TestnetSmall);
+        uint[] hole = [1023, 1087, 1151, 1215, 1279];
+        foreach (var checkpoint in hole)
+        {
+            DeleteCheckpoint(temp, checkpoint);
+        }
+
+        var report = await VerifyAsync(temp.Root);
+
+        report.StartsAt.Should().Be(63);
+        report.Checkpoints.Should().Be(157);
+        var problem = report.Problems.Should().ContainSingle().Which;
+        problem.Should().BeEquivalentTo(new { Path = ArchivePaths.HistoryState(1023), Ledger = (uint?)1023, Kind = ProblemKind.Missing });
+        problem.Message.Should().Contain("checkpoints 1023..1279 (5 checkpoints, 25 files) are missing entirely");
+    }
+
+    [Fact]
+    public async Task VerifyAsync_TwoHolesAndOneLoneCheckpoint_OneProblemPerRun()
+    {
+        using var temp = new TempArchive(Fixtures.TestnetSmall);
+        foreach (var checkpoint in new uint[] { 127, 191, 383 })
+        {
+            DeleteCheckpoint(temp, checkpoint);
+        }
+
+        var report = await VerifyAsync(temp.Root, new ArchiveVerifierOptions { FromLedger = 1, ToLedger = 511 });
+
+        report.Problems.Should().BeEquivalentTo(new[]
+        {
+            new { Path = ArchivePaths.HistoryState(127), Ledger = (uint?)127, Kind = ProblemKind.Missing },
+            new { Path = ArchivePaths.HistoryState(383), Ledger = (uint?)383, Kind = ProblemKind.Missing },
+        });
+        report.Problems.Select(p => p.Message).Should().Satisfy(
+            m => m.Contains("checkpoints 127..191 (2 checkpoints, 10 files) are missing entirely", StringComparison.Ordinal),
+            m => m.Contains("checkpoint 383 (5 files) is missing entirely", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_CheckpointMissingOnlyItsTransactions_ReportsExactlyThatFile()
+    {
+        using var temp = new TempArchive(Fixtures.TestnetSmall);
+        var txPath = ArchivePaths.CheckpointFile(HistoryFileKind.Transactions, 1087);
+        File.Delete(temp[txPath]);
+
+        var report = await VerifyAsync(temp.Root, new ArchiveVerifierOptions { FromLedger = 960, ToLedger = 1151 });
+
+        report.Problems.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Path = txPath, Ledger = (uint?)1087, Kind = ProblemKind.Missing });
+    }
+
+    [Fact]
+    public async Task VerifyAsync_CheckpointMissingSomeFiles_OneProblemPerMissingFile()
+    {
+        using var temp = new TempArchive(Fixtures.TestnetSmall);
+        string[] missing = [ArchivePaths.HistoryState(1087), ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, 1087), ArchivePaths.CheckpointFile(HistoryFileKind.Results, 1087)];
+        foreach (var path in missing)
+        {
+            File.Delete(temp[path]);
+        }
+
+        var report = await VerifyAsync(temp.Root, new ArchiveVerifierOptions { FromLedger = 960, ToLedger = 1151 });
+
+        report.Problems.Should().OnlyContain(p => p.Kind == ProblemKind.Missing && p.Ledger == 1087);
+        report.Problems.Select(p => p.Path).Should().BeEquivalentTo(missing);
     }
 
     [Fact]
@@ -252,6 +369,15 @@ public class ArchiveVerifierTests
 
         one.Should().BeEquivalentTo(many, o => o.Excluding(r => r.Problems));
         one.Problems.Select(p => (p.Path, p.Kind)).Should().Equal(many.Problems.Select(p => (p.Path, p.Kind)));
+    }
+
+    private static void DeleteCheckpoint(TempArchive archive, uint checkpoint)
+    {
+        File.Delete(archive[ArchivePaths.HistoryState(checkpoint)]);
+        foreach (var kind in Enum.GetValues<HistoryFileKind>())
+        {
+            File.Delete(archive[ArchivePaths.CheckpointFile(kind, checkpoint)]);
+        }
     }
 
     private sealed class SyncProgress(List<VerificationProgress> sink) : IProgress<VerificationProgress>
