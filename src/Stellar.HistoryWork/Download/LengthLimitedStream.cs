@@ -1,52 +1,16 @@
+using Stellar.HistoryWork.IO;
+
 namespace Stellar.HistoryWork.Download;
 
 /// <summary>A read-only view of a stream that fails once more than a limit was read: the guard against bombs.</summary>
-internal sealed class LengthLimitedStream(Stream inner, long limit, string fileName) : Stream
+internal sealed class LengthLimitedStream(Stream inner, long limit, string fileName)
+    : ReadOnlyPassThroughStream(inner, leaveOpen: true)
 {
-    private long _read;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
+    protected override void AfterRead(ReadOnlySpan<byte> data, int requested)
     {
-        get => _read;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    private int Count(int read)
-    {
-        _read += read;
-        if (_read > limit)
+        if (BytesRead > limit)
         {
             throw new InvalidDataException($"{fileName}: larger than the {limit:N0}-byte limit for this kind of file.");
         }
-
-        return read;
     }
 }
