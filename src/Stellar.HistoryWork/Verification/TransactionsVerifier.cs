@@ -36,6 +36,7 @@ public static class TransactionsVerifier
         options.Validate();
 
         var entries = 0;
+        var transactions = 0;
         var next = headers.First.Header.LedgerSeq; // the next ledger not yet accounted for
         var last = headers.Last.Header.LedgerSeq;
         long bytes;
@@ -66,6 +67,7 @@ public static class TransactionsVerifier
                 CheckEmptyLedgers(path, headers, next, seq - 1, previousLedgerVersion);
                 CheckEntry(path, headers.Find(seq)!, entry);
                 entries++;
+                transactions += CountTransactions(entry);
                 next = seq + 1;
             }
 
@@ -73,8 +75,17 @@ public static class TransactionsVerifier
         }
 
         CheckEmptyLedgers(path, headers, next, last, previousLedgerVersion);
-        return new HistoryFileResult(path, headers.Checkpoint, entries, bytes);
+        return new HistoryFileResult(path, headers.Checkpoint, entries, bytes) { Transactions = transactions };
     }
+
+    private static int CountTransactions(TransactionHistoryEntry entry) =>
+        entry.Ext.GeneralizedTxSet is { } generalized
+            ? generalized.V1TxSet?.Phases.Sum(CountTransactions) ?? 0
+            : entry.TxSet.Txs.Length;
+
+    private static int CountTransactions(TransactionPhase phase) =>
+        (phase.V0Components?.Sum(c => c.TxsMaybeDiscountedFee?.Txs.Length ?? 0) ?? 0)
+        + (phase.ParallelTxsComponent?.ExecutionStages.Sum(stage => stage.Sum(cluster => cluster.Length)) ?? 0);
 
     private static void CheckEntry(string path, LedgerHeaderHistoryEntry header, TransactionHistoryEntry entry)
     {
