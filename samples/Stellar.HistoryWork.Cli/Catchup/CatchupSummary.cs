@@ -6,13 +6,13 @@ namespace Stellar.HistoryWork.Cli.Catchup;
 /// <summary>The human summary of a catchup: what was verified, how much, how fast, and whether it is trusted.</summary>
 internal static class CatchupSummary
 {
-    public static async Task WriteAsync(TextWriter output, CatchupOutcome outcome, string archiveName, TrustedLedgerHash? trustedHash, TrustedCheckpointHashes? trustedCheckpoints)
+    public static async Task WriteAsync(TextWriter output, CatchupOutcome outcome, string archiveLocation, TrustedLedgerHash? trustedHash, TrustedCheckpointHashes? trustedCheckpoints)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(outcome);
         if (outcome.Summary is not { } summary)
         {
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"catchup of {outcome.Range} from {archiveName} FAILED after {outcome.Elapsed.TotalSeconds:0.0} s:"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"catchup of {outcome.Range} from {archiveLocation} FAILED after {outcome.Elapsed.TotalSeconds:0.0} s:"));
             foreach (var problem in outcome.Problems)
             {
                 await output.WriteLineAsync("  " + problem);
@@ -27,7 +27,7 @@ internal static class CatchupSummary
         var rate = outcome.Elapsed > TimeSpan.Zero ? outcome.Progress.Bytes / outcome.Elapsed.TotalSeconds : 0;
         var lines = new (string Label, string Value)[]
         {
-            ("archive", archiveName),
+            ("archive", archiveLocation),
             ("checkpoints", string.Create(CultureInfo.InvariantCulture, $"{range.Count} ({range.First}..{range.Last}, every {range.Math.Frequency} ledgers)")),
             ("ledgers", string.Create(CultureInfo.InvariantCulture, $"{summary.FirstLedger}..{summary.LastLedger}: {summary.Headers} headers, each hash checked and chained to the next")),
             ("transactions", string.Create(CultureInfo.InvariantCulture, $"{summary.LedgersWithTransactions} ledgers with transactions ({summary.Transactions} transactions), every tx set hash matched its header")),

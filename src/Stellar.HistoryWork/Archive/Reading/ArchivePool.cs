@@ -42,6 +42,7 @@ public sealed partial class ArchivePool : IArchiveReader
         _health = _archives.Select(_ => new Health()).ToArray();
         _logger = _options.LoggerFactory?.CreateLogger<ArchivePool>() ?? NullLogger<ArchivePool>.Instance;
         Name = "pool(" + string.Join(", ", _archives.Select(a => a.Name)) + ")";
+        Location = "pool(" + string.Join(", ", _archives.Select(a => a.Location)) + ")";
         MaxAttempts = _options.MaxAttempts ?? Math.Max(6, 2 * _archives.Length);
 
         var builder = new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider };
@@ -72,6 +73,9 @@ public sealed partial class ArchivePool : IArchiveReader
 
     /// <summary><c>pool(name, name, …)</c>.</summary>
     public string Name { get; }
+
+    /// <summary><c>pool(location, location, …)</c>.</summary>
+    public string Location { get; }
 
     /// <summary>The archives, in the order given.</summary>
     public IReadOnlyList<IArchiveReader> Archives => _archives;
@@ -139,7 +143,7 @@ public sealed partial class ArchivePool : IArchiveReader
         return failure is null ? false : throw failure;
     }
 
-    public override string ToString() => Name;
+    public override string ToString() => Location;
 
     private async ValueTask<Stream> AttemptAsync(Request request, CancellationToken cancellationToken)
     {
