@@ -66,7 +66,7 @@ public static class ResultsVerifier
 
                 CheckEmptyLedgers(path, headers, next, seq - 1);
                 var header = headers.Find(seq)!.Header;
-                var actual = HistoryHashes.TransactionResultSet(entry.TxResultSet);
+                var actual = StellarHashes.TransactionResultSetHash(entry.TxResultSet);
                 if (!actual.AsSpan().SequenceEqual(header.TxSetResultHash))
                 {
                     throw Problem(path, seq, ProblemKind.HashMismatch,

@@ -95,7 +95,7 @@ public static class TransactionsVerifier
         switch (entry.Ext.Discriminant)
         {
             case 0:
-                actual = HistoryHashes.LegacyTransactionSet(entry.TxSet.PreviousLedgerHash, entry.TxSet.Txs);
+                actual = StellarHashes.LegacyTransactionSetHash(entry.TxSet.PreviousLedgerHash, entry.TxSet.Txs);
                 rule = "legacy tx set hash = SHA256(previousLedgerHash || envelopes)";
                 break;
             case 1:
@@ -105,7 +105,7 @@ public static class TransactionsVerifier
                         $"entry has a generalized set and {entry.TxSet.Txs.Length} legacy transactions (rule: with ext.v = 1 the legacy txSet is empty)");
                 }
 
-                actual = HistoryHashes.GeneralizedTransactionSet(entry.Ext.GeneralizedTxSet!);
+                actual = StellarHashes.GeneralizedTransactionSetHash(entry.Ext.GeneralizedTxSet!);
                 rule = "generalized tx set hash = SHA256(XDR(GeneralizedTransactionSet))";
                 break;
             default:
