@@ -131,33 +131,15 @@ public sealed class SharedHistoryState : IDisposable
         }
     }
 
-    internal async Task RegisterStagesAsync(CheckpointRange range, IEnumerable<HistoryWorkStage> stages, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _range = range;
-            foreach (var stage in stages)
-            {
-                _stages.TryAdd(stage, new StageCounters());
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    internal Task RegisterStagesAsync(CheckpointRange range, IEnumerable<HistoryWorkStage> stages, CancellationToken cancellationToken) =>
+        UpdateAsync(() => AddStages(range, stages), cancellationToken);
 
     internal void RegisterStages(CheckpointRange range, IEnumerable<HistoryWorkStage> stages)
     {
         _gate.Wait();
         try
         {
-            _range = range;
-            foreach (var stage in stages)
-            {
-                _stages.TryAdd(stage, new StageCounters());
-            }
+            AddStages(range, stages);
         }
         finally
         {
@@ -366,6 +348,15 @@ public sealed class SharedHistoryState : IDisposable
         }
 
         return new HistoryWorkProgress(stage, stages, elapsed, _failure);
+    }
+
+    private void AddStages(CheckpointRange range, IEnumerable<HistoryWorkStage> stages)
+    {
+        _range = range;
+        foreach (var stage in stages)
+        {
+            _stages.TryAdd(stage, new StageCounters());
+        }
     }
 
     private StageCounters Counters(HistoryWorkStage stage)

@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace Stellar.HistoryWork.IO;
 
 /// <summary>
@@ -48,13 +50,7 @@ internal abstract class ReadOnlyPassThroughStream : Stream
         }
         catch (Exception e)
         {
-            var replacement = OnReadFailed(e);
-            if (replacement is null)
-            {
-                throw;
-            }
-
-            throw replacement;
+            throw ReplacementFor(e);
         }
 
         BytesRead += read;
@@ -74,13 +70,7 @@ internal abstract class ReadOnlyPassThroughStream : Stream
         }
         catch (Exception e)
         {
-            var replacement = OnReadFailed(e);
-            if (replacement is null)
-            {
-                throw;
-            }
-
-            throw replacement;
+            throw ReplacementFor(e);
         }
 
         BytesRead += read;
@@ -130,6 +120,18 @@ internal abstract class ReadOnlyPassThroughStream : Stream
 
     /// <summary>The exception to throw instead of <paramref name="error"/> from a read of <see cref="Inner"/>, or null to let it through.</summary>
     protected virtual Exception? OnReadFailed(Exception error) => null;
+
+    // Returns what OnReadFailed puts in place of the error, or rethrows the error itself with its stack trace.
+    private Exception ReplacementFor(Exception error)
+    {
+        var replacement = OnReadFailed(error);
+        if (replacement is null)
+        {
+            ExceptionDispatchInfo.Throw(error);
+        }
+
+        return replacement;
+    }
 
     protected override void Dispose(bool disposing)
     {
