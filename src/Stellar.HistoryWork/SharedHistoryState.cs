@@ -17,6 +17,7 @@ public sealed class SharedHistoryState : IDisposable
     private readonly Dictionary<HistoryWorkStage, StageCounters> _stages = [];
     private readonly SortedDictionary<uint, LedgerHeaderFileResult> _headers = [];
     private readonly Dictionary<(HistoryFileKind Kind, uint Checkpoint), string> _files = [];
+    private readonly Dictionary<(HistoryFileKind Kind, uint Checkpoint), HistoryFileResult> _counts = [];
     private readonly Dictionary<string, string> _liveBuckets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _hotBuckets = new(StringComparer.Ordinal);
     private readonly SortedDictionary<uint, HistoryArchiveState> _states = [];
@@ -50,6 +51,10 @@ public sealed class SharedHistoryState : IDisposable
     /// Everything verified, once every registered stage has succeeded: the HAS, headers, transaction sets,
     /// results and SCP entries (read back from the verified files), and the verified bucket files as paths.
     /// </summary>
+    /// <remarks>
+    /// Decodes every transactions, results and SCP file of the range (several at once, up to one per
+    /// processor); <see cref="GetSummaryAsync"/> gives the counts without reading any file.
+    /// </remarks>
     /// <exception cref="InvalidOperationException">Nothing was downloaded yet, a stage is still running, or a stage failed.</exception>
     public async Task<CheckpointData> BuildCheckpointDataAsync(CancellationToken cancellationToken = default)
     {
@@ -64,24 +69,7 @@ public sealed class SharedHistoryState : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_stages.Count == 0 || _state is null || _range is null)
-            {
-                throw new InvalidOperationException("Nothing was downloaded yet: register the history work and run the scheduler first.");
-            }
-
-            if (_failure is not null)
-            {
-                throw new InvalidOperationException("The history download failed: " + _failure);
-            }
-
-            var unfinished = _stages.Where(s => s.Value.Status != StageStatus.Succeeded).Select(s => StageNames.Describe(s.Key)).ToList();
-            if (unfinished.Count > 0)
-            {
-                throw new InvalidOperationException("The history download has not finished: " + string.Join(", ", unfinished) + " still pending.");
-            }
-
-            state = _state;
-            range = _range.Value;
+            (state, range) = EnsureFinished();
             headers = _headers.Values.SelectMany(h => h.Entries).ToList();
             files = new(_files);
             live = new(_liveBuckets, StringComparer.Ordinal);
@@ -94,26 +82,48 @@ public sealed class SharedHistoryState : IDisposable
             _gate.Release();
         }
 
-        var transactions = await ReadAllAsync<TransactionHistoryEntry>(files, HistoryFileKind.Transactions, range, cancellationToken).ConfigureAwait(false);
-        var results = await ReadAllAsync<TransactionHistoryResultEntry>(files, HistoryFileKind.Results, range, cancellationToken).ConfigureAwait(false);
-        var scp = await ReadAllAsync<SCPHistoryEntry>(files, HistoryFileKind.Scp, range, cancellationToken).ConfigureAwait(false);
+        var transactions = new RecordsOfKind<TransactionHistoryEntry>(files, HistoryFileKind.Transactions, range);
+        var results = new RecordsOfKind<TransactionHistoryResultEntry>(files, HistoryFileKind.Results, range);
+        var scp = new RecordsOfKind<SCPHistoryEntry>(files, HistoryFileKind.Scp, range);
+        var reads = transactions.Reads.Concat(results.Reads).Concat(scp.Reads);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(reads, parallel, static (read, ct) => read(ct)).ConfigureAwait(false);
+
         var verifiedFiles = files
             .OrderBy(f => f.Key.Item2).ThenBy(f => f.Key.Item1)
             .Select(f => new VerifiedFile(f.Key.Item1, f.Key.Item2, f.Value))
             .ToList();
-        return new CheckpointData(range, state, states, headers, transactions, results, scp, live, hot, verifiedFiles, trusted);
+        return new CheckpointData(range, state, states, headers, transactions.InOrder(), results.InOrder(), scp.InOrder(), live, hot, verifiedFiles, trusted);
     }
 
-    internal async Task RegisterStagesAsync(CheckpointRange range, IEnumerable<HistoryWorkStage> stages, CancellationToken cancellationToken)
+    /// <summary>
+    /// What <see cref="BuildCheckpointDataAsync"/> would hold, counted instead of decoded: no file is read,
+    /// the counts are those the verifiers found. For a summary or a report.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Nothing was downloaded yet, a stage is still running, or a stage failed.</exception>
+    public async Task<HistoryWorkSummary> GetSummaryAsync(CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _range = range;
-            foreach (var stage in stages)
+            var (_, range) = EnsureFinished();
+            var files = _files.Keys.GroupBy(k => k.Kind).ToDictionary(g => g.Key, g => g.Count());
+            int Entries(HistoryFileKind kind) => _counts.Where(c => c.Key.Kind == kind).Sum(c => c.Value.Entries);
+            return new HistoryWorkSummary
             {
-                _stages.TryAdd(stage, new StageCounters());
-            }
+                Range = range,
+                FirstLedger = _headers.Count > 0 ? _headers.First().Value.First.Header.LedgerSeq : range.FirstLedger,
+                LastLedger = _headers.Count > 0 ? _headers.Last().Value.Last.Header.LedgerSeq : range.Last,
+                Headers = _headers.Values.Sum(h => h.Entries.Count),
+                FilesByKind = files,
+                LedgersWithTransactions = Entries(HistoryFileKind.Transactions),
+                Transactions = _counts.Where(c => c.Key.Kind == HistoryFileKind.Transactions).Sum(c => c.Value.Transactions),
+                ResultSets = Entries(HistoryFileKind.Results),
+                ScpEntries = Entries(HistoryFileKind.Scp),
+                LiveBuckets = _liveBuckets.Count,
+                HotArchiveBuckets = _hotBuckets.Count,
+                IsTrusted = _trusted,
+            };
         }
         finally
         {
@@ -121,16 +131,15 @@ public sealed class SharedHistoryState : IDisposable
         }
     }
 
+    internal Task RegisterStagesAsync(CheckpointRange range, IEnumerable<HistoryWorkStage> stages, CancellationToken cancellationToken) =>
+        UpdateAsync(() => AddStages(range, stages), cancellationToken);
+
     internal void RegisterStages(CheckpointRange range, IEnumerable<HistoryWorkStage> stages)
     {
         _gate.Wait();
         try
         {
-            _range = range;
-            foreach (var stage in stages)
-            {
-                _stages.TryAdd(stage, new StageCounters());
-            }
+            AddStages(range, stages);
         }
         finally
         {
@@ -272,8 +281,18 @@ public sealed class SharedHistoryState : IDisposable
         }
     }
 
-    internal Task RecordFileAsync(HistoryFileKind kind, uint checkpoint, string path, CancellationToken cancellationToken) =>
-        UpdateAsync(() => _files[(kind, checkpoint)] = path, cancellationToken);
+    /// <summary>Records a verified file; <paramref name="counted"/> carries its entry counts when its verifier gave them.</summary>
+    internal Task RecordFileAsync(HistoryFileKind kind, uint checkpoint, string path, HistoryFileResult? counted, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            () =>
+            {
+                _files[(kind, checkpoint)] = path;
+                if (counted is not null)
+                {
+                    _counts[(kind, checkpoint)] = counted;
+                }
+            },
+            cancellationToken);
 
     internal Task RecordBucketAsync(string hashHex, string path, bool hotArchive, CancellationToken cancellationToken) =>
         UpdateAsync(() => (hotArchive ? _hotBuckets : _liveBuckets)[hashHex] = path, cancellationToken);
@@ -281,28 +300,26 @@ public sealed class SharedHistoryState : IDisposable
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();
 
-    private static async Task<IReadOnlyList<T>> ReadAllAsync<T>(
-        Dictionary<(HistoryFileKind, uint), string> files,
-        HistoryFileKind kind,
-        CheckpointRange range,
-        CancellationToken cancellationToken)
-        where T : IXdrType<T>
+    // Called under the gate: the state and range of a download whose every stage succeeded.
+    private (HistoryArchiveState State, CheckpointRange Range) EnsureFinished()
     {
-        var entries = new List<T>();
-        foreach (var checkpoint in range)
+        if (_stages.Count == 0 || _state is null || _range is null)
         {
-            if (!files.TryGetValue((kind, checkpoint), out var path))
-            {
-                continue;
-            }
-
-            await foreach (var entry in HistoryFileReader.ReadRecordsAsync<T>(path, cancellationToken).ConfigureAwait(false))
-            {
-                entries.Add(entry);
-            }
+            throw new InvalidOperationException("Nothing was downloaded yet: register the history work and run the scheduler first.");
         }
 
-        return entries;
+        if (_failure is not null)
+        {
+            throw new InvalidOperationException("The history download failed: " + _failure);
+        }
+
+        var unfinished = _stages.Where(s => s.Value.Status != StageStatus.Succeeded).Select(s => StageNames.Describe(s.Key)).ToList();
+        if (unfinished.Count > 0)
+        {
+            throw new InvalidOperationException("The history download has not finished: " + string.Join(", ", unfinished) + " still pending.");
+        }
+
+        return (_state, _range.Value);
     }
 
     private HistoryWorkProgress SnapshotProgress()
@@ -333,6 +350,15 @@ public sealed class SharedHistoryState : IDisposable
         return new HistoryWorkProgress(stage, stages, elapsed, _failure);
     }
 
+    private void AddStages(CheckpointRange range, IEnumerable<HistoryWorkStage> stages)
+    {
+        _range = range;
+        foreach (var stage in stages)
+        {
+            _stages.TryAdd(stage, new StageCounters());
+        }
+    }
+
     private StageCounters Counters(HistoryWorkStage stage)
     {
         if (!_stages.TryGetValue(stage, out var counters))
@@ -354,6 +380,52 @@ public sealed class SharedHistoryState : IDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>The verified files of one kind, in checkpoint order, each decoded into its own slot so they can be read in any order.</summary>
+    private sealed class RecordsOfKind<T>
+        where T : IXdrType<T>
+    {
+        private readonly List<T>[] _slots;
+
+        public RecordsOfKind(Dictionary<(HistoryFileKind, uint), string> files, HistoryFileKind kind, CheckpointRange range)
+        {
+            var paths = new List<string>();
+            foreach (var checkpoint in range)
+            {
+                if (files.TryGetValue((kind, checkpoint), out var path))
+                {
+                    paths.Add(path);
+                }
+            }
+
+            _slots = new List<T>[paths.Count];
+            Reads = paths.Select((path, slot) => (Func<CancellationToken, ValueTask>)(ct => ReadAsync(path, slot, ct))).ToList();
+        }
+
+        public IReadOnlyList<Func<CancellationToken, ValueTask>> Reads { get; }
+
+        public List<T> InOrder()
+        {
+            var all = new List<T>(_slots.Sum(s => s.Count));
+            foreach (var slot in _slots)
+            {
+                all.AddRange(slot);
+            }
+
+            return all;
+        }
+
+        private async ValueTask ReadAsync(string path, int slot, CancellationToken cancellationToken)
+        {
+            var entries = new List<T>();
+            await foreach (var entry in HistoryFileReader.ReadRecordsAsync<T>(path, cancellationToken).ConfigureAwait(false))
+            {
+                entries.Add(entry);
+            }
+
+            _slots[slot] = entries;
         }
     }
 

@@ -47,7 +47,7 @@ internal static class HistoryRange
         {
             throw new UsageException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"--to {last} needs checkpoint {range.Last}, but {archive.Name} has published up to checkpoint {root.CurrentLedger}."));
+                $"--to {last} needs checkpoint {range.Last}, but {archive.Location} has published up to checkpoint {root.CurrentLedger}."));
         }
 
         if (settings.TrustedHash is { } trusted && (trusted.Ledger < math.FirstLedgerIn(range.Last) || trusted.Ledger > range.Last))

@@ -22,11 +22,11 @@ internal static class RootState
         }
         catch (ArchiveFileNotFoundException e)
         {
-            return (null, new ReportProblem(path, null, ProblemKind.Missing.ToJsonName(), $"{reader.Name} has no root history archive state: {e.Detail}"));
+            return (null, new ReportProblem(path, null, ProblemKind.Missing.ToJsonName(), $"{reader.Location} has no root history archive state: {e.Detail}"));
         }
         catch (ArchiveException e)
         {
-            return (null, new ReportProblem(path, null, ProblemKind.Missing.ToJsonName(), $"{reader.Name} could not deliver the root history archive state: {e.Detail}"));
+            return (null, new ReportProblem(path, null, ProblemKind.Missing.ToJsonName(), $"{reader.Location} could not deliver the root history archive state: {e.Detail}"));
         }
         catch (HistoryArchiveStateException e)
         {

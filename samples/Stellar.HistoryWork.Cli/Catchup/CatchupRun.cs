@@ -47,26 +47,25 @@ internal static class CatchupRun
             return new CatchupOutcome(range, builder.WorkDirectory, null, problems, progress, elapsed);
         }
 
-        var data = await state.BuildCheckpointDataAsync(cancellationToken);
-        return new CatchupOutcome(range, builder.WorkDirectory, data, [], progress, elapsed);
+        // The summary shows counts only: decoding every file back (BuildCheckpointDataAsync) is not needed.
+        var summary = await state.GetSummaryAsync(cancellationToken);
+        return new CatchupOutcome(range, builder.WorkDirectory, summary, [], progress, elapsed);
     }
 }
 
-/// <summary>What a catchup did: the verified data when it succeeded, the problems when it did not.</summary>
+/// <summary>What a catchup did: the counts of what verified when it succeeded, the problems when it did not.</summary>
 internal sealed record CatchupOutcome(
     CheckpointRange Range,
     string Directory,
-    CheckpointData? Data,
+    HistoryWorkSummary? Summary,
     IReadOnlyList<ReportProblem> Problems,
     HistoryWorkProgress Progress,
     TimeSpan Elapsed)
 {
-    // Elapsed covers download and verification; reading the verified data back for the summary is not counted.
-
-    public bool Succeeded => Data is not null && Problems.Count == 0;
+    public bool Succeeded => Summary is not null && Problems.Count == 0;
 
     /// <summary>Checkpoint files plus bucket files verified.</summary>
-    public long FileCount => Data is null ? 0 : Data.Files.Count + Data.LiveBuckets.Count + Data.HotArchiveBuckets.Count;
+    public long FileCount => Summary is null ? 0 : Summary.CheckpointFiles + Summary.LiveBuckets + Summary.HotArchiveBuckets;
 
     public RunReport ToReport() => new()
     {

@@ -6,13 +6,13 @@ namespace Stellar.HistoryWork.Cli.Catchup;
 /// <summary>The human summary of a catchup: what was verified, how much, how fast, and whether it is trusted.</summary>
 internal static class CatchupSummary
 {
-    public static async Task WriteAsync(TextWriter output, CatchupOutcome outcome, string archiveName, TrustedLedgerHash? trustedHash, TrustedCheckpointHashes? trustedCheckpoints)
+    public static async Task WriteAsync(TextWriter output, CatchupOutcome outcome, string archiveLocation, TrustedLedgerHash? trustedHash, TrustedCheckpointHashes? trustedCheckpoints)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(outcome);
-        if (outcome.Data is not { } data)
+        if (outcome.Summary is not { } summary)
         {
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"catchup of {outcome.Range} from {archiveName} FAILED after {outcome.Elapsed.TotalSeconds:0.0} s:"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"catchup of {outcome.Range} from {archiveLocation} FAILED after {outcome.Elapsed.TotalSeconds:0.0} s:"));
             foreach (var problem in outcome.Problems)
             {
                 await output.WriteLineAsync("  " + problem);
@@ -22,24 +22,21 @@ internal static class CatchupSummary
             return;
         }
 
-        var range = data.Range;
-        var headers = data.Headers;
-        var first = headers.Count > 0 ? headers[0].Header.LedgerSeq : range.FirstLedger;
-        var last = headers.Count > 0 ? headers[^1].Header.LedgerSeq : range.Last;
-        var operations = data.Transactions.Sum(CountTransactions);
+        var range = summary.Range;
+        var buckets = summary.LiveBuckets + summary.HotArchiveBuckets;
         var rate = outcome.Elapsed > TimeSpan.Zero ? outcome.Progress.Bytes / outcome.Elapsed.TotalSeconds : 0;
         var lines = new (string Label, string Value)[]
         {
-            ("archive", archiveName),
+            ("archive", archiveLocation),
             ("checkpoints", string.Create(CultureInfo.InvariantCulture, $"{range.Count} ({range.First}..{range.Last}, every {range.Math.Frequency} ledgers)")),
-            ("ledgers", string.Create(CultureInfo.InvariantCulture, $"{first}..{last}: {headers.Count} headers, each hash checked and chained to the next")),
-            ("transactions", string.Create(CultureInfo.InvariantCulture, $"{data.Transactions.Count} ledgers with transactions ({operations} transactions), every tx set hash matched its header")),
-            ("results", string.Create(CultureInfo.InvariantCulture, $"{data.Results.Count} result sets, every hash matched its header")),
-            ("scp", string.Create(CultureInfo.InvariantCulture, $"{data.ScpHistory.Count} SCP history entries")),
-            ("buckets", string.Create(CultureInfo.InvariantCulture, $"{data.LiveBuckets.Count} live + {data.HotArchiveBuckets.Count} hot archive, each SHA-256 matched its name; bucket list hash matched ledger {range.Last}")),
-            ("files", string.Create(CultureInfo.InvariantCulture, $"{outcome.FileCount} verified ({data.Files.Count} checkpoint files + {data.LiveBuckets.Count + data.HotArchiveBuckets.Count} buckets), {ByteFormat.Size(outcome.Progress.Bytes)}")),
+            ("ledgers", string.Create(CultureInfo.InvariantCulture, $"{summary.FirstLedger}..{summary.LastLedger}: {summary.Headers} headers, each hash checked and chained to the next")),
+            ("transactions", string.Create(CultureInfo.InvariantCulture, $"{summary.LedgersWithTransactions} ledgers with transactions ({summary.Transactions} transactions), every tx set hash matched its header")),
+            ("results", string.Create(CultureInfo.InvariantCulture, $"{summary.ResultSets} result sets, every hash matched its header")),
+            ("scp", string.Create(CultureInfo.InvariantCulture, $"{summary.ScpEntries} SCP history entries")),
+            ("buckets", string.Create(CultureInfo.InvariantCulture, $"{summary.LiveBuckets} live + {summary.HotArchiveBuckets} hot archive, each SHA-256 matched its name; bucket list hash matched ledger {range.Last}")),
+            ("files", string.Create(CultureInfo.InvariantCulture, $"{outcome.FileCount} verified ({summary.CheckpointFiles} checkpoint files + {buckets} buckets), {ByteFormat.Size(outcome.Progress.Bytes)}")),
             ("time", string.Create(CultureInfo.InvariantCulture, $"{outcome.Elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)})")),
-            ("trust", DescribeTrust(data, trustedHash, trustedCheckpoints)),
+            ("trust", DescribeTrust(summary, trustedHash, trustedCheckpoints)),
             ("written to", outcome.Directory),
         };
         foreach (var (label, value) in lines)
@@ -48,29 +45,15 @@ internal static class CatchupSummary
         }
     }
 
-    private static int CountTransactions(Stellar.Xdr.TransactionHistoryEntry entry)
+    private static string DescribeTrust(HistoryWorkSummary summary, TrustedLedgerHash? trustedHash, TrustedCheckpointHashes? trustedCheckpoints)
     {
-        if (entry.Ext.GeneralizedTxSet is { } generalized)
-        {
-            return generalized.V1TxSet?.Phases.Sum(CountPhase) ?? 0;
-        }
-
-        return entry.TxSet.Txs.Length;
-    }
-
-    private static int CountPhase(Stellar.Xdr.TransactionPhase phase) =>
-        (phase.V0Components?.Sum(c => c.TxsMaybeDiscountedFee?.Txs.Length ?? 0) ?? 0)
-        + (phase.ParallelTxsComponent?.ExecutionStages.Sum(stage => stage.Sum(cluster => cluster.Length)) ?? 0);
-
-    private static string DescribeTrust(CheckpointData data, TrustedLedgerHash? trustedHash, TrustedCheckpointHashes? trustedCheckpoints)
-    {
-        if (!data.IsTrusted)
+        if (!summary.IsTrusted)
         {
             return "UNTRUSTED: the archive is internally consistent, but no trusted hash vouches for its newest ledger "
                 + "(give --trusted-hash L:HEX or --trusted-checkpoint-hashes FILE)";
         }
 
-        var last = data.Range.Last;
+        var last = summary.Range.Last;
         if (trustedHash is not null && trustedHash.Ledger == last)
         {
             return $"trusted: the chain ends at the trusted hash {trustedHash}";

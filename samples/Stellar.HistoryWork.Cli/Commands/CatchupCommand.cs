@@ -66,7 +66,7 @@ internal static class CatchupCommand
             DownloadRetries = retries,
         };
         var outcome = await CatchupRun.RunAsync(archive, range.Value, options, settings.Concurrency, console, settings.Quiet, cancellationToken);
-        await CatchupSummary.WriteAsync(outcome.Succeeded ? console.Output : console.Error, outcome, archive.Name, settings.TrustedHash, settings.TrustedCheckpointHashes);
+        await CatchupSummary.WriteAsync(outcome.Succeeded ? console.Output : console.Error, outcome, archive.Location, settings.TrustedHash, settings.TrustedCheckpointHashes);
         await outcome.ToReport().WriteAsync(settings.Json, console, cancellationToken);
         return outcome.Succeeded ? ExitCodes.Ok : ExitCodes.Problems;
     }

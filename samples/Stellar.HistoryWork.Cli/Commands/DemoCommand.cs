@@ -54,10 +54,10 @@ internal static class DemoCommand
             };
             var outcome = await CatchupRun.RunAsync(archive, range, options, concurrency: 16, console, quiet: false, cancellationToken);
             await output.WriteLineAsync();
-            await CatchupSummary.WriteAsync(outcome.Succeeded ? output : console.Error, outcome, archive.Name, trusted, null);
+            await CatchupSummary.WriteAsync(outcome.Succeeded ? output : console.Error, outcome, archive.Location, trusted, null);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"served",-14}{server.Requests} HTTP requests, {ByteFormat.Size(server.BytesServed)} from {server.BaseUri}"));
             await output.WriteLineAsync($"{"cleaned up",-14}the temporary directory above");
-            return outcome.Succeeded && outcome.Data!.IsTrusted ? ExitCodes.Ok : ExitCodes.Problems;
+            return outcome.Succeeded && outcome.Summary!.IsTrusted ? ExitCodes.Ok : ExitCodes.Problems;
         }
         finally
         {

@@ -82,7 +82,7 @@ internal static class MirrorCommand
             TryDelete(work);
         }
 
-        await WriteSummaryAsync(console, source.Name, target.Root, result, clock.Elapsed);
+        await WriteSummaryAsync(console, source.Location, target.Root, result, clock.Elapsed);
         await new RunReport
         {
             Ok = result.Succeeded,

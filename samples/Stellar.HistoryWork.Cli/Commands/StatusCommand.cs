@@ -36,18 +36,18 @@ internal static class StatusCommand
         if (state is null)
         {
             await console.Error.WriteLineAsync("error: " + problem);
-            await JsonOutputWriteFailureAsync(json, console, reader.Name, problem!, cancellationToken);
+            await JsonOutputWriteFailureAsync(json, console, reader.Location, problem!, cancellationToken);
             return ExitCodes.Problems;
         }
 
         if (json?.ToString() != "-")
         {
-            await WriteSummaryAsync(console.Output, reader.Name, state, math);
+            await WriteSummaryAsync(console.Output, reader.Location, state, math);
         }
 
         if (json is not null)
         {
-            await JsonOutput.WriteAsync(json, console, w => WriteJson(w, reader.Name, state, math), cancellationToken);
+            await JsonOutput.WriteAsync(json, console, w => WriteJson(w, reader.Location, state, math), cancellationToken);
         }
 
         return ExitCodes.Ok;

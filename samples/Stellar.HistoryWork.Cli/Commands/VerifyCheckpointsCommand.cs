@@ -74,7 +74,7 @@ internal static class VerifyCheckpointsCommand
         {
             throw new UsageException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"--trusted-hash is for ledger {trusted.Ledger}, in checkpoint {math.CheckpointContaining(trusted.Ledger)}, but {archive.Name} has published up to checkpoint {root.CurrentLedger}."));
+                $"--trusted-hash is for ledger {trusted.Ledger}, in checkpoint {math.CheckpointContaining(trusted.Ledger)}, but {archive.Location} has published up to checkpoint {root.CurrentLedger}."));
         }
 
         var work = new WriteVerifiedCheckpointHashesWork(archive, trusted, output.FullName, new WriteVerifiedCheckpointHashesOptions

@@ -69,7 +69,7 @@ internal static class VerifyCommand
             cancellationToken);
         var elapsed = clock.Elapsed;
 
-        await WriteSummaryAsync(console, archive.Name, report, elapsed, from, to);
+        await WriteSummaryAsync(console, archive.Location, report, elapsed, from, to);
         await new RunReport
         {
             Ok = report.Ok,

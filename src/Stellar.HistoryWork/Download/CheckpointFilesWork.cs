@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Stellar.HistoryWork.Scheduling;
+using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Download;
 
@@ -61,9 +62,9 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
     /// <summary>Verifies one file's compressed bytes, reading them to their end.</summary>
     private protected abstract Task<T> VerifyAsync(Stream compressed, string path, uint checkpoint, CancellationToken cancellationToken);
 
-    /// <summary>Records one verified file in the shared state.</summary>
+    /// <summary>Records one verified file in the shared state, with its entry counts when the verifier gave them.</summary>
     private protected virtual Task OnVerifiedAsync(uint checkpoint, T value, string localPath, CancellationToken cancellationToken) =>
-        Context.State.RecordFileAsync(Kind, checkpoint, localPath, cancellationToken);
+        Context.State.RecordFileAsync(Kind, checkpoint, localPath, value as HistoryFileResult, cancellationToken);
 
     /// <summary>Checks what spans files, once every file verified on its own.</summary>
     private protected virtual Task AfterAllAsync(IReadOnlyDictionary<uint, T> verified, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,3 +1,5 @@
+using Stellar.HistoryWork.Verification;
+
 namespace Stellar.HistoryWork.Download;
 
 /// <summary>
@@ -5,16 +7,13 @@ namespace Stellar.HistoryWork.Download;
 /// checkpoint. A missing file is accepted unless <see cref="HistoryWorkOptions.RequireScpHistory"/> is set
 /// (pubnet published no SCP history before checkpoint 1214079).
 /// </summary>
-public sealed class DownloadScpHistoryWork : CheckpointFilesWork<bool>
+public sealed class DownloadScpHistoryWork : CheckpointFilesWork<HistoryFileResult>
 {
     internal DownloadScpHistoryWork(HistoryWorkContext context)
         : base(context, HistoryWorkStage.ScpHistory, HistoryFileKind.Scp)
     {
     }
 
-    private protected override async Task<bool> VerifyAsync(Stream compressed, string path, uint checkpoint, CancellationToken cancellationToken)
-    {
-        await DownloadVerification.VerifyScpAsync(compressed, path, checkpoint, Context.Checkpoints, Context.Options.MaxCheckpointFileSize, cancellationToken).ConfigureAwait(false);
-        return true;
-    }
+    private protected override Task<HistoryFileResult> VerifyAsync(Stream compressed, string path, uint checkpoint, CancellationToken cancellationToken) =>
+        DownloadVerification.VerifyScpAsync(compressed, path, checkpoint, Context.Checkpoints, Context.Options.MaxCheckpointFileSize, cancellationToken);
 }

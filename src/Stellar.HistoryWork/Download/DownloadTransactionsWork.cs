@@ -1,17 +1,19 @@
+using Stellar.HistoryWork.Verification;
+
 namespace Stellar.HistoryWork.Download;
 
 /// <summary>
 /// Fetches the transaction sets of every checkpoint and checks each ledger's set — legacy or generalized,
 /// and the empty set of ledgers without an entry — against the verified header's <c>txSetHash</c>.
 /// </summary>
-public sealed class DownloadTransactionsWork : CheckpointFilesWork<bool>
+public sealed class DownloadTransactionsWork : CheckpointFilesWork<HistoryFileResult>
 {
     internal DownloadTransactionsWork(HistoryWorkContext context)
         : base(context, HistoryWorkStage.Transactions, HistoryFileKind.Transactions)
     {
     }
 
-    private protected override async Task<bool> VerifyAsync(Stream compressed, string path, uint checkpoint, CancellationToken cancellationToken)
+    private protected override async Task<HistoryFileResult> VerifyAsync(Stream compressed, string path, uint checkpoint, CancellationToken cancellationToken)
     {
         var headers = await Context.State.GetHeadersAsync(checkpoint, cancellationToken).ConfigureAwait(false);
         uint? previousVersion = null;
@@ -21,7 +23,6 @@ public sealed class DownloadTransactionsWork : CheckpointFilesWork<bool>
             previousVersion = older.Last.Header.LedgerVersion;
         }
 
-        await DownloadVerification.VerifyTransactionsAsync(compressed, path, headers, previousVersion, Context.Options.MaxCheckpointFileSize, cancellationToken).ConfigureAwait(false);
-        return true;
+        return await DownloadVerification.VerifyTransactionsAsync(compressed, path, headers, previousVersion, Context.Options.MaxCheckpointFileSize, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -13,13 +13,13 @@ internal static class DownloadVerification
     public static async Task<LedgerHeaderFileResult> VerifyHeadersAsync(Stream compressed, string path, uint checkpoint, CheckpointMath math, long maxSize, CancellationToken cancellationToken) =>
         await WithGunzipAsync(compressed, path, maxSize, (s, ct) => LedgerHeaderVerifier.VerifyAsync(s, path, checkpoint, math, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
 
-    public static async Task VerifyTransactionsAsync(Stream compressed, string path, LedgerHeaderFileResult headers, uint? previousLedgerVersion, long maxSize, CancellationToken cancellationToken) =>
+    public static async Task<HistoryFileResult> VerifyTransactionsAsync(Stream compressed, string path, LedgerHeaderFileResult headers, uint? previousLedgerVersion, long maxSize, CancellationToken cancellationToken) =>
         await WithGunzipAsync(compressed, path, maxSize, (s, ct) => TransactionsVerifier.VerifyAsync(s, path, headers, previousLedgerVersion, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
 
     public static async Task<HistoryFileResult> VerifyResultsAsync(Stream compressed, string path, LedgerHeaderFileResult headers, long maxSize, CancellationToken cancellationToken) =>
         await WithGunzipAsync(compressed, path, maxSize, (s, ct) => ResultsVerifier.VerifyAsync(s, path, headers, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
 
-    public static async Task VerifyScpAsync(Stream compressed, string path, uint checkpoint, CheckpointMath math, long maxSize, CancellationToken cancellationToken) =>
+    public static async Task<HistoryFileResult> VerifyScpAsync(Stream compressed, string path, uint checkpoint, CheckpointMath math, long maxSize, CancellationToken cancellationToken) =>
         await WithGunzipAsync(compressed, path, maxSize, (s, ct) => ScpVerifier.VerifyAsync(s, path, checkpoint, math, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
 
     public static Task<BucketVerificationResult> VerifyBucketAsync(Stream compressed, string path, string hashHex, long maxSize, CancellationToken cancellationToken) =>

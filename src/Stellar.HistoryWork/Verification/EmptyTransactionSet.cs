@@ -26,7 +26,7 @@ public static class EmptyTransactionSet
         ArgumentNullException.ThrowIfNull(previousLedgerHash);
         if (previousLedgerVersion < FirstGeneralizedProtocol)
         {
-            return HistoryHashes.LegacyTransactionSet(previousLedgerHash, []);
+            return StellarHashes.LegacyTransactionSetHash(previousLedgerHash, []);
         }
 
         var soroban = previousLedgerVersion < FirstParallelSorobanProtocol
@@ -41,7 +41,7 @@ public static class EmptyTransactionSet
                 Phases = [new TransactionPhase { Discriminant = 0, V0Components = [] }, soroban],
             },
         };
-        return HistoryHashes.GeneralizedTransactionSet(set);
+        return StellarHashes.GeneralizedTransactionSetHash(set);
     }
 
     /// <summary>

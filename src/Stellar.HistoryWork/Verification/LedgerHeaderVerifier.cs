@@ -73,7 +73,7 @@ public static class LedgerHeaderVerifier
                         $"record {entries.Count + 1} is ledger {seq}, expected {expectedSeq} (rule: {rule})");
                 }
 
-                var actual = HistoryHashes.LedgerHeader(entry.Header);
+                var actual = StellarHashes.LedgerHeaderHash(entry.Header);
                 if (!actual.AsSpan().SequenceEqual(entry.Hash))
                 {
                     throw Problem(path, seq, ProblemKind.HashMismatch,

@@ -45,28 +45,14 @@ public static class ResultsVerifier
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } entry)
             {
                 var seq = entry.LedgerSeq;
-                if (seq < next)
+                if (!LedgerEntryPlacement.IsWithinRange(path, headers, next, seq))
                 {
-                    throw Problem(path, seq, ProblemKind.Corrupt,
-                        seq < headers.First.Header.LedgerSeq
-                            ? $"entry for ledger {seq} is before the checkpoint's first ledger {headers.First.Header.LedgerSeq} (rule: entries lie inside the checkpoint)"
-                            : $"entry for ledger {seq} is out of order or repeated (rule: entries in increasing order, no duplicates)");
-                }
-
-                if (seq > headers.Checkpoint)
-                {
-                    throw Problem(path, seq, ProblemKind.Corrupt,
-                        $"entry for ledger {seq} is after checkpoint ledger {headers.Checkpoint} (rule: entries lie inside the checkpoint)");
-                }
-
-                if (seq > last)
-                {
-                    break;
+                    break; // past the end of a requested range
                 }
 
                 CheckEmptyLedgers(path, headers, next, seq - 1);
                 var header = headers.Find(seq)!.Header;
-                var actual = HistoryHashes.TransactionResultSet(entry.TxResultSet);
+                var actual = StellarHashes.TransactionResultSetHash(entry.TxResultSet);
                 if (!actual.AsSpan().SequenceEqual(header.TxSetResultHash))
                 {
                     throw Problem(path, seq, ProblemKind.HashMismatch,

@@ -36,6 +36,7 @@ public static class TransactionsVerifier
         options.Validate();
 
         var entries = 0;
+        var transactions = 0;
         var next = headers.First.Header.LedgerSeq; // the next ledger not yet accounted for
         var last = headers.Last.Header.LedgerSeq;
         long bytes;
@@ -44,21 +45,7 @@ public static class TransactionsVerifier
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } entry)
             {
                 var seq = entry.LedgerSeq;
-                if (seq < next)
-                {
-                    throw Problem(path, seq, ProblemKind.Corrupt,
-                        seq < headers.First.Header.LedgerSeq
-                            ? $"entry for ledger {seq} is before the checkpoint's first ledger {headers.First.Header.LedgerSeq} (rule: entries lie inside the checkpoint)"
-                            : $"entry for ledger {seq} is out of order or repeated (rule: entries in increasing order, no duplicates)");
-                }
-
-                if (seq > headers.Checkpoint)
-                {
-                    throw Problem(path, seq, ProblemKind.Corrupt,
-                        $"entry for ledger {seq} is after checkpoint ledger {headers.Checkpoint} (rule: entries lie inside the checkpoint)");
-                }
-
-                if (seq > last)
+                if (!LedgerEntryPlacement.IsWithinRange(path, headers, next, seq))
                 {
                     break; // past the end of a requested range
                 }
@@ -66,6 +53,7 @@ public static class TransactionsVerifier
                 CheckEmptyLedgers(path, headers, next, seq - 1, previousLedgerVersion);
                 CheckEntry(path, headers.Find(seq)!, entry);
                 entries++;
+                transactions += CountTransactions(entry);
                 next = seq + 1;
             }
 
@@ -73,8 +61,17 @@ public static class TransactionsVerifier
         }
 
         CheckEmptyLedgers(path, headers, next, last, previousLedgerVersion);
-        return new HistoryFileResult(path, headers.Checkpoint, entries, bytes);
+        return new HistoryFileResult(path, headers.Checkpoint, entries, bytes) { Transactions = transactions };
     }
+
+    private static int CountTransactions(TransactionHistoryEntry entry) =>
+        entry.Ext.GeneralizedTxSet is { } generalized
+            ? generalized.V1TxSet?.Phases.Sum(CountTransactions) ?? 0
+            : entry.TxSet.Txs.Length;
+
+    private static int CountTransactions(TransactionPhase phase) =>
+        (phase.V0Components?.Sum(c => c.TxsMaybeDiscountedFee?.Txs.Length ?? 0) ?? 0)
+        + (phase.ParallelTxsComponent?.ExecutionStages.Sum(stage => stage.Sum(cluster => cluster.Length)) ?? 0);
 
     private static void CheckEntry(string path, LedgerHeaderHistoryEntry header, TransactionHistoryEntry entry)
     {
@@ -84,7 +81,7 @@ public static class TransactionsVerifier
         switch (entry.Ext.Discriminant)
         {
             case 0:
-                actual = HistoryHashes.LegacyTransactionSet(entry.TxSet.PreviousLedgerHash, entry.TxSet.Txs);
+                actual = StellarHashes.LegacyTransactionSetHash(entry.TxSet.PreviousLedgerHash, entry.TxSet.Txs);
                 rule = "legacy tx set hash = SHA256(previousLedgerHash || envelopes)";
                 break;
             case 1:
@@ -94,7 +91,7 @@ public static class TransactionsVerifier
                         $"entry has a generalized set and {entry.TxSet.Txs.Length} legacy transactions (rule: with ext.v = 1 the legacy txSet is empty)");
                 }
 
-                actual = HistoryHashes.GeneralizedTransactionSet(entry.Ext.GeneralizedTxSet!);
+                actual = StellarHashes.GeneralizedTransactionSetHash(entry.Ext.GeneralizedTxSet!);
                 rule = "generalized tx set hash = SHA256(XDR(GeneralizedTransactionSet))";
                 break;
             default:

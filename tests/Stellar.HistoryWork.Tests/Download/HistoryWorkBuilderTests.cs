@@ -34,6 +34,42 @@ public class HistoryWorkBuilderTests
     }
 
     [Fact]
+    public async Task GetSummaryAsync_AfterCatchup_CountsWhatTheDecodedDataHolds()
+    {
+        using var work = new TempDirectory();
+        using var harness = new CatchupHarness(new LocalArchiveReader(Fixtures.TestnetSmall), new CheckpointRange(8703, 10047, Math64), work.Path);
+        (await harness.RunAsync()).Succeeded.Should().BeTrue();
+
+        var summary = await harness.State.GetSummaryAsync();
+
+        var data = await harness.State.BuildCheckpointDataAsync();
+        data.Transactions.Select(t => t.LedgerSeq).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems("files read at once still come back in ledger order");
+        data.Results.Select(r => r.LedgerSeq).Should().Equal(data.Transactions.Select(t => t.LedgerSeq));
+        data.ScpHistory.Select(e => e.V0!.LedgerMessages.LedgerSeq).Should().BeInAscendingOrder();
+        summary.Range.Should().Equal(data.Range);
+        summary.Headers.Should().Be(data.Headers.Count);
+        summary.FirstLedger.Should().Be(data.Headers[0].Header.LedgerSeq);
+        summary.LastLedger.Should().Be(data.Headers[^1].Header.LedgerSeq);
+        summary.LedgersWithTransactions.Should().Be(data.Transactions.Count).And.BePositive();
+        summary.Transactions.Should().Be(data.Transactions.Sum(CountEnvelopes)).And.BeGreaterThan(summary.LedgersWithTransactions);
+        summary.ResultSets.Should().Be(data.Results.Count);
+        summary.ScpEntries.Should().Be(data.ScpHistory.Count);
+        summary.FilesByKind.Should().BeEquivalentTo(data.Files.GroupBy(f => f.Kind).ToDictionary(g => g.Key, g => g.Count()));
+        summary.CheckpointFiles.Should().Be(data.Files.Count);
+        summary.LiveBuckets.Should().Be(data.LiveBuckets.Count);
+        summary.HotArchiveBuckets.Should().Be(data.HotArchiveBuckets.Count);
+        summary.IsTrusted.Should().Be(data.IsTrusted);
+    }
+
+    [Fact]
+    public async Task GetSummaryAsync_NothingDownloaded_Throws()
+    {
+        using var state = new SharedHistoryState();
+
+        await FluentActions.Awaiting(() => state.GetSummaryAsync()).Should().ThrowAsync<InvalidOperationException>();
+    }
+
+    [Fact]
     public async Task Register_PubnetLegacyArchive_VerifiesLegacyTransactionSets()
     {
         using var work = new TempDirectory();
@@ -262,4 +298,10 @@ public class HistoryWorkBuilderTests
             File.Copy(file, target);
         }
     }
+
+    private static int CountEnvelopes(Stellar.Xdr.TransactionHistoryEntry entry) =>
+        entry.Ext.GeneralizedTxSet?.V1TxSet is { } set
+            ? set.Phases.Sum(p => (p.V0Components?.Sum(c => c.TxsMaybeDiscountedFee?.Txs.Length ?? 0) ?? 0)
+                + (p.ParallelTxsComponent?.ExecutionStages.Sum(stage => stage.Sum(cluster => cluster.Length)) ?? 0))
+            : entry.TxSet.Txs.Length;
 }

@@ -1,3 +1,4 @@
+using Stellar.HistoryWork.IO;
 using Stellar.HistoryWork.Telemetry;
 
 namespace Stellar.HistoryWork;
@@ -7,9 +8,8 @@ namespace Stellar.HistoryWork;
 /// <see cref="ArchiveTransientException"/>, fails a read that sees no byte for the stall timeout,
 /// and fails at the end when fewer bytes arrived than announced, so a short body is never silent.
 /// </summary>
-internal sealed class ArchiveBodyStream : Stream
+internal sealed class ArchiveBodyStream : ReadOnlyPassThroughStream
 {
-    private readonly Stream _inner;
     private readonly IDisposable? _owner;
     private readonly long? _expectedLength;
     private readonly TimeSpan _stallTimeout;
@@ -18,14 +18,13 @@ internal sealed class ArchiveBodyStream : Stream
     private readonly HistoryWorkTelemetry.ArchiveInstruments _telemetry;
     private readonly string _path;
     private readonly Action<ArchiveException>? _onFailure;
-    private long _read;
     private bool _finished;
     private bool _failed;
 
     public ArchiveBodyStream(Stream inner, IDisposable? owner, long? expectedLength, TimeSpan stallTimeout, TimeProvider timeProvider, string archive, string path, HistoryWorkTelemetry.ArchiveInstruments telemetry, Action<ArchiveException>? onFailure = null)
+        : base(inner, leaveOpen: false)
     {
         _telemetry = telemetry;
-        _inner = inner;
         _owner = owner;
         _expectedLength = expectedLength;
         _stallTimeout = stallTimeout;
@@ -35,137 +34,71 @@ internal sealed class ArchiveBodyStream : Stream
         _onFailure = onFailure;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => _expectedLength ?? throw new NotSupportedException();
 
-    public override long Position
-    {
-        get => _read;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    // Synchronous callers get the same checks; the stall timer only cancels asynchronous reads.
-    public override int Read(Span<byte> buffer)
-    {
-        int read;
-        try
-        {
-            read = _inner.Read(buffer);
-        }
-        catch (Exception e) when (e is IOException or System.Net.Http.HttpRequestException && e is not ArchiveException)
-        {
-            throw Fail(new ArchiveTransientException(_archive, _path, $"connection failed after {_read} bytes: {e.Message}", e));
-        }
-
-        return Account(read, buffer.Length);
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    // Synchronous reads get the same checks; the stall timer only bounds asynchronous reads.
+    protected override async ValueTask<int> ReadInnerAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         if (_stall is null)
         {
-            int plain;
-            try
-            {
-                plain = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException e) when (e is not ArchiveException)
-            {
-                throw Fail(new ArchiveTransientException(_archive, _path, $"read failed after {_read} bytes: {e.Message}", e));
-            }
-
-            return Account(plain, buffer.Length);
+            return await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
 
         _stall.CancelAfter(_stallTimeout);
         using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stall.Token) : null;
-        int read;
         try
         {
-            read = await _inner.ReadAsync(buffer, linked?.Token ?? _stall.Token).ConfigureAwait(false);
+            return await Inner.ReadAsync(buffer, linked?.Token ?? _stall.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw Fail(new ArchiveTransientException(_archive, _path, $"stalled: no byte for {_stallTimeout.TotalSeconds:0.###} s after {_read} bytes", e));
-        }
-        catch (Exception e) when (e is IOException or System.Net.Http.HttpRequestException && e is not ArchiveException)
-        {
-            throw Fail(new ArchiveTransientException(_archive, _path, $"connection failed after {_read} bytes: {e.Message}", e));
+            throw Fail(new ArchiveTransientException(_archive, _path, $"stalled: no byte for {_stallTimeout.TotalSeconds:0.###} s after {BytesRead} bytes", e));
         }
         finally
         {
             _stall.CancelAfter(Timeout.InfiniteTimeSpan);
         }
-
-        return Account(read, buffer.Length);
     }
 
-    public override void Flush()
+    protected override Exception? OnReadFailed(Exception error) =>
+        error is IOException or System.Net.Http.HttpRequestException && error is not ArchiveException
+            ? Fail(new ArchiveTransientException(_archive, _path, $"read failed after {BytesRead} bytes: {error.Message}", error))
+            : null;
+
+    protected override void AfterRead(ReadOnlySpan<byte> data, int requested)
     {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
+        if (!data.IsEmpty)
         {
-            _inner.Dispose();
-            _owner?.Dispose();
-            _stall?.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await _inner.DisposeAsync().ConfigureAwait(false);
-        _owner?.Dispose();
-        _stall?.Dispose();
-        await base.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private int Account(int read, int requested)
-    {
-        if (read > 0)
-        {
-            _read += read;
-            _telemetry.BytesRead(_archive, read);
-            if (_expectedLength is { } tooMany && _read > tooMany)
+            _telemetry.BytesRead(_archive, data.Length);
+            if (_expectedLength is { } tooMany && BytesRead > tooMany)
             {
                 throw Fail(new ArchiveException(_archive, _path, $"body longer than its announced {tooMany} bytes"));
             }
 
-            return read;
+            return;
         }
 
         if (requested > 0 && !_finished && !_failed)
         {
-            if (_expectedLength is { } expected && _read != expected)
+            if (_expectedLength is { } expected && BytesRead != expected)
             {
-                throw Fail(new ArchiveTransientException(_archive, _path, $"short body: {_read} of {expected} announced bytes"));
+                throw Fail(new ArchiveTransientException(_archive, _path, $"short body: {BytesRead} of {expected} announced bytes"));
             }
 
             _finished = true;
             _telemetry.FileCompleted(_archive);
         }
+    }
 
-        return 0;
+    protected override void Dispose(bool disposing)
+    {
+        // The base disposes the body first, then what owns it (the HTTP response).
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _owner?.Dispose();
+            _stall?.Dispose();
+        }
     }
 
     private ArchiveException Fail(ArchiveException error)

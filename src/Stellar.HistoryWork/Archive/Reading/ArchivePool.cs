@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Retry;
+using Stellar.HistoryWork.IO;
 
 namespace Stellar.HistoryWork;
 
@@ -41,6 +42,7 @@ public sealed partial class ArchivePool : IArchiveReader
         _health = _archives.Select(_ => new Health()).ToArray();
         _logger = _options.LoggerFactory?.CreateLogger<ArchivePool>() ?? NullLogger<ArchivePool>.Instance;
         Name = "pool(" + string.Join(", ", _archives.Select(a => a.Name)) + ")";
+        Location = "pool(" + string.Join(", ", _archives.Select(a => a.Location)) + ")";
         MaxAttempts = _options.MaxAttempts ?? Math.Max(6, 2 * _archives.Length);
 
         var builder = new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider };
@@ -71,6 +73,9 @@ public sealed partial class ArchivePool : IArchiveReader
 
     /// <summary><c>pool(name, name, …)</c>.</summary>
     public string Name { get; }
+
+    /// <summary><c>pool(location, location, …)</c>.</summary>
+    public string Location { get; }
 
     /// <summary>The archives, in the order given.</summary>
     public IReadOnlyList<IArchiveReader> Archives => _archives;
@@ -138,7 +143,7 @@ public sealed partial class ArchivePool : IArchiveReader
         return failure is null ? false : throw failure;
     }
 
-    public override string ToString() => Name;
+    public override string ToString() => Location;
 
     private async ValueTask<Stream> AttemptAsync(Request request, CancellationToken cancellationToken)
     {
@@ -342,81 +347,22 @@ public sealed partial class ArchivePool : IArchiveReader
     }
 
     /// <summary>Reports a transient failure while reading back to the pool's health record.</summary>
-    private sealed class PoolStream(Stream inner, ArchivePool pool, int index) : Stream
+    private sealed class PoolStream(Stream inner, ArchivePool pool, int index) : ReadOnlyPassThroughStream(inner, leaveOpen: false)
     {
         public ArchivePool Pool => pool;
 
         public int Index => index;
 
-        public override bool CanRead => true;
+        public override long Length => Inner.Length;
 
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => inner.Length;
-
-        public override long Position
+        protected override Exception? OnReadFailed(Exception error)
         {
-            get => inner.Position;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            try
+            if (error is ArchiveTransientException transient)
             {
-                return inner.Read(buffer);
-            }
-            catch (ArchiveTransientException e)
-            {
-                pool.MarkUnhealthy(index, e);
-                throw;
-            }
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ArchiveTransientException e)
-            {
-                pool.MarkUnhealthy(index, e);
-                throw;
-            }
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
+                pool.MarkUnhealthy(index, transient);
             }
 
-            base.Dispose(disposing);
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await inner.DisposeAsync().ConfigureAwait(false);
-            await base.DisposeAsync().ConfigureAwait(false);
+            return null;
         }
     }
 }

@@ -29,7 +29,7 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
         _options = options ?? new HttpArchiveReaderOptions();
         _options.Validate();
         BaseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
-        Name = _options.Name ?? BaseUri.AbsoluteUri;
+        Name = _options.Name ?? ArchiveNames.ForUri(BaseUri);
         _telemetry = HistoryWorkTelemetry.For(_options.MeterFactory).Archive;
         if (httpClient is null)
         {
@@ -51,6 +51,9 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
     public Uri BaseUri { get; }
 
     public string Name { get; }
+
+    /// <summary>The base URI.</summary>
+    public string Location => BaseUri.AbsoluteUri;
 
     public async ValueTask<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -93,7 +96,7 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
         }
     }
 
-    public override string ToString() => Name;
+    public override string ToString() => Location;
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, CancellationToken cancellationToken)
     {

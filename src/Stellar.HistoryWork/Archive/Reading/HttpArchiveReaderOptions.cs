@@ -14,7 +14,7 @@ public sealed class HttpArchiveReaderOptions
     /// <summary>TCP/TLS connect timeout of the reader's own HttpClient (default 10 s); unused with an injected client.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>For logs and metrics; the base URI by default.</summary>
+    /// <summary>For logs and metric tags; default: the host (and port), plus the base path's last segment when there is one.</summary>
     public string? Name { get; set; }
 
     /// <summary>Where the archive metrics go; the library's process-wide meter when null.</summary>

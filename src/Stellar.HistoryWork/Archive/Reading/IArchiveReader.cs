@@ -6,8 +6,14 @@ namespace Stellar.HistoryWork;
 /// </summary>
 public interface IArchiveReader
 {
-    /// <summary>A name for logs and metric tags (a URI or a directory, never a file path).</summary>
+    /// <summary>
+    /// A short, stable name for logs and metric tags: low-cardinality, never a path (a local archive's
+    /// directory name, an HTTP archive's host by default).
+    /// </summary>
     string Name { get; }
+
+    /// <summary>Where the archive is (a directory, a URL), for messages to an operator; <see cref="Name"/> unless a reader knows better.</summary>
+    string Location => Name;
 
     /// <summary>
     /// Opens a file for streaming; the bytes are never buffered whole. Reading the stream can throw

@@ -9,13 +9,13 @@ public sealed class LocalArchiveReader : IArchiveReader
     private readonly HistoryWorkTelemetry.ArchiveInstruments _telemetry;
 
     /// <param name="root">The archive's root directory (holding <c>.well-known</c>).</param>
-    /// <param name="name">For logs and metrics; the full root path by default.</param>
+    /// <param name="name">For logs and metric tags; default: the root directory's own name (not its path).</param>
     /// <param name="meterFactory">Where the archive metrics go; the library's process-wide meter when null.</param>
     public LocalArchiveReader(string root, string? name = null, IMeterFactory? meterFactory = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         Root = Path.GetFullPath(root);
-        Name = name ?? Root;
+        Name = name ?? ArchiveNames.ForDirectory(Root);
         _telemetry = HistoryWorkTelemetry.For(meterFactory).Archive;
     }
 
@@ -23,6 +23,9 @@ public sealed class LocalArchiveReader : IArchiveReader
     public string Root { get; }
 
     public string Name { get; }
+
+    /// <summary>The full root path (<see cref="Root"/>).</summary>
+    public string Location => Root;
 
     public ValueTask<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -49,7 +52,7 @@ public sealed class LocalArchiveReader : IArchiveReader
         return ValueTask.FromResult(File.Exists(ArchivePathGuard.Resolve(Root, path)));
     }
 
-    public override string ToString() => Name;
+    public override string ToString() => Location;
 
     private ArchiveException Failed(ArchiveException error)
     {

@@ -15,7 +15,7 @@ public sealed class LocalArchiveWriter : IArchiveWriter
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         Root = Path.GetFullPath(root);
-        Name = name ?? (Path.GetFileName(Path.TrimEndingDirectorySeparator(Root)) is { Length: > 0 } last ? last : "local");
+        Name = name ?? ArchiveNames.ForDirectory(Root);
         Reader = new LocalArchiveReader(Root, Name);
     }
 

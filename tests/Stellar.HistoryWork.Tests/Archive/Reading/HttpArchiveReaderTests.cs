@@ -210,7 +210,28 @@ public sealed class HttpArchiveReaderTests : IAsyncLifetime
     {
         using var reader = new HttpArchiveReader(new Uri("https://history.stellar.org/prd/core-live/core_live_001"));
         reader.BaseUri.AbsoluteUri.Should().Be("https://history.stellar.org/prd/core-live/core_live_001/");
-        reader.Name.Should().Be(reader.BaseUri.AbsoluteUri);
+        reader.Name.Should().Be("history.stellar.org/core_live_001", "one host serves several archives");
+        reader.Location.Should().Be(reader.BaseUri.AbsoluteUri);
+    }
+
+    [Theory]
+    [InlineData("https://history.stellar.org/", "history.stellar.org")]
+    [InlineData("https://history.stellar.org:443", "history.stellar.org")]
+    [InlineData("http://127.0.0.1:8080/", "127.0.0.1:8080")]
+    public void Name_RootOfAHost_IsTheHostAndAnyOtherPort(string baseUri, string expected)
+    {
+        using var reader = new HttpArchiveReader(new Uri(baseUri));
+
+        reader.Name.Should().Be(expected);
+        ((IArchiveReader)reader).Location.Should().StartWith(baseUri.TrimEnd('/').Replace(":443", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Name_GivenInOptions_OverridesTheDefault()
+    {
+        using var reader = new HttpArchiveReader(new Uri("https://history.stellar.org/prd/core-live/core_live_001/"), options: new HttpArchiveReaderOptions { Name = "sdf-1" });
+
+        reader.Name.Should().Be("sdf-1");
     }
 
     internal static async Task<byte[]> ReadAllAsync(IArchiveReader reader, string path)

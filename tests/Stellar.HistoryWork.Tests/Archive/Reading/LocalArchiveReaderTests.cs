@@ -29,7 +29,26 @@ public class LocalArchiveReaderTests
 
         var error = (await act.Should().ThrowAsync<ArchiveFileNotFoundException>()).Which;
         error.Path.Should().Be(path);
-        error.ArchiveName.Should().Be(reader.Root);
+        error.ArchiveName.Should().Be("testnet-2026-hot-archive");
+    }
+
+    [Fact]
+    public void Name_Default_IsTheDirectoryNameNotItsPath()
+    {
+        var reader = new LocalArchiveReader(Fixtures.TestnetSmall + Path.DirectorySeparatorChar);
+
+        reader.Name.Should().Be("testnet-2025-small");
+        reader.Location.Should().Be(Path.GetFullPath(Fixtures.TestnetSmall) + Path.DirectorySeparatorChar);
+        reader.ToString().Should().Be(reader.Location, "messages to an operator say where the archive is");
+    }
+
+    [Fact]
+    public void Name_Given_OverridesTheDefault()
+    {
+        var reader = new LocalArchiveReader(Fixtures.TestnetSmall, "mirror-eu");
+
+        reader.Name.Should().Be("mirror-eu");
+        ((IArchiveReader)reader).Location.Should().Be(reader.Root);
     }
 
     [Fact]
