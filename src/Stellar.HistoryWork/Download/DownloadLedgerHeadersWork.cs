@@ -33,10 +33,17 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
         }
         catch (HistoryVerificationException e)
         {
-            // The newest file is anchored (to the trust or to nothing); a break means the older side is bad.
+            // Each file verified on its own, so they sit in the store; drop the ones the failed rule involves,
+            // or every retry would reuse them and meet the same break even where another archive is good. A
+            // break is reported at the newer file's first ledger and involves the file before it too.
             if (e.Problem.Ledger is { } ledger)
             {
-                Context.Store.Remove(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, Context.Checkpoints.CheckpointContaining(ledger)));
+                var checkpoint = Context.Checkpoints.CheckpointContaining(ledger);
+                Context.Store.Remove(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, checkpoint));
+                if (e.Kind == ProblemKind.ChainBreak && Context.Checkpoints.TryGetPrevious(checkpoint, out var older))
+                {
+                    Context.Store.Remove(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, older));
+                }
             }
 
             throw;
