@@ -129,14 +129,16 @@ public sealed class VerifiedFileStore
     /// <summary>Removes a stored file that turned out to be bad.</summary>
     public void Remove(string archivePath) => TryDelete(LocalPath(archivePath));
 
-    private static bool IsBadContent(Exception e) =>
+    /// <summary>Whether a failure means the archive served bad bytes (not that it was unreachable or that our trust disagrees).</summary>
+    internal static bool IsBadContent(Exception e) =>
         e is HistoryVerificationException { IsTrustFailure: false } or Stellar.Xdr.XdrException or InvalidDataException;
 
     // Verification problems are counted once by the work that reports them; this counts what the archive did wrong.
     private static bool IsFetchFailure(Exception e) =>
         e is ArchiveException or HttpRequestException or TimeoutException || (e is IOException && !IsBadContent(e));
 
-    private static void TryDelete(string path)
+    /// <summary>Deletes a file if it can; a leftover temporary name never shadows a final one.</summary>
+    internal static void TryDelete(string path)
     {
         try
         {

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Stellar.HistoryWork.Scheduling;
+using Stellar.HistoryWork.Telemetry;
 using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Download;
@@ -15,7 +16,7 @@ namespace Stellar.HistoryWork.Download;
 /// chain from the hash given. The file is written under a temporary name and renamed when complete; an
 /// existing file can be extended with the checkpoints published since.
 /// </summary>
-public sealed partial class WriteVerifiedCheckpointHashesWork : IWork
+public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
 {
     private const string TemporarySuffix = ".partial";
 
@@ -23,7 +24,6 @@ public sealed partial class WriteVerifiedCheckpointHashesWork : IWork
     private readonly TrustedLedgerHash _trusted;
     private readonly string _outputPath;
     private readonly WriteVerifiedCheckpointHashesOptions _options;
-    private readonly ILogger _logger;
     private long _done;
     private long _total;
     private long _bytes;
@@ -34,6 +34,7 @@ public sealed partial class WriteVerifiedCheckpointHashesWork : IWork
     /// <param name="outputPath">The file to write (or extend).</param>
     /// <param name="options">Settings; defaults when null.</param>
     public WriteVerifiedCheckpointHashesWork(IArchiveReader archive, TrustedLedgerHash trusted, string outputPath, WriteVerifiedCheckpointHashesOptions? options = null)
+        : base(CreateLogger(options), HistoryWorkTelemetry.For(meterFactory: null).Download)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(trusted);
@@ -49,11 +50,10 @@ public sealed partial class WriteVerifiedCheckpointHashesWork : IWork
         _trusted = trusted;
         _outputPath = Path.GetFullPath(outputPath);
         _options = options;
-        _logger = options.LoggerFactory?.CreateLogger<WriteVerifiedCheckpointHashesWork>() ?? NullLogger<WriteVerifiedCheckpointHashesWork>.Instance;
     }
 
     /// <inheritdoc />
-    public string Name => "write-verified-checkpoint-hashes";
+    public override string Name => "write-verified-checkpoint-hashes";
 
     /// <summary>The file written.</summary>
     public string OutputPath => _outputPath;
@@ -62,34 +62,18 @@ public sealed partial class WriteVerifiedCheckpointHashesWork : IWork
     public VerifiedCheckpointHashesProgress Progress =>
         new(Interlocked.Read(ref _done), Interlocked.Read(ref _total), Interlocked.Read(ref _bytes), Interlocked.Read(ref _kept));
 
-    /// <inheritdoc />
-    public async ValueTask<WorkOutcome> RunAsync(WorkContext context, CancellationToken cancellationToken)
+    private protected override string SourceName => _archive.Name;
+
+    private protected override async Task ExecuteAsync(WorkContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         try
         {
             await WriteAsync(cancellationToken).ConfigureAwait(false);
-            return WorkOutcome.Success;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return WorkOutcome.Cancelled;
-        }
-        catch (HistoryVerificationException e) when (e.IsTrustFailure)
-        {
-            LogTrustFailure(_logger, e.Message);
-            return WorkOutcome.Failed(e.Message, e);
         }
         catch (FormatException e)
         {
             // The existing file cannot be extended; another attempt would read the same bytes.
-            return WorkOutcome.Failed(e.Message, e);
-        }
-        catch (Exception e) when (e is HistoryVerificationException or ArchiveException or Stellar.Xdr.XdrException
-            or IOException or InvalidDataException or HttpRequestException or TimeoutException)
-        {
-            LogAttemptFailed(_logger, context.Attempt, _archive.Name, e.Message);
-            return WorkOutcome.Retry(e.Message, e);
+            throw new FatalWorkException(e.Message, e);
         }
     }
 
@@ -148,7 +132,7 @@ public sealed partial class WriteVerifiedCheckpointHashesWork : IWork
         }
         finally
         {
-            TryDelete(temporary);
+            VerifiedFileStore.TryDelete(temporary);
         }
     }
 
@@ -227,7 +211,7 @@ public sealed partial class WriteVerifiedCheckpointHashesWork : IWork
                     (s, ct) => LedgerHeaderVerifier.VerifyAsync(s, path, checkpoint, _options.Checkpoints, lastLedger, lastLedger is null ? null : _trusted, cancellationToken: ct),
                     cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HistoryVerificationException { IsTrustFailure: false } or Stellar.Xdr.XdrException or InvalidDataException)
+            catch (Exception e) when (VerifiedFileStore.IsBadContent(e))
             {
                 _archive.ReportBadContent(source, e);
                 throw;
@@ -281,23 +265,8 @@ public sealed partial class WriteVerifiedCheckpointHashesWork : IWork
     private static HistoryVerificationException Untrusted(string path, uint ledger, string message) =>
         new(new VerificationProblem(path, ledger, ProblemKind.Untrusted, message + " (rule: the chain ends at the trusted hash)"));
 
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover temporary name never shadows the final file.
-        }
-    }
-
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "write-verified-checkpoint-hashes attempt {Attempt} on {Archive} failed: {Reason}")]
-    private static partial void LogAttemptFailed(ILogger logger, int attempt, string archive, string reason);
-
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "write-verified-checkpoint-hashes contradicts the trusted hash: {Reason}")]
-    private static partial void LogTrustFailure(ILogger logger, string reason);
+    private static ILogger CreateLogger(WriteVerifiedCheckpointHashesOptions? options) =>
+        options?.LoggerFactory?.CreateLogger<WriteVerifiedCheckpointHashesWork>() ?? NullLogger<WriteVerifiedCheckpointHashesWork>.Instance;
 
     private sealed record FileSummary(string Path, uint FirstLedger, byte[] FirstPreviousHash, uint LastLedger, byte[] LastHash);
 }
