@@ -11,16 +11,16 @@ namespace Stellar.HistoryWork.Download;
 internal static class DownloadVerification
 {
     public static async Task<LedgerHeaderFileResult> VerifyHeadersAsync(Stream compressed, string path, uint checkpoint, CheckpointMath math, long maxSize, CancellationToken cancellationToken) =>
-        await WithGunzipAsync(compressed, path, maxSize, (s, ct) => LedgerHeaderVerifier.VerifyAsync(s, path, checkpoint, math, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        await HistoryGzip.VerifyDecompressedAsync(compressed, path, maxSize, (s, ct) => LedgerHeaderVerifier.VerifyAsync(s, path, checkpoint, math, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
 
     public static async Task<HistoryFileResult> VerifyTransactionsAsync(Stream compressed, string path, LedgerHeaderFileResult headers, uint? previousLedgerVersion, long maxSize, CancellationToken cancellationToken) =>
-        await WithGunzipAsync(compressed, path, maxSize, (s, ct) => TransactionsVerifier.VerifyAsync(s, path, headers, previousLedgerVersion, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        await HistoryGzip.VerifyDecompressedAsync(compressed, path, maxSize, (s, ct) => TransactionsVerifier.VerifyAsync(s, path, headers, previousLedgerVersion, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
 
     public static async Task<HistoryFileResult> VerifyResultsAsync(Stream compressed, string path, LedgerHeaderFileResult headers, long maxSize, CancellationToken cancellationToken) =>
-        await WithGunzipAsync(compressed, path, maxSize, (s, ct) => ResultsVerifier.VerifyAsync(s, path, headers, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        await HistoryGzip.VerifyDecompressedAsync(compressed, path, maxSize, (s, ct) => ResultsVerifier.VerifyAsync(s, path, headers, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
 
     public static async Task<HistoryFileResult> VerifyScpAsync(Stream compressed, string path, uint checkpoint, CheckpointMath math, long maxSize, CancellationToken cancellationToken) =>
-        await WithGunzipAsync(compressed, path, maxSize, (s, ct) => ScpVerifier.VerifyAsync(s, path, checkpoint, math, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        await HistoryGzip.VerifyDecompressedAsync(compressed, path, maxSize, (s, ct) => ScpVerifier.VerifyAsync(s, path, checkpoint, math, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
 
     public static Task<BucketVerificationResult> VerifyBucketAsync(Stream compressed, string path, string hashHex, long maxSize, CancellationToken cancellationToken) =>
         BucketVerifier.VerifyAsync(compressed, hashHex, path, options: BucketOptions(maxSize), cancellationToken: cancellationToken);
@@ -32,7 +32,7 @@ internal static class DownloadVerification
     /// record-marked XDR of the type its kind holds, to the end. Returns the number of records.
     /// </summary>
     public static async Task<long> VerifyWellFormedAsync(Stream compressed, string path, HistoryFileKind kind, long maxSize, CancellationToken cancellationToken) =>
-        await WithGunzipAsync(
+        await HistoryGzip.VerifyDecompressedAsync(
             compressed,
             path,
             maxSize,
@@ -120,15 +120,6 @@ internal static class DownloadVerification
         }
 
         return records;
-    }
-
-    internal static async Task<T> WithGunzipAsync<T>(Stream compressed, string path, long maxSize, Func<Stream, CancellationToken, Task<T>> verify, CancellationToken cancellationToken)
-    {
-        var gzip = HistoryGzip.OpenDecompressed(compressed, leaveOpen: true);
-        await using (gzip.ConfigureAwait(false))
-        {
-            return await verify(new LengthLimitedStream(gzip, maxSize, path), cancellationToken).ConfigureAwait(false);
-        }
     }
 }
 

@@ -204,7 +204,7 @@ public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
             LedgerHeaderFileResult headers;
             try
             {
-                headers = await DownloadVerification.WithGunzipAsync(
+                headers = await HistoryGzip.VerifyDecompressedAsync(
                     counted,
                     path,
                     _options.MaxLedgerFileSize,

@@ -437,12 +437,7 @@ public sealed class ArchiveVerifier
                                 return await verify(counting, cancellationToken).ConfigureAwait(false);
                             }
 
-                            var gzip = HistoryGzip.Open(counting);
-                            await using (gzip.ConfigureAwait(false))
-                            {
-                                // Records of a valid shape can repeat without end; only a size cap stops such a bomb.
-                                return await verify(new Download.LengthLimitedStream(gzip, _options.Limits.MaxCheckpointFileDecompressedBytes, path), cancellationToken).ConfigureAwait(false);
-                            }
+                            return await HistoryGzip.VerifyDecompressedAsync(counting, path, _options.Limits.MaxCheckpointFileDecompressedBytes, verify, cancellationToken).ConfigureAwait(false);
                         }
                         finally
                         {

@@ -26,4 +26,19 @@ public static class HistoryGzip
     }
 
     internal static CheckedGzipStream Open(CountingReadStream counting) => new(counting, null, leaveOpen: false);
+
+    /// <summary>
+    /// Runs <paramref name="verify"/> over the strictly checked, decompressed content of a history file, which
+    /// fails as a verification problem once it exceeds <paramref name="maxDecompressedBytes"/>: records of a
+    /// valid shape can repeat without end, and only a size cap stops such a bomb.
+    /// </summary>
+    internal static async Task<T> VerifyDecompressedAsync<T>(
+        Stream compressed, string path, long maxDecompressedBytes, Func<Stream, CancellationToken, Task<T>> verify, CancellationToken cancellationToken)
+    {
+        var gzip = new CheckedGzipStream(compressed, path, leaveOpen: true);
+        await using (gzip.ConfigureAwait(false))
+        {
+            return await verify(new LengthLimitedStream(gzip, maxDecompressedBytes, path), cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

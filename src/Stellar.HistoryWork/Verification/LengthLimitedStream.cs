@@ -1,8 +1,7 @@
 using System.Globalization;
 using Stellar.HistoryWork.IO;
-using Stellar.HistoryWork.Verification;
 
-namespace Stellar.HistoryWork.Download;
+namespace Stellar.HistoryWork.Verification;
 
 /// <summary>
 /// A read-only view of a stream that fails once more than a limit was read: the guard against bombs. The
