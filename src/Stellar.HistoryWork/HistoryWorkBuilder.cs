@@ -59,10 +59,8 @@ public sealed class HistoryWorkBuilder
         var retries = _context.Options.DownloadRetries;
         // One work per stage; the catchup ends when the last of them does.
         var catchup = new CatchupTimer(_context.Telemetry, _context.Options.TimeProvider, works: stages.Length);
-        var hasWork = _context.Options.FetchEveryHistoryArchiveState
-            ? new GetHistoryArchiveStateWork(_context, _context.Range) { Catchup = catchup }
-            : new GetHistoryArchiveStateWork(_context, _context.Range.Last) { Catchup = catchup };
-        var has = scheduler.Add(hasWork, maxRetries: retries);
+        // Fetches the last checkpoint's HAS, or every one when the options or a publish registered later ask for it.
+        var has = scheduler.Add(new GetHistoryArchiveStateWork(_context, _context.Range) { Catchup = catchup }, maxRetries: retries);
         var headers = scheduler.Add(new DownloadLedgerHeadersWork(_context, bindHistoryArchiveState: true) { Catchup = catchup }, [has], retries);
         var buckets = scheduler.Add(new DownloadBucketsWork(_context) { Catchup = catchup }, [has], retries);
         var transactions = scheduler.Add(new DownloadTransactionsWork(_context) { Catchup = catchup }, [headers], retries);
@@ -76,11 +74,14 @@ public sealed class HistoryWorkBuilder
     /// it publishes: buckets the target lacks → (ledger ∥ transactions ∥ results ∥ SCP files) → checkpoint HAS
     /// files → <c>.well-known</c> (never moved back to an older checkpoint). Files are published exactly as the
     /// source published them; files the target already holds intact are skipped, damaged ones replaced.
-    /// Each item gets <see cref="HistoryWorkOptions.PublishRetries"/> retries.
+    /// Each item gets <see cref="HistoryWorkOptions.PublishRetries"/> retries. A published range is a complete
+    /// archive: registering a publish makes the download fetch every checkpoint's HAS and the buckets they name,
+    /// whatever <see cref="HistoryWorkOptions.FetchEveryHistoryArchiveState"/> says.
     /// </summary>
     /// <param name="scheduler">The scheduler the download work was registered with.</param>
     /// <param name="writer">The target archive.</param>
     /// <param name="downloadIds">What <see cref="Register"/> returned for this builder.</param>
+    /// <exception cref="InvalidOperationException">The download work has already started without fetching every HAS.</exception>
     public HistoryPublishIds RegisterPublish(WorkScheduler scheduler, IArchiveWriter writer, HistoryWorkIds downloadIds)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -89,8 +90,10 @@ public sealed class HistoryWorkBuilder
 
     /// <summary>
     /// Adds one <see cref="PublishWork"/> that publishes the whole range to every target in parallel, each
-    /// target in publish order; it runs once every download work succeeded.
+    /// target in publish order; it runs once every download work succeeded. Like <see cref="RegisterPublish(WorkScheduler, IArchiveWriter, HistoryWorkIds)"/>, it
+    /// makes the download fetch every checkpoint's HAS.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The download work has already started.</exception>
     public WorkId RegisterPublishWork(WorkScheduler scheduler, IEnumerable<IArchiveWriter> writers, HistoryWorkIds downloadIds)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
@@ -102,6 +105,7 @@ public sealed class HistoryWorkBuilder
             throw new ArgumentException("At least one target archive is needed.", nameof(writers));
         }
 
+        RequireEveryHistoryArchiveState(scheduler, downloadIds);
         return scheduler.Add(new PublishWork(_context, targets), downloadIds.All, _context.Options.PublishRetries);
     }
 
@@ -109,6 +113,7 @@ public sealed class HistoryWorkBuilder
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(downloadIds);
+        RequireEveryHistoryArchiveState(scheduler, downloadIds);
         var retries = _context.Options.PublishRetries;
         // Buckets wait for the headers too: only then is every HAS naming them bound to the verified chain.
         var buckets = scheduler.Add(new PublishBucketsWork(_context, target), [downloadIds.Buckets, downloadIds.LedgerHeaders], retries);
@@ -121,6 +126,16 @@ public sealed class HistoryWorkBuilder
             [downloadIds.HistoryArchiveState, ledger, transactions, results, scp],
             retries);
         return new HistoryPublishIds(buckets, ledger, transactions, results, scp, states);
+    }
+
+    private void RequireEveryHistoryArchiveState(WorkScheduler scheduler, HistoryWorkIds downloadIds)
+    {
+        if (!_context.FetchEveryHistoryArchiveState && scheduler.GetState(downloadIds.HistoryArchiveState) != WorkState.Pending)
+        {
+            throw new InvalidOperationException("Register the publish before the scheduler runs: a published range needs every checkpoint's HAS, which the download has not fetched.");
+        }
+
+        _context.RequireEveryHistoryArchiveState();
     }
 
     /// <summary>The verified files of this builder, for the mirror's final <c>.well-known</c>.</summary>

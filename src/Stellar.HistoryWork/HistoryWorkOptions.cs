@@ -48,6 +48,8 @@ public sealed class HistoryWorkOptions
     /// When false (the default) only the last checkpoint's HAS and the buckets it references are fetched: what
     /// a catchup needs. When true the HAS of every checkpoint in the range is fetched, each is bound to its own
     /// checkpoint header, and the union of their buckets is fetched: what a mirror needs to copy every checkpoint.
+    /// Registering a publish with the builder turns it on for that builder, since a published range must be a complete
+    /// archive.
     /// </summary>
     public bool FetchEveryHistoryArchiveState { get; set; }
 

@@ -29,17 +29,23 @@ public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
     }
 
     /// <inheritdoc />
-    public override string Name => _every is { } every
+    public override string Name => Every is { } every
         ? string.Create(CultureInfo.InvariantCulture, $"get-history-archive-states-{every.First}-{every.Last}")
         : _checkpoint is { } c ? $"get-history-archive-state-{c}" : "get-history-archive-state";
 
     /// <summary>The archive path fetched (for a range, the last checkpoint's).</summary>
     public string Path => _checkpoint is { } c ? ArchivePaths.HistoryState(c) : ArchivePaths.WellKnownState;
 
+    /// <summary>
+    /// The checkpoints whose HAS is fetched: the range given, when the options or a registered publish ask for every
+    /// checkpoint's; null when only one HAS is.
+    /// </summary>
+    private CheckpointRange? Every => _every is { } every && Context.FetchEveryHistoryArchiveState ? every : null;
+
     private protected override async Task ExecuteAsync(WorkContext context, CancellationToken cancellationToken)
     {
         Catchup?.Start();
-        if (_every is not { } every)
+        if (Every is not { } every)
         {
             await Context.State.StartStageAsync(Stage, 1, cancellationToken).ConfigureAwait(false);
             await FetchAsync(_checkpoint, cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,14 @@ internal sealed class HistoryWorkContext
         Store = store ?? new VerifiedFileStore(options.ResolveWorkDirectory(), options.MeterFactory);
         Logger = CreateLogger(options);
         Telemetry = HistoryWorkTelemetry.For(options.MeterFactory).Download;
+        FetchEveryHistoryArchiveState = options.FetchEveryHistoryArchiveState;
     }
+
+    /// <summary>
+    /// Whether the HAS of every checkpoint of the range is fetched (and its buckets): the option, or forced on by a
+    /// publish registered with the builder, since a published range must be a complete archive.
+    /// </summary>
+    public bool FetchEveryHistoryArchiveState { get; private set; }
 
     public IArchiveReader Archive { get; }
 
@@ -33,6 +40,9 @@ internal sealed class HistoryWorkContext
     public HistoryWorkTelemetry.DownloadInstruments Telemetry { get; }
 
     public CheckpointMath Checkpoints => Range.Math;
+
+    /// <summary>Makes the download fetch every checkpoint's HAS; called when a publish is registered, before the run.</summary>
+    public void RequireEveryHistoryArchiveState() => FetchEveryHistoryArchiveState = true;
 
     public static ILogger CreateLogger(HistoryWorkOptions options) =>
         (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Stellar.HistoryWork.Download");

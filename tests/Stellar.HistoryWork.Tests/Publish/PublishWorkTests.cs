@@ -31,7 +31,7 @@ public class PublishWorkTests
     }
 
     [Fact]
-    public async Task RegisterPublish_CatchupDownload_PublishesOnlyTheLastStateAndItsBuckets()
+    public async Task RegisterPublish_CatchupOptions_PublishesEveryStateAndItsBuckets()
     {
         using var work = new TempDirectory();
         using var target = new TempDirectory();
@@ -41,9 +41,41 @@ public class PublishWorkTests
         var result = await RunAsync(range, work.Path, everyState: false, writer);
 
         result.Succeeded.Should().BeTrue(result.ToString());
-        writer.Writes.Should().BeEquivalentTo(ExpectedFiles(range, everyState: false));
+        writer.Writes.Should().BeEquivalentTo(ExpectedFiles(range, everyState: true), "a published range is a complete archive");
         AssertPublishOrder(writer.Writes);
         PublishAssertions.NoStateNamesMissingData(target.Path);
+    }
+
+    [Fact]
+    public async Task RegisterPublish_WholeArchiveWithDefaultOptions_TargetVerifiesFromGenesisWithEveryState()
+    {
+        using var work = new TempDirectory();
+        using var target = new TempDirectory();
+        var range = new CheckpointRange(63, 10047, Math64);
+
+        var result = await RunAsync(range, work.Path, everyState: false, new LocalArchiveWriter(target.Path));
+
+        result.Succeeded.Should().BeTrue(result.ToString());
+        Directory.EnumerateFiles(Path.Combine(target.Path, "history"), "history-*.json", SearchOption.AllDirectories).Should().HaveCount(range.Count);
+        var report = await PublishAssertions.VerifyCopyAsync(target.Path, 1);
+        report.Problems.Should().BeEmpty();
+        report.Checkpoints.Should().Be(range.Count);
+    }
+
+    [Fact]
+    public async Task RegisterPublish_AfterTheDownloadStarted_Throws()
+    {
+        using var work = new TempDirectory();
+        using var target = new TempDirectory();
+        using var state = new SharedHistoryState();
+        var builder = new HistoryWorkBuilder(new LocalArchiveReader(Fixtures.TestnetSmall), new CheckpointRange(9983, 10047, Math64), state, new HistoryWorkOptions { WorkDirectory = work.Path });
+        await using var scheduler = new WorkScheduler();
+        var ids = builder.Register(scheduler);
+        (await scheduler.RunToCompletionAsync()).Succeeded.Should().BeTrue();
+
+        var publish = () => builder.RegisterPublish(scheduler, new LocalArchiveWriter(target.Path), ids);
+
+        publish.Should().Throw<InvalidOperationException>().WithMessage("*every checkpoint's HAS*");
     }
 
     public static TheoryData<string> FailingWrites => new()
