@@ -13,8 +13,8 @@ namespace Stellar.HistoryWork.Verification;
 /// verified as soon as a HAS names them, ahead of further checkpoint files.
 /// </summary>
 /// <remarks>
-/// Without <see cref="ArchiveVerifierOptions.FromLedger"/> the range starts where the archive does, found by a
-/// binary search over checkpoint HAS files. A run of checkpoints that lack every file is one problem, so that
+/// Without <see cref="ArchiveVerifierOptions.FromLedger"/> the range starts where the archive does, found by
+/// <see cref="ArchiveStartFinder"/> (a search over checkpoint HAS files that does not step over holes). A run of checkpoints that lack every file is one problem, so that
 /// the report of an archive with a large hole stays small.
 /// </remarks>
 public sealed class ArchiveVerifier
@@ -102,7 +102,7 @@ public sealed class ArchiveVerifier
             var from = _options.FromLedger;
             if (from is null)
             {
-                startsAt = await FindFirstCheckpointAsync(_math.CheckpointContaining(to.Value), cancellationToken).ConfigureAwait(false);
+                startsAt = await new ArchiveStartFinder(_archive, _math).FindFirstCheckpointAsync(_math.CheckpointContaining(to.Value), cancellationToken).ConfigureAwait(false);
                 from = _math.FirstLedgerIn(startsAt.Value);
             }
 
@@ -139,64 +139,9 @@ public sealed class ArchiveVerifier
             return Report(range.Count, IsTrusted(range), startsAt);
         }
 
-        /// <summary>
-        /// The oldest checkpoint up to <paramref name="last"/> that has a HAS. An archive is published
-        /// contiguously from its start, so "has a HAS" only turns from false to true once and a binary search
-        /// needs O(log n) existence checks, which stays cheap over HTTP. <paramref name="last"/> itself is not
-        /// checked: if it lacks its HAS, verifying it says so.
-        /// </summary>
-        /// <remarks>
-        /// A hole inside a partial archive breaks that assumption and can make the search start after it; an
-        /// archive that has its first checkpoint is recognised by that one check, so holes in archives kept
-        /// from genesis are always inside the range and reported.
-        /// </remarks>
-        private async Task<uint> FindFirstCheckpointAsync(uint last, CancellationToken cancellationToken)
-        {
-            if (!await IsAbsentAsync(ArchivePaths.HistoryState(_math.FirstCheckpoint), cancellationToken).ConfigureAwait(false))
-            {
-                return _math.FirstCheckpoint;
-            }
-
-            var frequency = _math.Frequency;
-            var high = (last - _math.FirstCheckpoint) / frequency;
-            var low = Math.Min(1u, high);
-            while (low < high)
-            {
-                var middle = low + ((high - low) / 2);
-                var checkpoint = _math.FirstCheckpoint + (middle * frequency);
-                // An unanswered check counts as present: searching on towards older checkpoints can only
-                // verify more, never skip a file that might be there.
-                if (await IsAbsentAsync(ArchivePaths.HistoryState(checkpoint), cancellationToken).ConfigureAwait(false))
-                {
-                    low = middle + 1;
-                }
-                else
-                {
-                    high = middle;
-                }
-            }
-
-            return _math.FirstCheckpoint + (low * frequency);
-        }
-
         /// <summary>True only when the archive answers that it has no such file.</summary>
-        private async Task<bool> IsAbsentAsync(string path, CancellationToken cancellationToken)
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    return !await _archive.ExistsAsync(path, cancellationToken).ConfigureAwait(false);
-                }
-                catch (ArchiveTransientException) when (attempt < Attempts)
-                {
-                }
-                catch (Exception e) when (e is ArchiveException or IOException)
-                {
-                    return false;
-                }
-            }
-        }
+        private Task<bool> IsAbsentAsync(string path, CancellationToken cancellationToken) =>
+            ArchiveStartFinder.IsAbsentAsync(_archive, path, cancellationToken);
 
         private async Task WorkAsync(CancellationToken cancellationToken)
         {

@@ -66,9 +66,10 @@ public class ArchiveVerifierTests
         report.Problems.Should().BeEmpty();
         report.StartsAt.Should().Be(checkpoints[0]);
         report.Files.Should().Be(files);
-        // One GET per file, plus the search: the first checkpoint, then a binary search over all checkpoints up to the newest.
+        // One GET per file, plus the search: the first checkpoint, a binary search over all checkpoints up to the
+        // newest, then probes for a hole at doubling distances below the start found.
         var candidates = (checkpoints[^1] - CheckpointMath.Default.FirstCheckpoint) / CheckpointMath.Default.Frequency + 1;
-        var searchBound = 1 + (int)Math.Ceiling(Math.Log2(candidates));
+        var searchBound = 1 + (2 * (int)Math.Ceiling(Math.Log2(candidates)));
         server.TotalRequests.Should().BeInRange(files + 2, files + searchBound);
     }
 
@@ -105,6 +106,23 @@ public class ArchiveVerifierTests
         var problem = report.Problems.Should().ContainSingle().Which;
         problem.Should().BeEquivalentTo(new { Path = ArchivePaths.HistoryState(1023), Ledger = (uint?)1023, Kind = ProblemKind.Missing });
         problem.Message.Should().Contain("checkpoints 1023..1279 (5 checkpoints, 25 files) are missing entirely");
+    }
+
+    [Fact]
+    public async Task VerifyAsync_PartialArchiveWithAHoleWhereTheSearchProbes_StartsBeforeTheHoleAndReportsIt()
+    {
+        using var temp = new TempArchive(Fixtures.TestnetSmall);
+        // Without checkpoint 63 the archive starts at 127; the binary search over 127..10047 first probes 5055.
+        DeleteCheckpoint(temp, 63);
+        DeleteCheckpoint(temp, 5055);
+
+        var report = await VerifyAsync(temp.Root);
+
+        report.StartsAt.Should().Be(127, "the hole at 5055 lies after the start");
+        report.Checkpoints.Should().Be(156);
+        var problem = report.Problems.Should().ContainSingle().Which;
+        problem.Should().BeEquivalentTo(new { Path = ArchivePaths.HistoryState(5055), Ledger = (uint?)5055, Kind = ProblemKind.Missing });
+        problem.Message.Should().Contain("checkpoint 5055 (5 files) is missing entirely");
     }
 
     [Fact]

@@ -1,0 +1,125 @@
+namespace Stellar.HistoryWork;
+
+/// <summary>
+/// Finds where an archive starts: its oldest checkpoint that has a HAS file. An archive is published
+/// contiguously from its start, so "has a HAS" turns from false to true once and a binary search needs
+/// O(log n) existence checks, which stays cheap over HTTP.
+/// </summary>
+/// <remarks>
+/// A hole (checkpoints missing after the start) breaks that assumption: a probe that lands in it makes the
+/// search conclude that the archive starts after it. So the search never steps over a hole it can see: once it
+/// has a candidate start, it probes older checkpoints at doubling distances (2, 3, 5, 9, … checkpoints back,
+/// down to the first checkpoint) and, when one of them has a HAS, searches again below it. Every hole that is
+/// no longer than the archive older than it is found that way; the checkpoints of a hole are then inside the
+/// range and reported as missing instead of silently moving the start.
+/// </remarks>
+internal sealed class ArchiveStartFinder
+{
+    private const int Attempts = 3;
+
+    private readonly IArchiveReader _archive;
+    private readonly CheckpointMath _math;
+
+    public ArchiveStartFinder(IArchiveReader archive, CheckpointMath math)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(math);
+        _archive = archive;
+        _math = math;
+    }
+
+    /// <summary>
+    /// The oldest checkpoint up to <paramref name="last"/> that has a HAS. <paramref name="last"/> itself is not
+    /// checked: if it lacks its HAS, verifying it says so.
+    /// </summary>
+    public async Task<uint> FindFirstCheckpointAsync(uint last, CancellationToken cancellationToken = default)
+    {
+        var first = _math.FirstCheckpoint;
+        if (last <= first || !await IsAbsentAsync(_archive, ArchivePaths.HistoryState(first), cancellationToken).ConfigureAwait(false))
+        {
+            return first;
+        }
+
+        // Indexes count checkpoints from the first one; index 0 (the first checkpoint) is known to be absent.
+        var frequency = _math.Frequency;
+        var high = (last - first) / frequency;
+        while (true)
+        {
+            var start = await SearchAsync(1, high, cancellationToken).ConfigureAwait(false);
+            var older = await FindOlderPresentAsync(start, cancellationToken).ConfigureAwait(false);
+            if (older is null)
+            {
+                return first + (start * frequency);
+            }
+
+            high = older.Value;
+        }
+    }
+
+    /// <summary>True only when the archive answers that it has no such file; an unanswered check counts as present.</summary>
+    /// <remarks>
+    /// Counting an unanswered check as present makes the start search go on towards older checkpoints: it can
+    /// only verify more, never skip a file that might be there.
+    /// </remarks>
+    public static async Task<bool> IsAbsentAsync(IArchiveReader archive, string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return !await archive.ExistsAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ArchiveTransientException) when (attempt < Attempts)
+            {
+            }
+            catch (Exception e) when (e is ArchiveException or IOException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>The lowest index in <paramref name="low"/>..<paramref name="high"/> with a HAS, assuming presence is monotonic there.</summary>
+    private async Task<uint> SearchAsync(uint low, uint high, CancellationToken cancellationToken)
+    {
+        low = Math.Min(low, high);
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (await IsAbsentAsync(_archive, ArchivePaths.HistoryState(CheckpointAt(middle)), cancellationToken).ConfigureAwait(false))
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>An index below <paramref name="start"/> − 1 that has a HAS (a hole lies between), probed at doubling distances.</summary>
+    private async Task<uint?> FindOlderPresentAsync(uint start, CancellationToken cancellationToken)
+    {
+        // start − 1 is known to be absent (or is the first checkpoint, probed first).
+        for (ulong back = 2; back < start; back = ((back - 1) * 2) + 1)
+        {
+            var index = start - (uint)back;
+            if (index == 0)
+            {
+                break;
+            }
+
+            if (!await IsAbsentAsync(_archive, ArchivePaths.HistoryState(CheckpointAt(index)), cancellationToken).ConfigureAwait(false))
+            {
+                return index;
+            }
+        }
+
+        return null;
+    }
+
+    private uint CheckpointAt(uint index) => _math.FirstCheckpoint + (index * _math.Frequency);
+}
