@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
 using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Cli;
@@ -21,9 +22,9 @@ internal static class CommonOptions
         Required = true,
     };
 
-    public static Option<uint?> From() => new("--from") { Description = "First ledger of the range." };
+    public static Option<uint?> From() => new("--from") { Description = "First ledger of the range.", CustomParser = ParseLedger };
 
-    public static Option<uint?> To() => new("--to") { Description = "Last ledger of the range." };
+    public static Option<uint?> To() => new("--to") { Description = "Last ledger of the range.", CustomParser = ParseLedger };
 
     public static Option<TrustedLedgerHash?> TrustedHash() => new("--trusted-hash")
     {
@@ -45,14 +46,19 @@ internal static class CommonOptions
     {
         Description = "Ledgers per checkpoint (8 on accelerated test networks).",
         DefaultValueFactory = _ => 64,
-        Validators = { PositiveUInt },
+        CustomParser = r => (uint)ParseCount(r, minimum: 1, maximum: uint.MaxValue),
     };
 
     public static Option<int> Concurrency() => new("--concurrency")
     {
         Description = "How many downloads or verifications run at once.",
         DefaultValueFactory = _ => 16,
-        Validators = { PositiveInt },
+        CustomParser = r => (int)ParseCount(r, minimum: 1, maximum: int.MaxValue),
+    };
+
+    public static Option<DirectoryInfo?> WorkDir() => new("--work-dir")
+    {
+        Description = "Directory for downloads in progress, kept so that a rerun resumes (default: a private temporary directory of this run, removed when it ends).",
     };
 
     public static Option<bool> Quiet() => new("--quiet") { Description = "No progress output." };
@@ -63,7 +69,7 @@ internal static class CommonOptions
     {
         Description = "Retries of each download work before it fails (the reference node's 'a few': 5; delays grow 1, 2, 4, … s).",
         DefaultValueFactory = _ => 5,
-        Validators = { NotNegative },
+        CustomParser = r => (int)ParseCount(r, minimum: 0, maximum: int.MaxValue),
     };
 
     private static TrustedLedgerHash? ParseTrustedHash(ArgumentResult result)
@@ -80,28 +86,43 @@ internal static class CommonOptions
         }
     }
 
-    private static void PositiveUInt(OptionResult result)
+    /// <summary>A ledger sequence number: <c>--to: 'abc' is not a ledger number</c> rather than the parser's type name.</summary>
+    private static uint? ParseLedger(ArgumentResult result)
     {
-        if (result.GetValueOrDefault<uint>() == 0)
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (!uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ledger))
         {
-            result.AddError($"{result.IdentifierToken?.Value} must be at least 1.");
+            result.AddError($"{OptionName(result)}: '{text}' is not a ledger number (1 to {uint.MaxValue}).");
+            return null;
         }
+
+        if (ledger == 0)
+        {
+            result.AddError($"{OptionName(result)}: ledgers start at 1.");
+            return null;
+        }
+
+        return ledger;
     }
 
-    private static void NotNegative(OptionResult result)
+    private static long ParseCount(ArgumentResult result, long minimum, long maximum)
     {
-        if (result.GetValueOrDefault<int>() < 0)
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > maximum)
         {
-            result.AddError($"{result.IdentifierToken?.Value} must be 0 or more.");
+            result.AddError($"{OptionName(result)}: '{text}' is not a whole number.");
+            return minimum;
         }
+
+        if (value < minimum)
+        {
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{OptionName(result)}: must be at least {minimum}, got {value}."));
+            return minimum;
+        }
+
+        return value;
     }
 
-    private static void PositiveInt(OptionResult result)
-    {
-        if (result.GetValueOrDefault<int>() < 1)
-        {
-            result.AddError($"{result.IdentifierToken?.Value} must be at least 1.");
-        }
-    }
+    private static string OptionName(ArgumentResult result) =>
+        (result.Parent as OptionResult)?.IdentifierToken?.Value ?? (result.Parent as OptionResult)?.Option.Name ?? "option";
 }
-

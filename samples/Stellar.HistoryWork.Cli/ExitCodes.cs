@@ -11,6 +11,9 @@ internal static class ExitCodes
 
     /// <summary>The command line was wrong.</summary>
     public const int Usage = 2;
+
+    /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it); what was kept is said on standard error.</summary>
+    public const int Cancelled = 130;
 }
 
 /// <summary>A command line that parses but makes no sense (a bad hash, a missing file); exits 2.</summary>

@@ -13,7 +13,7 @@ internal static class StellarHistoryApp
 
         if (args.Length == 0)
         {
-            return await RunGuardedAsync(console, () => DemoCommand.RunAsync(console, cancellationToken));
+            return await RunGuardedAsync(console, () => DemoCommand.RunAsync(console, cancellationToken), cancellationToken);
         }
 
         var root = BuildRootCommand(console);
@@ -34,8 +34,11 @@ internal static class StellarHistoryApp
             Output = console.Output,
             Error = console.Error,
             EnableDefaultExceptionHandler = false,
+
+            // Program handles Ctrl-C (a clean stop, exit 130); the parser's own handler would race it.
+            ProcessTerminationTimeout = null,
         };
-        return await RunGuardedAsync(console, () => parseResult.InvokeAsync(configuration, cancellationToken));
+        return await RunGuardedAsync(console, () => parseResult.InvokeAsync(configuration, cancellationToken), cancellationToken);
     }
 
     internal static RootCommand BuildRootCommand(CliConsole console)
@@ -51,11 +54,16 @@ internal static class StellarHistoryApp
         return root;
     }
 
-    private static async Task<int> RunGuardedAsync(CliConsole console, Func<Task<int>> run)
+    private static async Task<int> RunGuardedAsync(CliConsole console, Func<Task<int>> run, CancellationToken cancellationToken)
     {
         try
         {
-            return await run();
+            var exit = await run();
+
+            // A library run may end quietly when cancelled (its works marked Cancelled): Ctrl-C still means 130.
+            cancellationToken.ThrowIfCancellationRequested();
+
+            return exit;
         }
         catch (UsageException e)
         {
@@ -64,8 +72,8 @@ internal static class StellarHistoryApp
         }
         catch (OperationCanceledException)
         {
-            await console.Error.WriteLineAsync("cancelled: verified files were kept; run again to resume.");
-            return ExitCodes.Problems;
+            await console.Error.WriteLineAsync("cancelled: " + console.KeptOnCancel);
+            return ExitCodes.Cancelled;
         }
         catch (ProblemException e)
         {

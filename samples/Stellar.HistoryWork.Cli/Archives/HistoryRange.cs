@@ -14,13 +14,8 @@ internal static class HistoryRange
     /// (null: TO's checkpoint only). Null when the root state is unreadable (reported).
     /// </summary>
     public static async Task<CheckpointRange?> ResolveAsync(
-        CliConsole console, IArchiveReader archive, uint? from, uint? to, uint? defaultFrom, HistorySettings settings, CancellationToken cancellationToken)
+        string verb, CliConsole console, IArchiveReader archive, uint? from, uint? to, uint? defaultFrom, HistorySettings settings, CancellationToken cancellationToken)
     {
-        if (to == 0 || from == 0)
-        {
-            throw new UsageException("ledgers start at 1.");
-        }
-
         if (from > to)
         {
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--from {from} is after --to {to}."));
@@ -30,7 +25,7 @@ internal static class HistoryRange
         if (root is null)
         {
             await console.Error.WriteLineAsync("error: " + problem);
-            await new RunReport { Ok = false, Problems = [problem!] }.WriteAsync(settings.Json, console, cancellationToken);
+            await new RunReport { Verb = verb, Ok = false, Archive = archive.Location, Problems = [problem!] }.WriteAsync(settings.Json, console, cancellationToken);
             return null;
         }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Stellar.HistoryWork.Cli.Archives;
 using Stellar.HistoryWork.Cli.Progress;
 using Stellar.HistoryWork.Cli.Reporting;
 using Stellar.HistoryWork.Scheduling;
@@ -21,8 +22,10 @@ internal static class CatchupRun
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var counter = new FileKindCounter(archive);
         using var state = new SharedHistoryState();
-        var builder = new HistoryWorkBuilder(archive, range, state, options);
+        var builder = new HistoryWorkBuilder(counter, range, state, options);
+        console.KeptOnCancel = $"every file that verified is kept under {builder.WorkDirectory}; run again to resume.";
         await using var scheduler = new WorkScheduler(new WorkSchedulerOptions
         {
             MaxConcurrency = concurrency,
@@ -38,18 +41,19 @@ internal static class CatchupRun
         cancellationToken.ThrowIfCancellationRequested();
         var elapsed = clock.Elapsed;
         var progress = await state.GetProgressAsync(cancellationToken);
+        var retries = result.Works.Sum(w => Math.Max(0L, w.Attempts - 1L));
         if (!result.Succeeded)
         {
             var problems = result.Works
                 .Where(w => w.State == WorkState.Failed)
                 .SelectMany(Problems.From)
                 .ToArray();
-            return new CatchupOutcome(range, builder.WorkDirectory, null, problems, progress, elapsed);
+            return new CatchupOutcome(range, builder.WorkDirectory, null, problems, progress, elapsed, counter.CountByKind(), retries);
         }
 
         // The summary shows counts only: decoding every file back (BuildCheckpointDataAsync) is not needed.
         var summary = await state.GetSummaryAsync(cancellationToken);
-        return new CatchupOutcome(range, builder.WorkDirectory, summary, [], progress, elapsed);
+        return new CatchupOutcome(range, builder.WorkDirectory, summary, [], progress, elapsed, counter.CountByKind(), retries);
     }
 }
 
@@ -60,19 +64,29 @@ internal sealed record CatchupOutcome(
     HistoryWorkSummary? Summary,
     IReadOnlyList<ReportProblem> Problems,
     HistoryWorkProgress Progress,
-    TimeSpan Elapsed)
+    TimeSpan Elapsed,
+    IReadOnlyDictionary<string, long> FilesByKind,
+    long Retries)
 {
     public bool Succeeded => Summary is not null && Problems.Count == 0;
 
     /// <summary>Checkpoint files plus bucket files verified.</summary>
     public long FileCount => Summary is null ? 0 : Summary.CheckpointFiles + Summary.LiveBuckets + Summary.HotArchiveBuckets;
 
-    public RunReport ToReport() => new()
+    public RunReport ToReport(string archive) => new()
     {
+        Verb = "catchup",
         Ok = Succeeded,
+        Archive = archive,
+        FromLedger = Summary?.FirstLedger ?? Range.FirstLedger,
+        ToLedger = Summary?.LastLedger ?? Range.Last,
+        TrustedUpTo = Summary is { IsTrusted: true } s ? s.LastLedger : null,
         Checkpoints = Succeeded ? Range.Count : 0,
         Files = FileCount,
+        FilesByKind = FilesByKind,
         Bytes = Progress.Bytes,
+        Retries = Retries,
+        Duration = Elapsed,
         Problems = Problems,
     };
 }

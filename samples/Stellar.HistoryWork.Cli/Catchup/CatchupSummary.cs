@@ -13,10 +13,7 @@ internal static class CatchupSummary
         if (outcome.Summary is not { } summary)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"catchup of {outcome.Range} from {archiveLocation} FAILED after {outcome.Elapsed.TotalSeconds:0.0} s:"));
-            foreach (var problem in outcome.Problems)
-            {
-                await output.WriteLineAsync("  " + problem);
-            }
+            await Reporting.ReportProblem.WriteListAsync(output, outcome.Problems);
 
             await output.WriteLineAsync($"  verified files kept under {outcome.Directory}; run again to resume.");
             return;
@@ -35,7 +32,7 @@ internal static class CatchupSummary
             ("scp", string.Create(CultureInfo.InvariantCulture, $"{summary.ScpEntries} SCP history entries")),
             ("buckets", string.Create(CultureInfo.InvariantCulture, $"{summary.LiveBuckets} live + {summary.HotArchiveBuckets} hot archive, each SHA-256 matched its name; bucket list hash matched ledger {range.Last}")),
             ("files", string.Create(CultureInfo.InvariantCulture, $"{outcome.FileCount} verified ({summary.CheckpointFiles} checkpoint files + {buckets} buckets), {ByteFormat.Size(outcome.Progress.Bytes)}")),
-            ("time", string.Create(CultureInfo.InvariantCulture, $"{outcome.Elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)})")),
+            ("time", string.Create(CultureInfo.InvariantCulture, $"{outcome.Elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)}), {outcome.Retries} retr{(outcome.Retries == 1 ? "y" : "ies")}")),
             ("trust", DescribeTrust(summary, trustedHash, trustedCheckpoints)),
             ("written to", outcome.Directory),
         };

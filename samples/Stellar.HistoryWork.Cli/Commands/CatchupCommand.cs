@@ -33,7 +33,7 @@ internal static class CatchupCommand
         {
             var settings = await history.BindAsync(parse, ct);
             return await RunAsync(
-                console,
+                console.ForReport(settings.Json),
                 parse.GetValue(archive)!,
                 parse.GetValue(from),
                 parse.GetValue(to)!.Value,
@@ -49,7 +49,7 @@ internal static class CatchupCommand
         CliConsole console, string[] locations, uint? from, uint to, DirectoryInfo output, int retries, HistorySettings settings, CancellationToken cancellationToken)
     {
         var archive = ArchiveLocations.Open(locations);
-        var range = await HistoryRange.ResolveAsync(console, archive, from, to, defaultFrom: null, settings, cancellationToken);
+        var range = await HistoryRange.ResolveAsync("catchup", console, archive, from, to, defaultFrom: null, settings, cancellationToken);
         if (range is null)
         {
             return ExitCodes.Problems;
@@ -67,7 +67,7 @@ internal static class CatchupCommand
         };
         var outcome = await CatchupRun.RunAsync(archive, range.Value, options, settings.Concurrency, console, settings.Quiet, cancellationToken);
         await CatchupSummary.WriteAsync(outcome.Succeeded ? console.Output : console.Error, outcome, archive.Location, settings.TrustedHash, settings.TrustedCheckpointHashes);
-        await outcome.ToReport().WriteAsync(settings.Json, console, cancellationToken);
+        await outcome.ToReport(archive.Location).WriteAsync(settings.Json, console, cancellationToken);
         return outcome.Succeeded ? ExitCodes.Ok : ExitCodes.Problems;
     }
 }

@@ -34,49 +34,27 @@ internal static class DemoCommand
         var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).ToList();
         var size = files.Sum(f => new FileInfo(f).Length);
         await using var server = await LoopbackArchiveServer.StartAsync(root, cancellationToken);
-        var work = Path.Combine(Path.GetTempPath(), "stellar-history-demo-" + Guid.NewGuid().ToString("N")[..8]);
+        using var work = Archives.RunDirectory.Create(null);
         var output = console.Output;
         await output.WriteLineAsync("stellar-history demo");
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  serving a real testnet history archive ({files.Count} files, {ByteFormat.Size(size)}) at {server.BaseUri}"));
         await output.WriteLineAsync($"  catching up ledgers 1..{trusted.Ledger} over HTTP, verifying every file; trusted hash {trusted}");
         await output.WriteLineAsync();
-        try
+        var archive = ArchiveReader.FromLocation(server.BaseUri.AbsoluteUri);
+        var math = CheckpointMath.Default;
+        var range = math.RangeCovering(1, trusted.Ledger);
+        var options = new HistoryWorkOptions
         {
-            var archive = ArchiveReader.FromLocation(server.BaseUri.AbsoluteUri);
-            var math = CheckpointMath.Default;
-            var range = math.RangeCovering(1, trusted.Ledger);
-            var options = new HistoryWorkOptions
-            {
-                Checkpoints = math,
-                WorkDirectory = work,
-                TrustedHash = trusted,
-                NetworkPassphrase = NetworkPassphrase,
-            };
-            var outcome = await CatchupRun.RunAsync(archive, range, options, concurrency: 16, console, quiet: false, cancellationToken);
-            await output.WriteLineAsync();
-            await CatchupSummary.WriteAsync(outcome.Succeeded ? output : console.Error, outcome, archive.Location, trusted, null);
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"served",-14}{server.Requests} HTTP requests, {ByteFormat.Size(server.BytesServed)} from {server.BaseUri}"));
-            await output.WriteLineAsync($"{"cleaned up",-14}the temporary directory above");
-            return outcome.Succeeded && outcome.Summary!.IsTrusted ? ExitCodes.Ok : ExitCodes.Problems;
-        }
-        finally
-        {
-            TryDelete(work);
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-        catch (IOException)
-        {
-            // A leftover temporary directory is harmless.
-        }
+            Checkpoints = math,
+            WorkDirectory = work.Path,
+            TrustedHash = trusted,
+            NetworkPassphrase = NetworkPassphrase,
+        };
+        var outcome = await CatchupRun.RunAsync(archive, range, options, concurrency: 16, console, quiet: false, cancellationToken);
+        await output.WriteLineAsync();
+        await CatchupSummary.WriteAsync(outcome.Succeeded ? output : console.Error, outcome, archive.Location, trusted, null);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"served",-14}{server.Requests} HTTP requests, {ByteFormat.Size(server.BytesServed)} from {server.BaseUri}"));
+        await output.WriteLineAsync($"{"cleaned up",-14}the temporary directory above");
+        return outcome.Succeeded && outcome.Summary!.IsTrusted ? ExitCodes.Ok : ExitCodes.Problems;
     }
 }

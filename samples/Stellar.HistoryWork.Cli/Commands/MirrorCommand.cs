@@ -26,32 +26,35 @@ internal static class MirrorCommand
         var to = CommonOptions.To();
         to.Description = "Last ledger to copy (default: the source's newest).";
         var retries = CommonOptions.Retries();
+        var workDir = CommonOptions.WorkDir();
         var history = new HistoryOptions();
         var command = new Command("mirror", "Download, verify and publish a range of checkpoints to another archive, in publish order; reruns resume.")
         {
-            archive, target, from, to, retries,
+            archive, target, from, to, retries, workDir,
         };
         history.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var settings = await history.BindAsync(parse, ct);
-            return await RunAsync(console, parse.GetValue(archive)!, parse.GetValue(target)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(retries), settings, ct);
+            return await RunAsync(
+                console.ForReport(settings.Json), parse.GetValue(archive)!, parse.GetValue(target)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(retries), parse.GetValue(workDir), settings, ct);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(
-        CliConsole console, string[] locations, string targetLocation, uint? from, uint? to, int retries, HistorySettings settings, CancellationToken cancellationToken)
+        CliConsole console, string[] locations, string targetLocation, uint? from, uint? to, int retries, DirectoryInfo? workDir, HistorySettings settings, CancellationToken cancellationToken)
     {
         var target = OpenTarget(targetLocation);
-        var source = ArchiveLocations.Open(locations);
-        var range = await HistoryRange.ResolveAsync(console, source, from, to, defaultFrom: 1, settings, cancellationToken);
+        var source = new FileKindCounter(ArchiveLocations.Open(locations));
+        var range = await HistoryRange.ResolveAsync("mirror", console, source, from, to, defaultFrom: 1, settings, cancellationToken);
         if (range is null)
         {
             return ExitCodes.Problems;
         }
 
-        var work = Path.Combine(Path.GetTempPath(), "stellar-history-mirror-" + Guid.NewGuid().ToString("N")[..8]);
+        using var work = RunDirectory.Create(workDir);
+        console.KeptOnCancel = $"every checkpoint already published to {target.Root} is kept (data before its HAS); run again to resume.";
         var progress = new LatestProgress<ArchiveMirrorProgress>();
         var mirror = new ArchiveMirror(source, target, new ArchiveMirrorOptions
         {
@@ -62,7 +65,7 @@ internal static class MirrorCommand
             History = new HistoryWorkOptions
             {
                 Checkpoints = settings.Checkpoints,
-                WorkDirectory = work,
+                WorkDirectory = work.Path,
                 TrustedHash = settings.TrustedHash,
                 TrustedCheckpointHashes = settings.TrustedCheckpointHashes,
                 NetworkPassphrase = settings.NetworkPassphrase,
@@ -71,26 +74,32 @@ internal static class MirrorCommand
             },
         });
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        ArchiveMirrorResult result;
-        try
-        {
-            result = await ProgressDisplay.RunAsync(
-                console, settings.Quiet, _ => Task.FromResult(Snapshot(progress.Latest, range.Value, clock.Elapsed)), mirror.RunAsync(cancellationToken), cancellationToken);
-        }
-        finally
-        {
-            TryDelete(work);
-        }
-
-        await WriteSummaryAsync(console, source.Location, target.Root, result, clock.Elapsed);
+        var result = await ProgressDisplay.RunAsync(
+            console, settings.Quiet, _ => Task.FromResult(Snapshot(progress.Latest, range.Value, clock.Elapsed)), mirror.RunAsync(cancellationToken), cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var elapsed = clock.Elapsed;
+        var problems = result.Problems.Select(Problems.From).ToArray();
+        await WriteSummaryAsync(console, source.Location, target.Root, result, problems, elapsed);
         await new RunReport
         {
+            Verb = "mirror",
             Ok = result.Succeeded,
+            Archive = source.Location,
+            FromLedger = result.Range.FirstLedger,
+            ToLedger = result.Range.Last,
+            TrustedUpTo = result.Trusted ? result.Range.Last : null,
             Checkpoints = result.CheckpointsMirrored,
             Files = result.FilesWritten,
+            FilesByKind = source.CountByKind(),
             Bytes = result.BytesWritten,
-            Problems = result.Problems.Select(Problems.From).ToArray(),
+            Duration = elapsed,
+            Problems = problems,
             Errors = result.Errors,
+            Extra = json =>
+            {
+                json.WriteString("target", target.Root);
+                json.WriteNumber("filesSkipped", result.FilesSkipped);
+            },
         }.WriteAsync(settings.Json, console, cancellationToken);
         return result.Succeeded ? ExitCodes.Ok : ExitCodes.Problems;
     }
@@ -134,7 +143,7 @@ internal static class MirrorCommand
         return new ProgressSnapshot([item], $"{item.Description}; {footer}", footer);
     }
 
-    private static async Task WriteSummaryAsync(CliConsole console, string source, string target, ArchiveMirrorResult result, TimeSpan elapsed)
+    private static async Task WriteSummaryAsync(CliConsole console, string source, string target, ArchiveMirrorResult result, IReadOnlyList<ReportProblem> problems, TimeSpan elapsed)
     {
         var output = result.Succeeded ? console.Output : console.Error;
         var lines = new (string Label, string Value)[]
@@ -158,33 +167,15 @@ internal static class MirrorCommand
             await output.WriteLineAsync($"{label,-13}{value}");
         }
 
-        foreach (var problem in result.Problems)
-        {
-            await output.WriteLineAsync("  " + Problems.From(problem));
-        }
+        await ReportProblem.WriteListAsync(output, problems);
 
         // Work errors repeat the problems; they are shown only when the failure was not the source's (e.g. the target).
         if (result.Problems.Count == 0)
         {
-            foreach (var error in result.Errors)
+            foreach (var error in result.Errors.Take(ReportProblem.MaxShown))
             {
                 await output.WriteLineAsync("  " + error);
             }
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-        catch (IOException)
-        {
-            // A leftover temporary directory is harmless.
         }
     }
 }

@@ -20,7 +20,7 @@ internal static class StatusCommand
             archive, passphrase, frequency, json,
         };
         command.SetAction((parse, ct) => RunAsync(
-            console,
+            console.ForReport(parse.GetValue(json)),
             parse.GetValue(archive)!,
             parse.GetValue(passphrase),
             new CheckpointMath(parse.GetValue(frequency)),
@@ -31,26 +31,31 @@ internal static class StatusCommand
 
     private static async Task<int> RunAsync(CliConsole console, string location, string? passphrase, CheckpointMath math, FileInfo? json, CancellationToken cancellationToken)
     {
-        var reader = ArchiveLocations.Open([location]);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var reader = new FileKindCounter(ArchiveLocations.Open([location]));
         var (state, problem) = await RootState.ReadAsync(reader, passphrase, cancellationToken);
         if (state is null)
         {
             await console.Error.WriteLineAsync("error: " + problem);
-            await JsonOutputWriteFailureAsync(json, console, reader.Location, problem!, cancellationToken);
-            return ExitCodes.Problems;
         }
-
-        if (json?.ToString() != "-")
+        else
         {
             await WriteSummaryAsync(console.Output, reader.Location, state, math);
         }
 
-        if (json is not null)
+        // status reads the root HAS and verifies no ledger: the report covers no range and trusts nothing.
+        await new RunReport
         {
-            await JsonOutput.WriteAsync(json, console, w => WriteJson(w, reader.Location, state, math), cancellationToken);
-        }
-
-        return ExitCodes.Ok;
+            Verb = "status",
+            Ok = state is not null,
+            Archive = reader.Location,
+            Files = state is null ? 0 : 1,
+            FilesByKind = reader.CountByKind(),
+            Duration = clock.Elapsed,
+            Problems = problem is null ? [] : [problem],
+            Extra = state is null ? null : w => WriteJson(w, state, math),
+        }.WriteAsync(json, console, cancellationToken);
+        return state is null ? ExitCodes.Problems : ExitCodes.Ok;
     }
 
     private static async Task WriteSummaryAsync(TextWriter output, string archive, HistoryArchiveState state, CheckpointMath math)
@@ -118,11 +123,8 @@ internal static class StatusCommand
     /// <summary>The first 8 hex digits, or a dash for the empty bucket (it has no file).</summary>
     private static string Short(string hash) => HashHex.IsZero(hash) ? "-       " : hash[..8];
 
-    private static void WriteJson(Utf8JsonWriter json, string archive, HistoryArchiveState state, CheckpointMath math)
+    private static void WriteJson(Utf8JsonWriter json, HistoryArchiveState state, CheckpointMath math)
     {
-        json.WriteStartObject();
-        json.WriteBoolean("ok", true);
-        json.WriteString("archive", archive);
         json.WriteString("server", state.Server);
         json.WriteNumber("currentLedger", state.CurrentLedger);
         json.WriteBoolean("isCheckpoint", math.IsCheckpoint(state.CurrentLedger));
@@ -136,7 +138,7 @@ internal static class StatusCommand
             json.WriteNull("networkPassphrase");
         }
 
-        json.WriteNumber("version", state.Version);
+        json.WriteNumber("hasVersion", state.Version);
         json.WriteNumber("liveBuckets", state.GetReferencedLiveBuckets().Count);
         if (state.HotArchiveBuckets is null)
         {
@@ -148,29 +150,5 @@ internal static class StatusCommand
         }
 
         json.WriteNumber("pendingMerges", state.CurrentBuckets.Concat(state.HotArchiveBuckets ?? []).Count(l => l.Next.State != FutureBucketState.Clear));
-        json.WriteStartArray("problems");
-        json.WriteEndArray();
-        json.WriteEndObject();
-    }
-
-    private static async Task JsonOutputWriteFailureAsync(FileInfo? json, CliConsole console, string archive, ReportProblem problem, CancellationToken cancellationToken)
-    {
-        if (json is null)
-        {
-            return;
-        }
-
-        await JsonOutput.WriteAsync(
-            json,
-            console,
-            w =>
-            {
-                w.WriteStartObject();
-                w.WriteBoolean("ok", false);
-                w.WriteString("archive", archive);
-                ReportProblem.WriteArray(w, [problem]);
-                w.WriteEndObject();
-            },
-            cancellationToken);
     }
 }

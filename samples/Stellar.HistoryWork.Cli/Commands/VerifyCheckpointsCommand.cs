@@ -38,7 +38,7 @@ internal static class VerifyCheckpointsCommand
             archive, trustedHash, output, from, frequency, concurrency, retries, quiet, json,
         };
         command.SetAction((parse, ct) => RunAsync(
-            console,
+            console.ForReport(parse.GetValue(json)),
             parse.GetValue(archive)!,
             parse.GetValue(trustedHash)!,
             parse.GetValue(output)!,
@@ -61,12 +61,12 @@ internal static class VerifyCheckpointsCommand
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--from must lie in 1..{trusted.Ledger} (the trusted ledger)."));
         }
 
-        var archive = ArchiveLocations.Open(locations);
+        var archive = new FileKindCounter(ArchiveLocations.Open(locations));
         var (root, problem) = await RootState.ReadAsync(archive, null, cancellationToken);
         if (root is null)
         {
             await console.Error.WriteLineAsync("error: " + problem);
-            await new RunReport { Ok = false, Problems = [problem!] }.WriteAsync(json, console, cancellationToken);
+            await new RunReport { Verb = "verify-checkpoints", Ok = false, Archive = archive.Location, Problems = [problem!] }.WriteAsync(json, console, cancellationToken);
             return ExitCodes.Problems;
         }
 
@@ -84,6 +84,7 @@ internal static class VerifyCheckpointsCommand
             MaxConcurrentDownloads = concurrency,
         });
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        console.KeptOnCancel = $"{output.FullName} was left as it was (it is replaced only when every checkpoint verified).";
         WorkSchedulerResult result;
         await using (var scheduler = new WorkScheduler(new WorkSchedulerOptions { MaxConcurrency = 1 }))
         {
@@ -114,19 +115,25 @@ internal static class VerifyCheckpointsCommand
         else
         {
             await console.Error.WriteLineAsync($"error: {output.FullName} was not written:");
-            foreach (var p in problems)
-            {
-                await console.Error.WriteLineAsync("  " + p);
-            }
+            await ReportProblem.WriteListAsync(console.Error, problems);
         }
 
         await new RunReport
         {
+            Verb = "verify-checkpoints",
             Ok = problems.Length == 0,
+            Archive = archive.Location,
+            FromLedger = math.FirstLedgerIn(math.CheckpointContaining(from)),
+            ToLedger = trusted.Ledger,
+            TrustedUpTo = problems.Length == 0 ? trusted.Ledger : null,
             Checkpoints = progress.Done,
             Files = progress.Done,
+            FilesByKind = archive.CountByKind(),
             Bytes = progress.Bytes,
+            Retries = result.Works.Sum(w => Math.Max(0L, w.Attempts - 1L)),
+            Duration = elapsed,
             Problems = problems,
+            Extra = w => w.WriteString("out", work.OutputPath),
         }.WriteAsync(json, console, cancellationToken);
         return problems.Length == 0 ? ExitCodes.Ok : ExitCodes.Problems;
     }

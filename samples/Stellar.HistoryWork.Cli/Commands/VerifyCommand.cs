@@ -11,9 +11,6 @@ namespace Stellar.HistoryWork.Cli.Commands;
 /// <summary><c>verify --archive A [--from L] [--to L]</c>: every file of the range verified in place, every problem reported.</summary>
 internal static class VerifyCommand
 {
-    /// <summary>A damaged archive can have thousands of problems; a terminal shows the first few.</summary>
-    private const int MaxProblemsShown = 20;
-
     public static Command Create(CliConsole console)
     {
         var archive = CommonOptions.Archive();
@@ -30,24 +27,20 @@ internal static class VerifyCommand
         command.SetAction(async (parse, ct) =>
         {
             var settings = await history.BindAsync(parse, ct);
-            return await RunAsync(console, parse.GetValue(archive)!, parse.GetValue(from), parse.GetValue(to), settings, ct);
+            return await RunAsync(console.ForReport(settings.Json), parse.GetValue(archive)!, parse.GetValue(from), parse.GetValue(to), settings, ct);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(CliConsole console, string[] locations, uint? from, uint? to, HistorySettings settings, CancellationToken cancellationToken)
     {
-        if (from == 0 || to == 0)
-        {
-            throw new UsageException("ledgers start at 1.");
-        }
-
         if (from > to)
         {
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--from {from} is after --to {to}."));
         }
 
-        var archive = ArchiveLocations.Open(locations);
+        console.KeptOnCancel = "verify writes nothing; nothing to clean up.";
+        var archive = new FileKindCounter(ArchiveLocations.Open(locations));
         var progress = new LatestProgress<VerificationProgress>();
         var verifier = new ArchiveVerifier(archive, new ArchiveVerifierOptions
         {
@@ -69,15 +62,33 @@ internal static class VerifyCommand
             cancellationToken);
         var elapsed = clock.Elapsed;
 
-        await WriteSummaryAsync(console, archive.Location, report, elapsed, from, to);
+        cancellationToken.ThrowIfCancellationRequested();
+        var problems = report.Problems.Select(Problems.From).ToArray();
+        await WriteSummaryAsync(console, archive.Location, report, problems, elapsed, from, to);
+
+        // The verified range: from where it began (given, or where the archive starts) over the checkpoints verified.
+        var math = settings.Checkpoints;
+        uint? first = from is { } given
+            ? math.FirstLedgerIn(math.CheckpointContaining(given))
+            : report.StartsAt is { } start ? math.FirstLedgerIn(start) : null;
+        uint? last = first is { } f && report.Checkpoints > 0
+            ? (uint)Math.Min(uint.MaxValue, math.CheckpointContaining(f) + ((ulong)report.Checkpoints - 1) * math.Frequency)
+            : null;
         await new RunReport
         {
+            Verb = "verify",
             Ok = report.Ok,
+            Archive = archive.Location,
+            FromLedger = last is null ? null : first,
+            ToLedger = last,
+            TrustedUpTo = report.Trusted ? last : null,
             Checkpoints = report.Checkpoints,
             Files = report.Files,
+            FilesByKind = archive.CountByKind(),
             Bytes = report.Bytes,
             StartsAt = report.StartsAt,
-            Problems = report.Problems.Select(Problems.From).ToArray(),
+            Duration = elapsed,
+            Problems = problems,
         }.WriteAsync(settings.Json, console, cancellationToken);
         return report.Ok ? ExitCodes.Ok : ExitCodes.Problems;
     }
@@ -99,7 +110,7 @@ internal static class VerifyCommand
     private static string Count(string what, long done, long total) =>
         string.Create(CultureInfo.InvariantCulture, $"{what} {done}/{total} ({(total == 0 ? 0 : done * 100 / total)}%)");
 
-    private static async Task WriteSummaryAsync(CliConsole console, string archive, VerificationReport report, TimeSpan elapsed, uint? from, uint? to)
+    private static async Task WriteSummaryAsync(CliConsole console, string archive, VerificationReport report, IReadOnlyList<ReportProblem> problems, TimeSpan elapsed, uint? from, uint? to)
     {
         var output = console.Output;
         var rate = elapsed > TimeSpan.Zero ? report.Bytes / elapsed.TotalSeconds : 0;
@@ -129,15 +140,7 @@ internal static class VerifyCommand
             await output.WriteLineAsync($"{label,-10}{value}");
         }
 
-        foreach (var problem in report.Problems.Take(MaxProblemsShown))
-        {
-            await output.WriteLineAsync("  " + problem);
-        }
-
-        if (report.Problems.Count > MaxProblemsShown)
-        {
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  … and {report.Problems.Count - MaxProblemsShown} more (--json FILE lists them all)"));
-        }
+        await ReportProblem.WriteListAsync(output, problems);
 
         if (!report.Ok)
         {

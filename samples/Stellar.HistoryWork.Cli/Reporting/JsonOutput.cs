@@ -13,6 +13,9 @@ internal static class JsonOutput
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>True for <c>--json -</c>: the report goes to standard output, and nothing else may.</summary>
+    public static bool IsStandardOutput(FileInfo? file) => file?.ToString() == "-";
+
     public static async Task WriteAsync(FileInfo file, CliConsole console, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
@@ -22,9 +25,9 @@ internal static class JsonOutput
         }
 
         buffer.WriteByte((byte)'\n');
-        if (file.ToString() == "-")
+        if (IsStandardOutput(file))
         {
-            await console.Output.WriteAsync(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            await console.Data.WriteAsync(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Stellar.HistoryWork.Cli.Reporting;
@@ -9,11 +10,39 @@ namespace Stellar.HistoryWork.Cli.Reporting;
 /// <param name="Message">What rule failed.</param>
 internal sealed record ReportProblem(string Path, uint? Ledger, string Kind, string Message)
 {
+    /// <summary>A damaged archive can have thousands of problems; the console shows this many, the JSON report all.</summary>
+    public const int MaxShown = 20;
+
+    /// <summary>
+    /// What rule failed, without the path (and ledger) that the library's messages begin with: the path has its
+    /// own field, so a problem line names it once.
+    /// </summary>
+    public string Message { get; } = WithoutLocation(Path, Ledger, Message);
+
     public override string ToString() =>
-        Ledger is { } ledger ? $"{Kind}: {Path} (ledger {ledger}): {Message}" : $"{Kind}: {Path}: {Message}";
+        Ledger is { } ledger
+            ? string.Create(CultureInfo.InvariantCulture, $"{Kind}: {Path} (ledger {ledger}): {Message}")
+            : $"{Kind}: {Path}: {Message}";
+
+    /// <summary>Writes the first <see cref="MaxShown"/> problems, one a line, then how many more the JSON report holds.</summary>
+    public static async Task WriteListAsync(TextWriter output, IReadOnlyCollection<ReportProblem> problems, string indent = "  ")
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(problems);
+        foreach (var problem in problems.Take(MaxShown))
+        {
+            await output.WriteLineAsync(indent + problem);
+        }
+
+        if (problems.Count > MaxShown)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{indent}… and {problems.Count - MaxShown} more; see --json"));
+        }
+    }
 
     public static void WriteArray(Utf8JsonWriter json, IEnumerable<ReportProblem> problems)
     {
+        ArgumentNullException.ThrowIfNull(json);
         json.WriteStartArray("problems");
         foreach (var problem in problems)
         {
@@ -34,5 +63,26 @@ internal sealed record ReportProblem(string Path, uint? Ledger, string Kind, str
         }
 
         json.WriteEndArray();
+    }
+
+    private static string WithoutLocation(string path, uint? ledger, string message)
+    {
+        var rest = message.AsSpan();
+        if (path.Length > 0 && rest.StartsWith(path, StringComparison.Ordinal) && rest.Length > path.Length + 2
+            && rest[path.Length] is ':' or ',' && rest[path.Length + 1] == ' ')
+        {
+            rest = rest[(path.Length + 2)..];
+        }
+
+        if (ledger is { } l)
+        {
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"ledger {l}: ");
+            if (rest.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                rest = rest[prefix.Length..];
+            }
+        }
+
+        return rest.Length == message.Length ? message : rest.ToString();
     }
 }

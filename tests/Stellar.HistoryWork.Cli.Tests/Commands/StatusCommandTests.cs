@@ -45,7 +45,7 @@ public class StatusCommandTests
         run.ExitCode.Should().Be(0, run.ToString());
         run.Output.Should().MatchRegex(@"HAS version\s+2").And.Contain("hand-edited");
         using var json = JsonDocument.Parse(File.ReadAllText(report));
-        json.RootElement.GetProperty("version").GetInt32().Should().Be(2);
+        json.RootElement.GetProperty("hasVersion").GetInt32().Should().Be(2);
         json.RootElement.GetProperty("hotArchiveBuckets").ValueKind.Should().Be(JsonValueKind.Null);
     }
 

@@ -54,7 +54,7 @@ public class VerifyCommandTests
         run.Output.Should().NotContain("archive starts at").And.Contain("problems  1" + Environment.NewLine);
         run.Error.Should().Contain("did not verify: 1 problem.");
         using var json = JsonDocument.Parse(File.ReadAllText(report));
-        json.RootElement.TryGetProperty("startsAt", out _).Should().BeFalse();
+        json.RootElement.GetProperty("startsAt").ValueKind.Should().Be(JsonValueKind.Null);
         var problem = json.RootElement.GetProperty("problems").EnumerateArray().Should().ContainSingle().Which;
         problem.GetProperty("kind").GetString().Should().Be("missing");
         problem.GetProperty("path").GetString().Should().Be("history/00/00/00/history-0000003f.json");
