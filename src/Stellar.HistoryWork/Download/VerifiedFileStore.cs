@@ -82,6 +82,7 @@ public sealed class VerifiedFileStore
                     try
                     {
                         result = await verify(tee, cancellationToken).ConfigureAwait(false);
+                        await EnsureEndedAsync(tee, archivePath, cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception e) when (IsBadContent(e))
                     {
@@ -89,8 +90,6 @@ public sealed class VerifiedFileStore
                         throw;
                     }
 
-                    // Whatever the verifier did not need (trailing bytes) still belongs to the file.
-                    await tee.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
                     bytes = tee.BytesRead;
                     await file.FlushAsync(cancellationToken).ConfigureAwait(false);
                     file.Flush(flushToDisk: true);
@@ -110,6 +109,18 @@ public sealed class VerifiedFileStore
         finally
         {
             TryDelete(temporary);
+        }
+    }
+
+    // Only bytes the verifier accepted are kept: a byte after them (junk after the last gzip member, an
+    // endless tail) makes the file bad rather than being copied along unchecked.
+    private static async Task EnsureEndedAsync(Stream tee, string archivePath, CancellationToken cancellationToken)
+    {
+        var probe = new byte[1];
+        if (await tee.ReadAsync(probe, cancellationToken).ConfigureAwait(false) != 0)
+        {
+            throw new HistoryVerificationException(new VerificationProblem(
+                archivePath, null, ProblemKind.Corrupt, $"{archivePath}: bytes follow the data that was verified (rule: a file ends where its content ends)"));
         }
     }
 

@@ -73,7 +73,7 @@ public static class BucketVerifier
                 }
                 catch (XdrStreamException e)
                 {
-                    throw Problem(path, ProblemKind.Corrupt, $"gzip data is damaged after {total} decompressed bytes (rule: a bucket is a valid gzip stream): {e.Message}", e);
+                    throw Problem(path, ProblemKind.Corrupt, $"gzip data is damaged after {gzip.DecompressedBytes} decompressed bytes (rule: a bucket is a valid gzip stream): {e.Message}", e);
                 }
 
                 await hashing.ConfigureAwait(false);

@@ -1,44 +1,56 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
-using System.IO.Hashing;
-
 namespace Stellar.Xdr;
 
 /// <summary>
-/// Decompresses gzip and insists that the data really ended: <see cref="GZipStream"/> checks the CRC-32 of
-/// every member it finishes, but a file cut short (anywhere, even at a deflate block boundary) reads as
-/// a clean, shorter stream. At the end this stream checks that the last 8 bytes are the trailer of the
-/// last member: for a single-member file (what the <c>gzip</c> tool writes) the CRC-32 and size of
-/// everything decompressed; for a multi-member file the CRC-32 and size of the data since a member
-/// boundary. A 0-byte input is not gzip either. Every failure is an <see cref="XdrStreamException"/>
-/// with <see cref="XdrRule.CorruptCompression"/> naming the source.
+/// Decompresses gzip (one member or several) and accepts only a well-formed file, as <c>gzip -d</c> does:
+/// every member's header, data, CRC-32 and size check out; the input ends exactly where the last member
+/// ends (a copy of the trailer, junk or padding after it is corruption); a file cut short anywhere, even at a
+/// block boundary, is corruption; a 0-byte input is not gzip. The compressed bytes used may never outrun
+/// deflate's worst-case expansion of the bytes produced so far (plus room for headers and code tables), so
+/// endless empty blocks, endless header fields or endless empty members fail early instead of streaming forever.
+/// Every failure is an <see cref="XdrStreamException"/> with <see cref="XdrRule.CorruptCompression"/> naming the source.
 /// </summary>
 public sealed class CheckedGzipStream : Stream
 {
-    private const int TrailerLength = 8;
-    private const int MinimumMemberLength = 18;
+    /// <summary>
+    /// Compressed bytes allowed beyond the decompressed bytes produced so far: gzip headers (including a
+    /// maximal extra field and file name), deflate code tables and the inflater's look-ahead fit many times over.
+    /// </summary>
+    internal const long CompressedSlackBytes = 1 << 20;
 
-    private readonly TailStream _compressed;
-    private readonly GZipStream _gzip;
+    /// <summary>
+    /// Deflate's worst case grows data by 5 bytes per stored block (at most 65,535 bytes, 16 KiB in zlib);
+    /// 1/64 of the decompressed size allows any real encoder's overhead with a wide margin.
+    /// </summary>
+    internal const int ExpansionDivisor = 64;
+
+    private const int InputBufferSize = 1 << 16;
+    private const byte GzipMagic1 = 0x1f;
+    private const byte GzipMagic2 = 0x8b;
+
+    private readonly Stream _compressed;
+    private readonly bool _leaveOpen;
     private readonly string? _sourceName;
-    private readonly Crc32 _crc = new();
-
-    // GZipStream ends a read where a member ends, so every member boundary is a read boundary: the
-    // CRC-32 at each boundary lets the last member's trailer be checked exactly.
-    private readonly List<(long Offset, uint Crc)> _boundaries = [(0, 0)];
-    private bool _checked;
+    private readonly byte[] _input = new byte[InputBufferSize];
+    private readonly ZlibInflater _inflater = new();
+    private int _inputStart;
+    private int _inputEnd;
+    private bool _sourceEnded;
+    private long _consumed;
+    private int _members;
+    private bool _inMember;
+    private bool _ended;
 
     /// <summary>Wraps <paramref name="compressed"/>; <paramref name="sourceName"/> names it in errors.</summary>
     public CheckedGzipStream(Stream compressed, string? sourceName = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(compressed);
-        _compressed = new TailStream(compressed, leaveOpen);
-        _gzip = new GZipStream(_compressed, CompressionMode.Decompress, leaveOpen: false);
+        _compressed = compressed;
+        _leaveOpen = leaveOpen;
         _sourceName = sourceName;
     }
 
-    /// <summary>Compressed bytes consumed so far.</summary>
-    public long CompressedBytes => _compressed.Total;
+    /// <summary>Compressed bytes read from the source so far.</summary>
+    public long CompressedBytes { get; private set; }
 
     /// <summary>Decompressed bytes produced so far.</summary>
     public long DecompressedBytes { get; private set; }
@@ -68,33 +80,31 @@ public sealed class CheckedGzipStream : Stream
     /// <inheritdoc />
     public override int Read(Span<byte> buffer)
     {
-        int read;
-        try
+        while (true)
         {
-            read = _gzip.Read(buffer);
-        }
-        catch (InvalidDataException e)
-        {
-            throw Damaged(e);
-        }
+            var produced = Step(buffer, out var needsInput);
+            if (!needsInput)
+            {
+                return produced;
+            }
 
-        return Account(buffer[..read], buffer.Length);
+            Filled(_compressed.Read(_input, _inputEnd, _input.Length - _inputEnd));
+        }
     }
 
     /// <inheritdoc />
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        int read;
-        try
+        while (true)
         {
-            read = await _gzip.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException e)
-        {
-            throw Damaged(e);
-        }
+            var produced = Step(buffer.Span, out var needsInput);
+            if (!needsInput)
+            {
+                return produced;
+            }
 
-        return Account(buffer.Span[..read], buffer.Length);
+            Filled(await _compressed.ReadAsync(_input.AsMemory(_inputEnd), cancellationToken).ConfigureAwait(false));
+        }
     }
 
     /// <inheritdoc />
@@ -120,7 +130,11 @@ public sealed class CheckedGzipStream : Stream
     {
         if (disposing)
         {
-            _gzip.Dispose();
+            _inflater.Dispose();
+            if (!_leaveOpen)
+            {
+                _compressed.Dispose();
+            }
         }
 
         base.Dispose(disposing);
@@ -129,157 +143,136 @@ public sealed class CheckedGzipStream : Stream
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
-        await _gzip.DisposeAsync().ConfigureAwait(false);
+        _inflater.Dispose();
+        if (!_leaveOpen)
+        {
+            await _compressed.DisposeAsync().ConfigureAwait(false);
+        }
+
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    private int Account(ReadOnlySpan<byte> data, int requested)
+    /// <summary>Does all the work between reads of the source; <paramref name="needsInput"/> asks for one.</summary>
+    private int Step(Span<byte> output, out bool needsInput)
     {
-        if (data.Length > 0)
+        needsInput = false;
+        if (_ended || output.IsEmpty)
         {
-            _crc.Append(data);
-            DecompressedBytes += data.Length;
-            _boundaries.Add((DecompressedBytes, _crc.GetCurrentHashAsUInt32()));
-        }
-        else if (requested > 0 && !_checked)
-        {
-            _checked = true;
-            CheckEnd();
+            return 0;
         }
 
-        return data.Length;
+        while (true)
+        {
+            var available = _inputEnd - _inputStart;
+            if (!_inMember)
+            {
+                if (available == 0)
+                {
+                    if (!_sourceEnded)
+                    {
+                        return NeedInput(out needsInput);
+                    }
+
+                    Finish();
+                    return 0;
+                }
+
+                // Anything after a member must be another whole member.
+                if (_members > 0)
+                {
+                    if (_input[_inputStart] != GzipMagic1 || (available > 1 && _input[_inputStart + 1] != GzipMagic2))
+                    {
+                        throw Corrupt($"bytes follow the end of gzip member {_members} (at compressed byte {_consumed}) that do not start another member");
+                    }
+
+                    _inflater.Reset();
+                }
+
+                _members++;
+                _inMember = true;
+            }
+
+            if (available == 0)
+            {
+                if (_sourceEnded)
+                {
+                    throw Corrupt($"gzip data ends inside member {_members} after {DecompressedBytes} decompressed bytes (file cut short?)");
+                }
+
+                return NeedInput(out needsInput);
+            }
+
+            int consumed, produced;
+            bool memberEnded;
+            try
+            {
+                (consumed, produced, memberEnded) = _inflater.Inflate(_input.AsSpan(_inputStart, available), output);
+            }
+            catch (InvalidDataException e)
+            {
+                throw Corrupt($"gzip data is damaged in member {_members}: {e.Message}", e);
+            }
+
+            _inputStart += consumed;
+            _consumed += consumed;
+            DecompressedBytes += produced;
+            CheckExpansion();
+            if (memberEnded)
+            {
+                _inMember = false;
+            }
+
+            if (produced > 0)
+            {
+                return produced;
+            }
+
+            if (!memberEnded && _inputStart != _inputEnd)
+            {
+                throw new InvalidOperationException("zlib made no progress with input and output space available.");
+            }
+        }
     }
 
-    private void CheckEnd()
+    private int NeedInput(out bool needsInput)
     {
-        if (_compressed.Total == 0)
-        {
-            throw new XdrStreamException(XdrRule.CorruptCompression, 0, _sourceName, "a 0-byte file is not gzip (an empty history file is a gzip of nothing)");
-        }
+        _inputStart = _inputEnd = 0;
+        needsInput = true;
+        return 0;
+    }
 
-        var tail = _compressed.Tail;
-        var crc = BinaryPrimitives.ReadUInt32LittleEndian(tail);
-        var size = BinaryPrimitives.ReadUInt32LittleEndian(tail[4..]);
-        var whole = _crc.GetCurrentHashAsUInt32();
-        if (_compressed.Total >= MinimumMemberLength && (IsSingleMember(crc, size, whole) || IsLastMemberTrailer(crc, size, whole)))
+    private void Filled(int read)
+    {
+        if (read <= 0)
         {
+            _sourceEnded = true;
             return;
         }
 
-        throw new XdrStreamException(
-            XdrRule.CorruptCompression,
-            DecompressedBytes,
-            _sourceName,
-            $"gzip data ends without the trailer of its last member after {DecompressedBytes} decompressed bytes (file cut short?)");
+        _inputEnd += read;
+        CompressedBytes += read;
     }
 
-    private bool IsSingleMember(uint crc, uint size, uint whole) => crc == whole && size == unchecked((uint)DecompressedBytes);
-
-    private bool IsLastMemberTrailer(uint crc, uint size, uint whole)
+    private void Finish()
     {
-        // The last member starts at a read boundary whose distance to the end matches the trailer's
-        // size (modulo 2^32, as gzip stores it); its CRC follows from the whole CRC and the CRC there.
-        for (var i = _boundaries.Count - 2; i >= 0; i--)
+        _ended = true;
+        if (_members == 0)
         {
-            var (offset, crcBefore) = _boundaries[i];
-            var length = DecompressedBytes - offset;
-            if (unchecked((uint)length) == size && Crc32Math.Suffix(whole, crcBefore, length) == crc)
-            {
-                return true;
-            }
+            throw Corrupt("a 0-byte file is not gzip (an empty history file is a gzip of nothing)");
         }
-
-        return false;
     }
 
-    private XdrStreamException Damaged(InvalidDataException e) =>
-        new(XdrRule.CorruptCompression, DecompressedBytes, _sourceName, "gzip data is damaged: " + e.Message, e);
-
-    /// <summary>Passes reads through and remembers the last 8 bytes.</summary>
-    private sealed class TailStream(Stream inner, bool leaveOpen) : Stream
+    private void CheckExpansion()
     {
-        private readonly byte[] _tail = new byte[TrailerLength];
-
-        public long Total { get; private set; }
-
-        public ReadOnlySpan<byte> Tail => _tail;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
+        var allowed = DecompressedBytes + (DecompressedBytes / ExpansionDivisor) + CompressedSlackBytes;
+        if (_consumed > allowed)
         {
-            get => Total;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var read = inner.Read(buffer);
-            Remember(buffer[..read]);
-            return read;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            Remember(buffer.Span[..read]);
-            return read;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing && !leaveOpen)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            if (!leaveOpen)
-            {
-                await inner.DisposeAsync().ConfigureAwait(false);
-            }
-
-            await base.DisposeAsync().ConfigureAwait(false);
-        }
-
-        private void Remember(ReadOnlySpan<byte> data)
-        {
-            if (data.Length >= TrailerLength)
-            {
-                data[^TrailerLength..].CopyTo(_tail);
-            }
-            else if (data.Length > 0)
-            {
-                _tail.AsSpan(data.Length).CopyTo(_tail);
-                data.CopyTo(_tail.AsSpan(TrailerLength - data.Length));
-            }
-
-            Total += data.Length;
+            throw Corrupt(
+                $"gzip data used {_consumed} compressed bytes for {DecompressedBytes} decompressed bytes, more than deflate can need " +
+                "(endless empty blocks, header fields or members?)");
         }
     }
+
+    private XdrStreamException Corrupt(string message, Exception? inner = null) =>
+        new(XdrRule.CorruptCompression, DecompressedBytes, _sourceName, message, inner);
 }

@@ -62,6 +62,20 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
         new("gzip-trailing-garbage", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "well-formed gzip",
             a => a.Write(BadArchive.Ledger, [.. a.Bytes(BadArchive.Ledger), .. BadArchive.Ascii("GARBAGE AFTER THE LAST MEMBER")])) { DumpFails = true },
 
+        // Issue 10 row 7: a whole valid file plus a copy of its own trailer (the trailer check looked at "the last 8 bytes read").
+        new("gzip-trailer-copied", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "well-formed gzip",
+            a => a.Write(BadArchive.Ledger, [.. a.Bytes(BadArchive.Ledger), .. a.Bytes(BadArchive.Ledger)[^8..]])) { DumpFails = true },
+
+        new("bucket-gzip-trailer-copied", BadArchive.Bucket, ProblemKind.Corrupt, null, "a bucket is a valid gzip stream",
+            a => a.Write(BadArchive.Bucket, [.. a.Bytes(BadArchive.Bucket), .. a.Bytes(BadArchive.Bucket)[^8..]])) { DumpFails = true },
+
+        // Issue 10 row 1: a header, then empty stored blocks (5 bytes each, nothing decompressed) past any real file's overhead.
+        new("gzip-empty-blocks", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "well-formed gzip",
+            a => a.Write(BadArchive.Ledger, [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, .. Enumerable.Repeat<byte[]>([0, 0, 0, 0xff, 0xff], 300_000).SelectMany(b => b)])) { DumpFails = true },
+
+        new("gzip-file-name-without-end", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "well-formed gzip",
+            a => a.Write(BadArchive.Ledger, [0x1f, 0x8b, 8, 8, 0, 0, 0, 0, 0, 3, .. Enumerable.Repeat((byte)'a', 1_200_000)])) { DumpFails = true },
+
         new("not-gzip", BadArchive.Ledger, ProblemKind.Corrupt, BadArchive.Checkpoint, "well-formed gzip",
             a => a.WriteText(BadArchive.Ledger, "<html><body>404 Not Found</body></html>\n")) { DumpFails = true },
 

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.IO.Hashing;
 using Stellar.TestSupport;
 
 namespace Stellar.Xdr.Tests.Records;
@@ -107,20 +106,93 @@ public class CheckedGzipStreamTests
     }
 
     [Fact]
-    public void Crc32Math_SuffixAndCombine_AgreeWithDirectCrc()
+    public void Read_ValidGzipFollowedByACopyOfItsTrailer_Throws()
     {
-        var random = new Random(7);
-        for (var i = 0; i < 200; i++)
-        {
-            var data = new byte[random.Next(0, 5000)];
-            random.NextBytes(data);
-            var split = random.Next(0, data.Length + 1);
-            var whole = Crc32.HashToUInt32(data);
-            var prefix = Crc32.HashToUInt32(data.AsSpan(0, split));
-            var suffix = Crc32.HashToUInt32(data.AsSpan(split));
+        // The trailer check used to look at "the last 8 bytes read", which the copy satisfies.
+        var compressed = Gzip(Pattern(10_000, 4), CompressionLevel.Optimal);
 
-            Crc32Math.Combine(prefix, suffix, data.Length - split).Should().Be(whole);
-            Crc32Math.Suffix(whole, prefix, data.Length - split).Should().Be(suffix);
+        var act = () => Decompress([.. compressed, .. compressed[^8..]], 4096);
+
+        act.Should().Throw<XdrStreamException>().Where(e => e.Rule == XdrRule.CorruptCompression).WithMessage("*follow the end of gzip member 1*");
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0 })]
+    [InlineData(new byte[] { 0x1f })]
+    [InlineData(new byte[] { 0x1f, 0x8b, 8, 0 })]
+    public void Read_ValidGzipFollowedByAFewBytes_Throws(byte[] tail)
+    {
+        var compressed = Gzip(Pattern(10_000, 4), CompressionLevel.Optimal);
+
+        var act = () => Decompress([.. compressed, .. tail], 4096);
+
+        act.Should().Throw<XdrStreamException>().Where(e => e.Rule == XdrRule.CorruptCompression);
+    }
+
+    [Fact]
+    public void Read_ValidGzipFollowedByEndlessJunk_ThrowsWithoutReadingOn()
+    {
+        var source = new EndlessStream(Gzip(Pattern(10_000, 4), CompressionLevel.Optimal), [0x42]);
+
+        var act = () => Drain(new CheckedGzipStream(source, "test.xdr.gz"));
+
+        act.Should().Throw<XdrStreamException>().Where(e => e.Rule == XdrRule.CorruptCompression);
+        source.Position.Should().BeLessThan(1 << 20);
+    }
+
+    [Fact]
+    public void Read_HeaderThenEndlessEmptyStoredBlocks_ThrowsAfterABoundedRead()
+    {
+        // Each empty stored block (header bits, LEN 0, NLEN 0xffff) is 5 bytes that produce nothing.
+        var source = new EndlessStream([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3], [0, 0, 0, 0xff, 0xff]);
+
+        var act = () => Drain(new CheckedGzipStream(source, "test.xdr.gz"));
+
+        act.Should().Throw<XdrStreamException>().Where(e => e.Rule == XdrRule.CorruptCompression).WithMessage("*more than deflate can need*");
+        source.Position.Should().BeLessThan(CheckedGzipStream.CompressedSlackBytes + (1 << 17));
+    }
+
+    [Fact]
+    public void Read_EndlessFileNameInTheHeader_ThrowsAfterABoundedRead()
+    {
+        var source = new EndlessStream([0x1f, 0x8b, 8, 8, 0, 0, 0, 0, 0, 3], "a"u8.ToArray());
+
+        var act = () => Drain(new CheckedGzipStream(source, "test.xdr.gz"));
+
+        act.Should().Throw<XdrStreamException>().Where(e => e.Rule == XdrRule.CorruptCompression);
+        source.Position.Should().BeLessThan(CheckedGzipStream.CompressedSlackBytes + (1 << 17));
+    }
+
+    [Fact]
+    public void Read_EndlessEmptyMembers_ThrowsAfterABoundedRead()
+    {
+        // A whole gzip of nothing: header, a final empty fixed-Huffman block, CRC-32 0 and size 0.
+        byte[] empty = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        Decompress(empty, 16).Should().BeEmpty();
+        var source = new EndlessStream(Gzip(Pattern(1000, 2), CompressionLevel.Optimal), empty);
+
+        var act = () => Drain(new CheckedGzipStream(source, "test.xdr.gz"));
+
+        act.Should().Throw<XdrStreamException>().Where(e => e.Rule == XdrRule.CorruptCompression);
+        source.Position.Should().BeLessThan(CheckedGzipStream.CompressedSlackBytes + (1 << 17));
+    }
+
+    [Fact]
+    public async Task ReadAsync_ValidGzipFollowedByACopyOfItsTrailer_Throws()
+    {
+        var compressed = Gzip(Pattern(10_000, 4), CompressionLevel.Optimal);
+        await using var gzip = new CheckedGzipStream(new MemoryStream([.. compressed, .. compressed[^8..]]), "test.xdr.gz");
+
+        var act = () => gzip.CopyToAsync(Stream.Null);
+
+        await act.Should().ThrowAsync<XdrStreamException>();
+    }
+
+    private static void Drain(Stream stream)
+    {
+        using (stream)
+        {
+            stream.CopyTo(Stream.Null);
         }
     }
 
@@ -168,5 +240,47 @@ public class CheckedGzipStreamTests
         }
 
         return data;
+    }
+
+    /// <summary>A prefix, then <see cref="_repeat"/> without end (what a hostile server can send).</summary>
+    private sealed class EndlessStream(byte[] prefix, byte[] repeat) : Stream
+    {
+        private readonly byte[] _repeat = repeat;
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => _position;
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                buffer[offset + i] = _position < prefix.Length ? prefix[_position] : _repeat[(_position - prefix.Length) % _repeat.Length];
+                _position++;
+            }
+
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
