@@ -61,13 +61,19 @@ internal static class CommonOptions
         Description = "Directory for downloads in progress, kept so that a rerun resumes (default: a private temporary directory of this run, removed when it ends).",
     };
 
+    public static Option<long?> MaxBytesPerSecond() => new("--max-bytes-per-second")
+    {
+        Description = "Cap on the bytes per second read from the archives together (public archives answer 429 under load). Default: no cap.",
+        CustomParser = r => ParseCount(r, minimum: 1, maximum: long.MaxValue),
+    };
+
     public static Option<bool> Quiet() => new("--quiet") { Description = "No progress output." };
 
     public static Option<FileInfo?> Json() => new("--json") { Description = "Write a machine-readable report to FILE ('-' for standard output)." };
 
     public static Option<int> Retries() => new("--retries")
     {
-        Description = "Retries of each download work before it fails (the reference node's 'a few': 5; delays grow 1, 2, 4, … s).",
+        Description = "Retries of each archive read, and of each download work, before it fails (the reference node's 'a few': 5; delays grow exponentially from 1 s with jitter, up to 30 s).",
         DefaultValueFactory = _ => 5,
         CustomParser = r => (int)ParseCount(r, minimum: 0, maximum: int.MaxValue),
     };

@@ -19,6 +19,8 @@ internal sealed class HistoryOptions
 
     public Option<int> Concurrency { get; } = CommonOptions.Concurrency();
 
+    public Option<long?> MaxBytesPerSecond { get; } = CommonOptions.MaxBytesPerSecond();
+
     public Option<bool> Quiet { get; } = CommonOptions.Quiet();
 
     public Option<FileInfo?> Json { get; } = CommonOptions.Json();
@@ -31,6 +33,7 @@ internal sealed class HistoryOptions
         command.Options.Add(NetworkPassphrase);
         command.Options.Add(CheckpointFrequency);
         command.Options.Add(Concurrency);
+        command.Options.Add(MaxBytesPerSecond);
         command.Options.Add(Quiet);
         command.Options.Add(Json);
     }
@@ -64,7 +67,10 @@ internal sealed class HistoryOptions
             new CheckpointMath(parse.GetValue(CheckpointFrequency)),
             parse.GetValue(Concurrency),
             parse.GetValue(Quiet),
-            parse.GetValue(Json));
+            parse.GetValue(Json))
+        {
+            MaxBytesPerSecond = parse.GetValue(MaxBytesPerSecond),
+        };
     }
 }
 
@@ -76,4 +82,8 @@ internal sealed record HistorySettings(
     CheckpointMath Checkpoints,
     int Concurrency,
     bool Quiet,
-    FileInfo? Json);
+    FileInfo? Json)
+{
+    /// <summary>The <c>--max-bytes-per-second</c> cap, or null.</summary>
+    public long? MaxBytesPerSecond { get; init; }
+}

@@ -1,9 +1,21 @@
 namespace Stellar.HistoryWork.Cli.Archives;
 
-/// <summary>Turns <c>--archive</c> values into a reader: one archive, or a failover pool for several.</summary>
+/// <summary>
+/// Turns <c>--archive</c> values into a pool (with failover when there are several): every read goes through
+/// the pool's retries, backoff and adaptive per-archive concurrency, even from a single archive.
+/// </summary>
 internal static class ArchiveLocations
 {
-    public static IArchiveReader Open(IReadOnlyList<string> locations, ArchivePoolOptions? poolOptions = null)
+    /// <summary>A pool whose per-archive concurrency, attempts and bandwidth follow the common options.</summary>
+    public static ArchivePool Open(IReadOnlyList<string> locations, HistorySettings settings, int retries) =>
+        Open(locations, new ArchivePoolOptions
+        {
+            MaxConcurrency = settings.Concurrency,
+            MaxAttempts = retries + 1,
+            MaxBytesPerSecond = settings.MaxBytesPerSecond,
+        });
+
+    public static ArchivePool Open(IReadOnlyList<string> locations, ArchivePoolOptions? poolOptions = null)
     {
         ArgumentNullException.ThrowIfNull(locations);
         if (locations.Count == 0)
@@ -12,7 +24,7 @@ internal static class ArchiveLocations
         }
 
         var readers = locations.Select(OpenOne).ToArray();
-        return readers.Length == 1 ? readers[0] : new ArchivePool(readers, poolOptions);
+        return new ArchivePool(readers, poolOptions);
     }
 
     private static IArchiveReader OpenOne(string location)

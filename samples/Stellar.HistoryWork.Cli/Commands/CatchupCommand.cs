@@ -48,7 +48,7 @@ internal static class CatchupCommand
     private static async Task<int> RunAsync(
         CliConsole console, string[] locations, uint? from, uint to, DirectoryInfo output, int retries, HistorySettings settings, CancellationToken cancellationToken)
     {
-        var archive = ArchiveLocations.Open(locations);
+        var archive = ArchiveLocations.Open(locations, settings, retries);
         var range = await HistoryRange.ResolveAsync("catchup", console, archive, from, to, defaultFrom: null, settings, cancellationToken);
         if (range is null)
         {

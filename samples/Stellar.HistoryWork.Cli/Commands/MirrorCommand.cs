@@ -46,7 +46,7 @@ internal static class MirrorCommand
         CliConsole console, string[] locations, string targetLocation, uint? from, uint? to, int retries, DirectoryInfo? workDir, HistorySettings settings, CancellationToken cancellationToken)
     {
         var target = OpenTarget(targetLocation);
-        var source = new FileKindCounter(ArchiveLocations.Open(locations));
+        var source = new FileKindCounter(ArchiveLocations.Open(locations, settings, retries));
         var range = await HistoryRange.ResolveAsync("mirror", console, source, from, to, defaultFrom: 1, settings, cancellationToken);
         if (range is null)
         {

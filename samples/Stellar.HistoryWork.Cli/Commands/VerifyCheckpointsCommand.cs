@@ -61,7 +61,7 @@ internal static class VerifyCheckpointsCommand
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--from must lie in 1..{trusted.Ledger} (the trusted ledger)."));
         }
 
-        var archive = new FileKindCounter(ArchiveLocations.Open(locations));
+        var archive = new FileKindCounter(ArchiveLocations.Open(locations, new ArchivePoolOptions { MaxConcurrency = concurrency, MaxAttempts = retries + 1 }));
         var (root, problem) = await RootState.ReadAsync(archive, null, cancellationToken);
         if (root is null)
         {

@@ -16,23 +16,24 @@ internal static class VerifyCommand
         var archive = CommonOptions.Archive();
         var from = CommonOptions.From();
         var to = CommonOptions.To();
+        var retries = CommonOptions.Retries();
         var history = new HistoryOptions();
         var command = new Command(
             "verify",
             "Verify every file of an archive range (default: the whole archive): HAS, buckets, header chain, transactions, results, SCP, bucket-list hash. Reports every problem.")
         {
-            archive, from, to,
+            archive, from, to, retries,
         };
         history.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var settings = await history.BindAsync(parse, ct);
-            return await RunAsync(console.ForReport(settings.Json), parse.GetValue(archive)!, parse.GetValue(from), parse.GetValue(to), settings, ct);
+            return await RunAsync(console.ForReport(settings.Json), parse.GetValue(archive)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(retries), settings, ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string[] locations, uint? from, uint? to, HistorySettings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, string[] locations, uint? from, uint? to, int retries, HistorySettings settings, CancellationToken cancellationToken)
     {
         if (from > to)
         {
@@ -40,7 +41,7 @@ internal static class VerifyCommand
         }
 
         console.KeptOnCancel = "verify writes nothing; nothing to clean up.";
-        var archive = new FileKindCounter(ArchiveLocations.Open(locations));
+        var archive = new FileKindCounter(ArchiveLocations.Open(locations, settings, retries));
         var progress = new LatestProgress<VerificationProgress>();
         var verifier = new ArchiveVerifier(archive, new ArchiveVerifierOptions
         {

@@ -132,8 +132,8 @@ public class HistoryWorkFaultTests
 
     private static ArchivePoolOptions FastPool() => new()
     {
-        RetryDelay = TimeSpan.FromMilliseconds(5),
-        MaxRetryDelay = TimeSpan.FromMilliseconds(20),
+        Delay = TimeSpan.FromMilliseconds(5),
+        MaxDelay = TimeSpan.FromMilliseconds(20),
         UnhealthyDuration = TimeSpan.FromSeconds(30),
     };
 

@@ -2,32 +2,38 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Retry;
-using Stellar.HistoryWork.IO;
 
 namespace Stellar.HistoryWork;
 
 /// <summary>
-/// Several archives read as one, with failover. Each retry of an open goes to another archive when
+/// Several archives read as one, with failover, retries and per-archive concurrency — the one retry
+/// mechanism of archive I/O (a single archive is a pool of one). Each retry goes to another archive when
 /// one is left; archives with a recent transient failure are avoided for
 /// <see cref="ArchivePoolOptions.UnhealthyDuration"/>; a file missing on one archive is fetched from
-/// another, and only a file missing on every archive is reported missing.
+/// another, and only a file missing on every archive is reported missing. When no healthy archive is
+/// left, retries wait with Polly's exponential backoff and jitter, or the server's Retry-After, never
+/// longer than <see cref="ArchivePoolOptions.MaxDelay"/>.
 /// </summary>
 /// <remarks>
 /// The pool covers opening a stream. A failure while reading it (<see cref="ArchiveTransientException"/>
 /// from the stream) marks that archive unhealthy, and the caller must open the file again from the
-/// start, which then prefers another archive: partly read bytes are never stitched together.
+/// start, which then prefers another archive: partly read bytes are never stitched together. Each open
+/// stream holds one of its archive's concurrency slots until it is disposed.
 /// </remarks>
 public sealed partial class ArchivePool : IArchiveReader
 {
     private static readonly ResiliencePropertyKey<Request> RequestKey = new("Stellar.HistoryWork.ArchivePool.Request");
 
     private readonly IArchiveReader[] _archives;
-    private readonly Health[] _health;
+    private readonly Member[] _members;
     private readonly ArchivePoolOptions _options;
     private readonly ResiliencePipeline _pipeline;
+    private readonly BandwidthLimit? _bandwidth;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
 
+    /// <param name="archives">The archives, at least one; a file is read from any of them.</param>
+    /// <param name="options">Retries, delays, concurrency; defaults when null.</param>
     public ArchivePool(IEnumerable<IArchiveReader> archives, ArchivePoolOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(archives);
@@ -39,42 +45,19 @@ public sealed partial class ArchivePool : IArchiveReader
 
         _options = options ?? new ArchivePoolOptions();
         _options.Validate();
-        _health = _archives.Select(_ => new Health()).ToArray();
+        _members = _archives.Select(_ => new Member(new AdaptiveConcurrencyLimit(_options.MaxConcurrency, _options.AdaptiveConcurrency, _options.TimeProvider, _options.MaxDelay))).ToArray();
+        _bandwidth = _options.MaxBytesPerSecond is { } cap ? new BandwidthLimit(cap, _options.TimeProvider) : null;
         _logger = _options.LoggerFactory?.CreateLogger<ArchivePool>() ?? NullLogger<ArchivePool>.Instance;
         Name = "pool(" + string.Join(", ", _archives.Select(a => a.Name)) + ")";
-        Location = "pool(" + string.Join(", ", _archives.Select(a => a.Location)) + ")";
+        Location = _archives.Length == 1 ? _archives[0].Location : "pool(" + string.Join(", ", _archives.Select(a => a.Location)) + ")";
         MaxAttempts = _options.MaxAttempts ?? Math.Max(6, 2 * _archives.Length);
-
-        var builder = new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider };
-        if (MaxAttempts > 1)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = MaxAttempts - 1,
-                ShouldHandle = static args => ValueTask.FromResult(
-                    args.Outcome.Exception is ArchiveException
-                    && args.Context.Properties.TryGetValue(RequestKey, out var request)
-                    && !request.Exhausted),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(DelayBeforeRetry(args.AttemptNumber)),
-                OnRetry = args =>
-                {
-                    if (args.Context.Properties.TryGetValue(RequestKey, out var request) && args.Outcome.Exception is { } error)
-                    {
-                        LogRetry(_logger, request.Path, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds, error.Message);
-                    }
-
-                    return default;
-                },
-            });
-        }
-
-        _pipeline = builder.Build();
+        _pipeline = BuildPipeline();
     }
 
     /// <summary><c>pool(name, name, …)</c>.</summary>
     public string Name { get; }
 
-    /// <summary><c>pool(location, location, …)</c>.</summary>
+    /// <summary><c>pool(location, location, …)</c>; for a pool of one, that archive's location.</summary>
     public string Location { get; }
 
     /// <summary>The archives, in the order given.</summary>
@@ -83,21 +66,119 @@ public sealed partial class ArchivePool : IArchiveReader
     /// <summary>Attempts per open, across archives.</summary>
     public int MaxAttempts { get; }
 
-    /// <summary>Whether <paramref name="archive"/> is currently avoided after a transient failure.</summary>
-    public bool IsHealthy(IArchiveReader archive)
+    /// <summary>
+    /// <paramref name="archive"/> itself when it is a pool, else a pool of that one archive, so that its
+    /// reads get the pool's retries, backoff and adaptive concurrency.
+    /// </summary>
+    public static ArchivePool For(IArchiveReader archive, ArchivePoolOptions? options = null)
     {
-        var index = Array.IndexOf(_archives, archive);
-        ArgumentOutOfRangeException.ThrowIfNegative(index, nameof(archive));
-        lock (_lock)
-        {
-            return _health[index].UnhealthyUntil <= _options.TimeProvider.GetUtcNow();
-        }
+        ArgumentNullException.ThrowIfNull(archive);
+        return archive as ArchivePool ?? new ArchivePool([archive], options);
     }
+
+    /// <summary>Whether <paramref name="archive"/> is currently avoided after a transient failure.</summary>
+    public bool IsHealthy(IArchiveReader archive) => IsHealthyAt(IndexOf(archive));
+
+    /// <summary>How many files <paramref name="archive"/> may serve at once now (its adaptive concurrency limit).</summary>
+    public int ConcurrencyLimit(IArchiveReader archive) => _members[IndexOf(archive)].Limit.Limit;
 
     /// <exception cref="ArchiveFileNotFoundException">Every archive reports the file missing.</exception>
     /// <exception cref="ArchiveTransientException">The last failure, when attempts ran out.</exception>
     /// <exception cref="ArchiveException">No archive can serve the file, not all because it is missing.</exception>
-    public async ValueTask<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
+    public ValueTask<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(path, static (pool, index, path, ct) => pool.OpenAtAsync(index, path, ct), cancellationToken);
+
+    /// <summary>True as soon as one archive has the file; false when every archive says it is missing.</summary>
+    /// <exception cref="ArchiveTransientException">The last failure, when attempts ran out.</exception>
+    public async ValueTask<bool> ExistsAsync(string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ExecuteAsync(path, static (pool, index, path, ct) => pool.ExistsAtAsync(index, path, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArchiveFileNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> and hands the stream to <paramref name="read"/>; a transient failure
+    /// while reading opens the file again (preferring another archive) and calls <paramref name="read"/>
+    /// again from the start, within the same attempts and backoff as an open.
+    /// </summary>
+    internal ValueTask<T> ReadAsync<T>(string path, Func<Stream, CancellationToken, ValueTask<T>> read, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return ExecuteAsync(path, async (pool, index, path, ct) =>
+        {
+            var stream = await pool.OpenAtAsync(index, path, ct).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                return await read(stream, ct).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Avoids, for <see cref="ArchivePoolOptions.UnhealthyDuration"/>, the archive that delivered
+    /// <paramref name="stream"/> (opened by this pool), because its content failed verification: the
+    /// next attempt at the file goes to another archive.
+    /// </summary>
+    public void ReportBadContent(Stream stream, Exception problem)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(problem);
+        if (stream is PoolStream pooled && pooled.Pool == this)
+        {
+            MarkUnhealthy(pooled.Index, null);
+            LogBadContent(_logger, _archives[pooled.Index].Name, problem.Message);
+        }
+    }
+
+    /// <inheritdoc cref="Location"/>
+    public override string ToString() => Location;
+
+    private ResiliencePipeline BuildPipeline()
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider };
+        if (MaxAttempts > 1)
+        {
+            var retry = new RetryStrategyOptions
+            {
+                MaxRetryAttempts = MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.Delay,
+                MaxDelay = _options.MaxDelay,
+                ShouldHandle = static args => ValueTask.FromResult(
+                    args.Outcome.Exception is ArchiveException
+                    && args.Context.Properties.TryGetValue(RequestKey, out var request)
+                    && !request.Exhausted),
+                DelayGenerator = args => ValueTask.FromResult(
+                    args.Context.Properties.TryGetValue(RequestKey, out var request) ? DelayOverride(request) : null),
+                OnRetry = args =>
+                {
+                    if (args.Context.Properties.TryGetValue(RequestKey, out var request) && args.Outcome.Exception is { } error)
+                    {
+                        LogRetry(_logger, request.Path, args.AttemptNumber + 2, args.RetryDelay.TotalSeconds, error.Message);
+                    }
+
+                    return default;
+                },
+            };
+            if (_options.Randomizer is { } randomizer)
+            {
+                retry.Randomizer = randomizer;
+            }
+
+            builder.AddRetry(retry);
+        }
+
+        return builder.Build();
+    }
+
+    private async ValueTask<T> ExecuteAsync<T>(string path, Func<ArchivePool, int, string, CancellationToken, ValueTask<T>> attempt, CancellationToken cancellationToken)
     {
         ArchivePathGuard.Validate(path);
         var request = new Request(path);
@@ -106,9 +187,9 @@ public sealed partial class ArchivePool : IArchiveReader
         {
             context.Properties.Set(RequestKey, request);
             return await _pipeline.ExecuteAsync(
-                static (ctx, state) => state.Pool.AttemptAsync(state.Request, ctx.CancellationToken),
+                static (ctx, state) => state.Pool.AttemptAsync(state.Request, state.Attempt, ctx.CancellationToken),
                 context,
-                (Pool: this, Request: request)).ConfigureAwait(false);
+                (Pool: this, Request: request, Attempt: attempt)).ConfigureAwait(false);
         }
         finally
         {
@@ -116,45 +197,14 @@ public sealed partial class ArchivePool : IArchiveReader
         }
     }
 
-    /// <summary>True as soon as one archive has the file; false when every archive says it is missing.</summary>
-    public async ValueTask<bool> ExistsAsync(string path, CancellationToken cancellationToken = default)
-    {
-        ArchivePathGuard.Validate(path);
-        ArchiveException? failure = null;
-        foreach (var index in Enumerable.Range(0, _archives.Length).OrderBy(i => IsHealthyAt(i) ? 0 : 1))
-        {
-            try
-            {
-                if (await _archives[index].ExistsAsync(path, cancellationToken).ConfigureAwait(false))
-                {
-                    return true;
-                }
-            }
-            catch (ArchiveException e)
-            {
-                failure = e;
-                if (e is ArchiveTransientException transient)
-                {
-                    MarkUnhealthy(index, transient);
-                }
-            }
-        }
-
-        return failure is null ? false : throw failure;
-    }
-
-    public override string ToString() => Location;
-
-    private async ValueTask<Stream> AttemptAsync(Request request, CancellationToken cancellationToken)
+    private async ValueTask<T> AttemptAsync<T>(Request request, Func<ArchivePool, int, string, CancellationToken, ValueTask<T>> attempt, CancellationToken cancellationToken)
     {
         var index = Choose(request);
         var archive = _archives[index];
         request.Tried.Add(index);
         try
         {
-            var stream = await archive.OpenReadAsync(request.Path, cancellationToken).ConfigureAwait(false);
-            MarkHealthy(index);
-            return new PoolStream(stream, this, index);
+            return await attempt(this, index, request.Path, cancellationToken).ConfigureAwait(false);
         }
         catch (ArchiveFileNotFoundException e)
         {
@@ -162,9 +212,8 @@ public sealed partial class ArchivePool : IArchiveReader
             LogMissing(_logger, archive.Name, request.Path);
             throw request.Exclude(index, e, _archives.Length) ?? (Exception)e;
         }
-        catch (ArchiveTransientException e)
+        catch (ArchiveTransientException)
         {
-            MarkUnhealthy(index, e);
             throw;
         }
         catch (ArchiveException e)
@@ -176,6 +225,58 @@ public sealed partial class ArchivePool : IArchiveReader
             MarkUnhealthy(index, null);
             throw new ArchiveTransientException(archive.Name, request.Path, e.Message, e);
         }
+    }
+
+    private async ValueTask<Stream> OpenAtAsync(int index, string path, CancellationToken cancellationToken)
+    {
+        var lease = await _members[index].Limit.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var stream = await _archives[index].OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+            MarkHealthy(index);
+            return new PoolStream(stream, this, index, lease, _bandwidth);
+        }
+        catch (Exception e)
+        {
+            Settle(index, lease, e);
+            throw;
+        }
+    }
+
+    private async ValueTask<bool> ExistsAtAsync(int index, string path, CancellationToken cancellationToken)
+    {
+        var lease = await _members[index].Limit.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var exists = await _archives[index].ExistsAsync(path, cancellationToken).ConfigureAwait(false);
+            lease.Release(AdaptiveConcurrencyLimit.Signal.Success);
+            MarkHealthy(index);
+            return exists ? true : throw new ArchiveFileNotFoundException(_archives[index].Name, path, "not found");
+        }
+        catch (Exception e) when (e is not ArchiveFileNotFoundException)
+        {
+            Settle(index, lease, e);
+            throw;
+        }
+    }
+
+    /// <summary>Releases <paramref name="lease"/> after <paramref name="error"/>, marking the archive unhealthy when the failure is transient.</summary>
+    private void Settle(int index, AdaptiveConcurrencyLimit.Lease lease, Exception error)
+    {
+        var transient = error as ArchiveTransientException;
+        var overload = ArchiveFailures.IsOverload(error);
+        lease.Release(overload ? AdaptiveConcurrencyLimit.Signal.Overload : AdaptiveConcurrencyLimit.Signal.Neutral, transient?.RetryAfter);
+        if (transient is not null)
+        {
+            MarkUnhealthy(index, transient);
+        }
+    }
+
+    private int IndexOf(IArchiveReader archive)
+    {
+        var index = Array.IndexOf(_archives, archive);
+        ArgumentOutOfRangeException.ThrowIfNegative(index, nameof(archive));
+        return index;
     }
 
     private int Choose(Request request)
@@ -194,9 +295,10 @@ public sealed partial class ArchivePool : IArchiveReader
                     continue;
                 }
 
-                var until = _health[i].UnhealthyUntil;
+                var until = _members[i].UnhealthyUntil;
                 var healthy = until <= now;
-                var rank = (healthy ? 0 : 2) + (request.Tried.Contains(i) ? 1 : 0);
+                var busy = _members[i].Limit.InFlight >= _members[i].Limit.Limit;
+                var rank = (((healthy ? 0 : 2) + (request.Tried.Contains(i) ? 1 : 0)) * 2) + (busy ? 1 : 0);
                 var better = rank < bestRank || (rank == bestRank && !healthy && until < bestUntil);
                 if (better)
                 {
@@ -221,148 +323,42 @@ public sealed partial class ArchivePool : IArchiveReader
         return best;
     }
 
-    private TimeSpan DelayBeforeRetry(int attemptNumber)
+    /// <summary>
+    /// No wait when a healthy archive is left to fail over to; the server's Retry-After (capped at
+    /// <see cref="ArchivePoolOptions.MaxDelay"/>) when every archive left asked for one; otherwise null,
+    /// Polly's exponential backoff with jitter.
+    /// </summary>
+    private TimeSpan? DelayOverride(Request request)
     {
         var now = _options.TimeProvider.GetUtcNow();
         var soonestRetryAfter = DateTimeOffset.MaxValue;
         lock (_lock)
         {
-            foreach (var health in _health)
+            for (var i = 0; i < _members.Length; i++)
             {
-                if (health.UnhealthyUntil <= now)
+                if (request.Excluded.Contains(i))
+                {
+                    continue;
+                }
+
+                if (_members[i].UnhealthyUntil <= now)
                 {
                     return TimeSpan.Zero;
                 }
 
-                if (health.RetryAfterUntil < soonestRetryAfter)
+                if (_members[i].RetryAfterUntil < soonestRetryAfter)
                 {
-                    soonestRetryAfter = health.RetryAfterUntil;
+                    soonestRetryAfter = _members[i].RetryAfterUntil;
                 }
             }
         }
 
-        var upper = Math.Min(_options.MaxRetryDelay.Ticks, _options.RetryDelay.Ticks * Math.Pow(2, Math.Min(attemptNumber, 30)));
-        var backoff = TimeSpan.FromTicks((long)((upper / 2) + (Random.Shared.NextDouble() * upper / 2)));
-        var hinted = soonestRetryAfter == DateTimeOffset.MaxValue ? TimeSpan.Zero : soonestRetryAfter - now;
-        return hinted > backoff ? hinted : backoff;
-    }
-
-    private bool IsHealthyAt(int index)
-    {
-        lock (_lock)
+        if (soonestRetryAfter == DateTimeOffset.MaxValue || soonestRetryAfter <= now)
         {
-            return _health[index].UnhealthyUntil <= _options.TimeProvider.GetUtcNow();
-        }
-    }
-
-    private void MarkHealthy(int index)
-    {
-        lock (_lock)
-        {
-            _health[index].UnhealthyUntil = DateTimeOffset.MinValue;
-            _health[index].RetryAfterUntil = DateTimeOffset.MinValue;
-        }
-    }
-
-    /// <summary>
-    /// Avoids, for <see cref="ArchivePoolOptions.UnhealthyDuration"/>, the archive that delivered
-    /// <paramref name="stream"/> (opened by this pool), because its content failed verification: the
-    /// next attempt at the file goes to another archive.
-    /// </summary>
-    public void ReportBadContent(Stream stream, Exception problem)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(problem);
-        if (stream is PoolStream pooled && pooled.Pool == this)
-        {
-            MarkUnhealthy(pooled.Index, null);
-            LogBadContent(_logger, _archives[pooled.Index].Name, problem.Message);
-        }
-    }
-
-    private void MarkUnhealthy(int index, ArchiveTransientException? error)
-    {
-        var now = _options.TimeProvider.GetUtcNow();
-        var retryAfter = error?.RetryAfter ?? TimeSpan.Zero;
-        var until = now + (retryAfter > _options.UnhealthyDuration ? retryAfter : _options.UnhealthyDuration);
-        lock (_lock)
-        {
-            _health[index].UnhealthyUntil = until;
-            _health[index].RetryAfterUntil = error?.RetryAfter is { } hint ? now + hint : DateTimeOffset.MinValue;
-        }
-
-        LogUnhealthy(_logger, _archives[index].Name, (until - now).TotalSeconds, error?.Detail ?? "I/O failure");
-    }
-
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Retrying {Path} (attempt {Attempt}) in {DelaySeconds:0.###} s after: {Error}")]
-    private static partial void LogRetry(ILogger logger, string path, int attempt, double delaySeconds, string error);
-
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Debug, Message = "Archive {Archive} does not have {Path}; trying another")]
-    private static partial void LogMissing(ILogger logger, string archive, string path);
-
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Archive {Archive} avoided for {Seconds:0.#} s after a transient failure: {Error}")]
-    private static partial void LogUnhealthy(ILogger logger, string archive, double seconds, string error);
-
-    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Archive {Archive} served data that failed verification and is avoided for a while: {Problem}")]
-    private static partial void LogBadContent(ILogger logger, string archive, string problem);
-
-    private sealed class Health
-    {
-        public DateTimeOffset UnhealthyUntil { get; set; } = DateTimeOffset.MinValue;
-
-        public DateTimeOffset RetryAfterUntil { get; set; } = DateTimeOffset.MinValue;
-    }
-
-    private sealed class Request(string path)
-    {
-        public string Path { get; } = path;
-
-        public HashSet<int> Tried { get; } = [];
-
-        public HashSet<int> Missing { get; } = [];
-
-        public HashSet<int> Excluded { get; } = [];
-
-        public List<ArchiveException> Failures { get; } = [];
-
-        public bool Exhausted { get; private set; }
-
-        // An archive that reported the file missing, or refused it for good, is not asked again for this
-        // file; once none is left the request ends with its final error.
-        public ArchiveException? Exclude(int index, ArchiveException error, int archiveCount)
-        {
-            Excluded.Add(index);
-            Failures.Add(error);
-            if (Excluded.Count < archiveCount)
-            {
-                return null;
-            }
-
-            Exhausted = true;
-            var names = string.Join(", ", Failures.Select(f => f.ArchiveName));
-            return Missing.Count == archiveCount
-                ? new ArchiveFileNotFoundException("pool", Path, $"missing on all {archiveCount} archives ({names})", error)
-                : new ArchiveException("pool", Path, $"no archive can serve it: {string.Join("; ", Failures.Select(f => f.Message))}", error);
-        }
-    }
-
-    /// <summary>Reports a transient failure while reading back to the pool's health record.</summary>
-    private sealed class PoolStream(Stream inner, ArchivePool pool, int index) : ReadOnlyPassThroughStream(inner, leaveOpen: false)
-    {
-        public ArchivePool Pool => pool;
-
-        public int Index => index;
-
-        public override long Length => Inner.Length;
-
-        protected override Exception? OnReadFailed(Exception error)
-        {
-            if (error is ArchiveTransientException transient)
-            {
-                pool.MarkUnhealthy(index, transient);
-            }
-
             return null;
         }
+
+        var hinted = soonestRetryAfter - now;
+        return hinted < _options.MaxDelay ? hinted : _options.MaxDelay;
     }
 }

@@ -39,7 +39,7 @@ public sealed class ArchivePoolTests : IAsyncLifetime
         _serverA.AddFault(LedgerPath, HttpFault.Status(503, times: int.MaxValue));
         _serverB.AddFault(LedgerPath, HttpFault.Status(500, times: 1));
         // No backoff: once both archives have failed, the test clock would otherwise have to move.
-        var pool = new ArchivePool([_a, _b], new ArchivePoolOptions { TimeProvider = _time, RetryDelay = TimeSpan.Zero, MaxRetryDelay = TimeSpan.Zero });
+        var pool = new ArchivePool([_a, _b], new ArchivePoolOptions { TimeProvider = _time, Delay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero });
 
         var bytes = await HttpArchiveReaderTests.ReadAllAsync(pool, LedgerPath);
 
@@ -208,7 +208,7 @@ public sealed class ArchivePoolTests : IAsyncLifetime
     [Fact]
     public async Task OpenReadAsync_SingleArchiveTooManyRequests_WaitsForRetryAfter()
     {
-        _serverA.AddFault(LedgerPath, HttpFault.Status(429, retryAfter: TimeSpan.FromSeconds(40)));
+        _serverA.AddFault(LedgerPath, HttpFault.Status(429, retryAfter: TimeSpan.FromSeconds(20)));
         var pool = Pool(_a);
 
         var open = pool.OpenReadAsync(LedgerPath).AsTask();
@@ -218,7 +218,7 @@ public sealed class ArchivePoolTests : IAsyncLifetime
         }
 
         await Task.Delay(50);
-        _time.Advance(TimeSpan.FromSeconds(39));
+        _time.Advance(TimeSpan.FromSeconds(19));
         await Task.Delay(50);
         _serverA.RequestCount(LedgerPath).Should().Be(1, "the retry waits for Retry-After");
         for (var i = 0; i < 100 && !open.IsCompleted; i++)
@@ -231,11 +231,65 @@ public sealed class ArchivePoolTests : IAsyncLifetime
         _serverA.RequestCount(LedgerPath).Should().Be(2);
     }
 
+    [Theory]
+    [InlineData(3_000_000)]
+    [InlineData(2_000_000_000)]
+    public async Task OpenReadAsync_HugeRetryAfter_WaitsNoLongerThanMaxDelay(int retryAfterSeconds)
+    {
+        // Issue 10 row 5: 3,000,000 s parked a catchup for 35 days; 2,000,000,000 s crashed it.
+        _serverA.AddFault(LedgerPath, HttpFault.Status(503, retryAfter: TimeSpan.FromSeconds(retryAfterSeconds)));
+        var pool = new ArchivePool([_a], new ArchivePoolOptions { TimeProvider = _time, MaxDelay = TimeSpan.FromSeconds(30) });
+
+        var open = pool.OpenReadAsync(LedgerPath).AsTask();
+        for (var i = 0; i < 200 && _serverA.RequestCount(LedgerPath) < 1; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        for (var i = 0; i < 31 && !open.IsCompleted; i++)
+        {
+            await Task.Delay(20);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await Task.WhenAny(open, Task.Delay(TimeSpan.FromSeconds(5)));
+        open.IsCompleted.Should().BeTrue("the hint is capped at MaxDelay (30 s)");
+        await using var stream = await open;
+        _serverA.RequestCount(LedgerPath).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task OpenReadAsync_OverloadedArchive_HalvesItsConcurrencyLimit()
+    {
+        _serverA.AddFault(LedgerPath, HttpFault.Status(503, times: 1));
+        var pool = new ArchivePool([_a], new ArchivePoolOptions { TimeProvider = _time, MaxConcurrency = 8, Delay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero });
+
+        await using (await pool.OpenReadAsync(LedgerPath))
+        {
+        }
+
+        pool.ConcurrencyLimit(_a).Should().Be(4, "a 503 is an overload signal");
+        _serverA.RequestCount(LedgerPath).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task OpenReadAsync_FixedConcurrency_KeepsItsLimitUnderOverload()
+    {
+        _serverA.AddFault(LedgerPath, HttpFault.Status(503, times: 1));
+        var pool = new ArchivePool([_a], new ArchivePoolOptions { TimeProvider = _time, MaxConcurrency = 8, AdaptiveConcurrency = false, Delay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero });
+
+        await using (await pool.OpenReadAsync(LedgerPath))
+        {
+        }
+
+        pool.ConcurrencyLimit(_a).Should().Be(8);
+    }
+
     [Fact]
     public async Task OpenReadAsync_AttemptsRunOut_ThrowsTheLastTransientFailure()
     {
         _serverA.AddFault(LedgerPath, HttpFault.Status(503, int.MaxValue));
-        var pool = new ArchivePool([_a], new ArchivePoolOptions { TimeProvider = _time, MaxAttempts = 3, RetryDelay = TimeSpan.Zero, MaxRetryDelay = TimeSpan.Zero });
+        var pool = new ArchivePool([_a], new ArchivePoolOptions { TimeProvider = _time, MaxAttempts = 3, Delay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero });
 
         var act = async () => await pool.OpenReadAsync(LedgerPath);
 

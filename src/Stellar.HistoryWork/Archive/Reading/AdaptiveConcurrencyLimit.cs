@@ -1,0 +1,208 @@
+namespace Stellar.HistoryWork;
+
+/// <summary>
+/// How many files one archive serves at once, adapted to what it can take by additive increase and
+/// multiplicative decrease (AIMD, as TCP congestion control): an overload signal (a refused, reset or
+/// timed-out connection, 429, 503) halves the limit; a limit's worth of successes adds one, up to the
+/// ceiling.
+/// </summary>
+/// <remarks>
+/// A burst of requests started together fails together: only a failure of a request admitted after the
+/// last decrease decreases again, so one overload halves once, not once per request in flight. After a
+/// decrease the limit holds (no growth) for <see cref="HoldAfterDecrease"/> or the server's Retry-After,
+/// whichever is longer (up to the pool's maximum delay), giving the server time to drain.
+/// </remarks>
+internal sealed class AdaptiveConcurrencyLimit
+{
+    /// <summary>How long the limit stays put after a decrease, at least.</summary>
+    public static readonly TimeSpan HoldAfterDecrease = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _lock = new();
+    private readonly Queue<TaskCompletionSource<Lease>> _waiters = new();
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _maxHold;
+    private int _limit;
+    private int _successes;
+    private int _inFlight;
+    private long _generation;
+    private DateTimeOffset _holdUntil = DateTimeOffset.MinValue;
+
+    /// <param name="ceiling">The most at once, and the starting limit.</param>
+    /// <param name="adaptive">False for a fixed limit of <paramref name="ceiling"/>.</param>
+    /// <param name="time">The clock of the hold after a decrease.</param>
+    /// <param name="maxHold">The longest hold a Retry-After can ask for.</param>
+    public AdaptiveConcurrencyLimit(int ceiling, bool adaptive, TimeProvider time, TimeSpan maxHold)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ceiling, 1);
+        ArgumentNullException.ThrowIfNull(time);
+        Ceiling = ceiling;
+        IsAdaptive = adaptive;
+        _time = time;
+        _maxHold = maxHold < HoldAfterDecrease ? HoldAfterDecrease : maxHold;
+        _limit = ceiling;
+    }
+
+    /// <summary>What a finished request says about the archive's load.</summary>
+    public enum Signal
+    {
+        /// <summary>Nothing about load (404, bad content, cancellation).</summary>
+        Neutral,
+
+        /// <summary>Served.</summary>
+        Success,
+
+        /// <summary>Refused, reset, timed out, 429 or 503: the archive is overloaded.</summary>
+        Overload,
+    }
+
+    /// <summary>The most the limit can be.</summary>
+    public int Ceiling { get; }
+
+    /// <summary>Whether the limit adapts.</summary>
+    public bool IsAdaptive { get; }
+
+    /// <summary>Requests admitted now (whole; at least 1).</summary>
+    public int Limit
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _limit;
+            }
+        }
+    }
+
+    /// <summary>Requests admitted and not yet released.</summary>
+    public int InFlight
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _inFlight;
+            }
+        }
+    }
+
+    /// <summary>Waits for a free slot; FIFO among waiters.</summary>
+    public ValueTask<Lease> AcquireAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        TaskCompletionSource<Lease> waiter;
+        lock (_lock)
+        {
+            while (_waiters.TryPeek(out var head) && head.Task.IsCompleted)
+            {
+                _waiters.Dequeue();
+            }
+
+            if (_waiters.Count == 0 && _inFlight < _limit)
+            {
+                _inFlight++;
+                return ValueTask.FromResult(new Lease(this, _generation));
+            }
+
+            waiter = new TaskCompletionSource<Lease>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Enqueue(waiter);
+        }
+
+        return WaitAsync(waiter, cancellationToken);
+    }
+
+    private static async ValueTask<Lease> WaitAsync(TaskCompletionSource<Lease> waiter, CancellationToken cancellationToken)
+    {
+        using var registration = cancellationToken.UnsafeRegister(static (state, token) => ((TaskCompletionSource<Lease>)state!).TrySetCanceled(token), waiter);
+        try
+        {
+            return await waiter.Task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Granted just as it was cancelled: hand the slot on.
+            if (waiter.Task.IsCompletedSuccessfully)
+            {
+                waiter.Task.Result.Release(Signal.Neutral);
+            }
+
+            throw;
+        }
+    }
+
+    private void Release(long generation, Signal signal, TimeSpan? retryAfter)
+    {
+        List<(TaskCompletionSource<Lease> Waiter, Lease Lease)>? granted = null;
+        lock (_lock)
+        {
+            _inFlight--;
+            if (IsAdaptive)
+            {
+                Adapt(generation, signal, retryAfter);
+            }
+
+            while (_inFlight < _limit && _waiters.TryDequeue(out var next))
+            {
+                if (next.Task.IsCompleted)
+                {
+                    continue;
+                }
+
+                _inFlight++;
+                (granted ??= []).Add((next, new Lease(this, _generation)));
+            }
+        }
+
+        // Completed outside the lock; a waiter cancelled meanwhile gives its slot back.
+        foreach (var (waiter, lease) in granted ?? [])
+        {
+            if (!waiter.TrySetResult(lease))
+            {
+                lease.Release(Signal.Neutral);
+            }
+        }
+    }
+
+    private void Adapt(long generation, Signal signal, TimeSpan? retryAfter)
+    {
+        var now = _time.GetUtcNow();
+        if (signal == Signal.Overload && generation == _generation)
+        {
+            _limit = Math.Max(1, _limit / 2);
+            _successes = 0;
+            _generation++;
+            var hold = retryAfter is { } hint && hint > HoldAfterDecrease ? (hint < _maxHold ? hint : _maxHold) : HoldAfterDecrease;
+            _holdUntil = now + hold;
+        }
+        else if (signal == Signal.Success && now >= _holdUntil && _limit < Ceiling)
+        {
+            if (++_successes >= _limit)
+            {
+                _limit++;
+                _successes = 0;
+            }
+        }
+    }
+
+    /// <summary>One admitted request; release it exactly once with what it learned.</summary>
+    internal sealed class Lease
+    {
+        private readonly AdaptiveConcurrencyLimit _owner;
+        private readonly long _generation;
+        private int _released;
+
+        internal Lease(AdaptiveConcurrencyLimit owner, long generation)
+        {
+            _owner = owner;
+            _generation = generation;
+        }
+
+        /// <summary>Frees the slot; later calls do nothing.</summary>
+        public void Release(Signal signal, TimeSpan? retryAfter = null)
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                _owner.Release(_generation, signal, retryAfter);
+            }
+        }
+    }
+}
