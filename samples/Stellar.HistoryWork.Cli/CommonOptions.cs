@@ -10,7 +10,7 @@ internal static class CommonOptions
 {
     public static Option<string[]> Archive(bool required = true) => new("--archive")
     {
-        Description = "Archive to read: http(s)://…, file:///abs/path or a directory. Repeat for a pool with failover.",
+        Description = "Archive to read: http(s)://…, file:///abs/path, a directory or s3://BUCKET[/PREFIX]. Repeat for a pool with failover.",
         Required = required,
         AllowMultipleArgumentsPerToken = false,
         Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
@@ -18,7 +18,7 @@ internal static class CommonOptions
 
     public static Option<string> SingleArchive() => new("--archive")
     {
-        Description = "Archive to read: http(s)://…, file:///abs/path or a directory.",
+        Description = "Archive to read: http(s)://…, file:///abs/path, a directory or s3://BUCKET[/PREFIX].",
         Required = true,
     };
 

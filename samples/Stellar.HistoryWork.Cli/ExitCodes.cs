@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// <summary>The command line was wrong.</summary>
     public const int Usage = 2;
 
+    /// <summary>Could not finish: an archive was unreachable (worth retrying later).</summary>
+    public const int Unreachable = 3;
+
     /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it); what was kept is said on standard error.</summary>
     public const int Cancelled = 130;
 }
@@ -47,6 +50,24 @@ internal sealed class ProblemException : Exception
     }
 
     public ProblemException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>An archive could not be reached (connection refused, endpoint down); worth retrying later, exits 3.</summary>
+internal sealed class ArchiveUnreachableException : Exception
+{
+    public ArchiveUnreachableException()
+    {
+    }
+
+    public ArchiveUnreachableException(string message)
+        : base(message)
+    {
+    }
+
+    public ArchiveUnreachableException(string message, Exception innerException)
         : base(message, innerException)
     {
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Stellar.HistoryWork.Cli.Archives;
 using Stellar.HistoryWork.Cli.Commands;
 
 namespace Stellar.HistoryWork.Cli;
@@ -38,7 +39,15 @@ internal static class StellarHistoryApp
             // Program handles Ctrl-C (a clean stop, exit 130); the parser's own handler would race it.
             ProcessTerminationTimeout = null,
         };
-        return await RunGuardedAsync(console, () => parseResult.InvokeAsync(configuration, cancellationToken), cancellationToken);
+        return await RunGuardedAsync(
+            console,
+            async () =>
+            {
+                S3Locations.Bind(parseResult);
+                await S3Locations.CheckAsync(parseResult, cancellationToken);
+                return await parseResult.InvokeAsync(configuration, cancellationToken);
+            },
+            cancellationToken);
     }
 
     internal static RootCommand BuildRootCommand(CliConsole console)
@@ -51,6 +60,7 @@ internal static class StellarHistoryApp
         root.Subcommands.Add(StatusCommand.Create(console));
         root.Subcommands.Add(VerifyCheckpointsCommand.Create(console));
         root.Subcommands.Add(DumpXdrCommand.Create(console));
+        S3Locations.AddTo(root);
         return root;
     }
 
@@ -74,6 +84,11 @@ internal static class StellarHistoryApp
         {
             await console.Error.WriteLineAsync("cancelled: " + console.KeptOnCancel);
             return ExitCodes.Cancelled;
+        }
+        catch (ArchiveUnreachableException e)
+        {
+            await console.Error.WriteLineAsync("error: " + e.Message);
+            return ExitCodes.Unreachable;
         }
         catch (ProblemException e)
         {

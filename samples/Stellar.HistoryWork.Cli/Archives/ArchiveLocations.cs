@@ -29,6 +29,11 @@ internal static class ArchiveLocations
 
     private static IArchiveReader OpenOne(string location)
     {
+        if (S3.S3ArchiveLocation.IsS3(location))
+        {
+            return S3Locations.OpenReader(location);
+        }
+
         IArchiveReader reader;
         try
         {

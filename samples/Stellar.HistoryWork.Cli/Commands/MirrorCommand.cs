@@ -18,7 +18,7 @@ internal static class MirrorCommand
         var archive = CommonOptions.Archive();
         var target = new Option<string>("--to-archive")
         {
-            Description = "The archive to write: a directory or file:///abs/path (created when missing).",
+            Description = "The archive to write: a directory or file:///abs/path (created when missing), or s3://BUCKET[/PREFIX].",
             Required = true,
         };
         var from = CommonOptions.From();
@@ -54,7 +54,7 @@ internal static class MirrorCommand
         }
 
         using var work = RunDirectory.Create(workDir);
-        console.KeptOnCancel = $"every checkpoint already published to {target.Root} is kept (data before its HAS); run again to resume.";
+        console.KeptOnCancel = $"every checkpoint already published to {target.ToString()!} is kept (data before its HAS); run again to resume.";
         var progress = new LatestProgress<ArchiveMirrorProgress>();
         var mirror = new ArchiveMirror(source, target, new ArchiveMirrorOptions
         {
@@ -79,7 +79,7 @@ internal static class MirrorCommand
         cancellationToken.ThrowIfCancellationRequested();
         var elapsed = clock.Elapsed;
         var problems = result.Problems.Select(Problems.From).ToArray();
-        await WriteSummaryAsync(console, source.Location, target.Root, result, problems, elapsed);
+        await WriteSummaryAsync(console, source.Location, target.ToString()!, result, problems, elapsed);
         await new RunReport
         {
             Verb = "mirror",
@@ -97,18 +97,23 @@ internal static class MirrorCommand
             Errors = result.Errors,
             Extra = json =>
             {
-                json.WriteString("target", target.Root);
+                json.WriteString("target", target.ToString()!);
                 json.WriteNumber("filesSkipped", result.FilesSkipped);
             },
         }.WriteAsync(settings.Json, console, cancellationToken);
         return result.Succeeded ? ExitCodes.Ok : ExitCodes.Problems;
     }
 
-    private static LocalArchiveWriter OpenTarget(string location)
+    private static IArchiveWriter OpenTarget(string location)
     {
+        if (S3.S3ArchiveLocation.IsS3(location))
+        {
+            return S3Locations.OpenWriter(location);
+        }
+
         if (location.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
-            throw new UsageException($"--to-archive {location}: only local targets (a directory or file:///abs/path) can be written; other backends implement IArchiveWriter.");
+            throw new UsageException($"--to-archive {location}: only a directory, file:///abs/path or s3://BUCKET[/PREFIX] can be written; other backends implement IArchiveWriter.");
         }
 
         var path = location;
