@@ -22,16 +22,22 @@ internal static class RootState
         }
         catch (ArchiveFileNotFoundException e)
         {
-            return (null, new ReportProblem(path, null, ProblemKind.Missing.ToJsonName(), $"{reader.Location} has no root history archive state: {e.Detail}"));
+            return (null, Problem(e, $"{reader.Location} has no root history archive state: {e.Detail}"));
         }
         catch (ArchiveException e)
         {
-            return (null, new ReportProblem(path, null, ProblemKind.Missing.ToJsonName(), $"{reader.Location} could not deliver the root history archive state: {e.Detail}"));
+            return (null, Problem(e, $"{reader.Location} could not deliver the root history archive state: {e.Detail}"));
         }
         catch (HistoryArchiveStateException e)
         {
-            var kind = (e.Rule == HistoryArchiveStateRule.PassphraseMismatch ? ProblemKind.PassphraseMismatch : ProblemKind.Corrupt).ToJsonName();
-            return (null, new ReportProblem(path, null, kind, $"breaks rule {e.Rule}: {e.Detail}"));
+            return (null, Problem(e, $"breaks rule {e.Rule}: {e.Detail}"));
         }
+    }
+
+    // The kind comes from the library's one classification; the message says which archive.
+    private static ReportProblem Problem(Exception error, string message)
+    {
+        var kind = VerificationProblem.FromException(error, ArchivePaths.WellKnownState)[0].Kind;
+        return new ReportProblem(ArchivePaths.WellKnownState, null, kind.ToJsonName(), message);
     }
 }

@@ -1,6 +1,5 @@
 using Stellar.HistoryWork.Scheduling;
 using Stellar.HistoryWork.Verification;
-using Stellar.Xdr;
 
 namespace Stellar.HistoryWork.Cli.Reporting;
 
@@ -14,32 +13,15 @@ internal static class Problems
     }
 
     /// <summary>
-    /// The problem behind a failed work. The library's typed exceptions say which rule broke; a work that
-    /// ran out of retries may carry only its last reason, reported as its work name with that reason.
+    /// The problems behind a failed work, classified by the library (<see cref="VerificationProblem.FromException"/>)
+    /// so that the command, the mirror and the library give one failure one kind. A work that ran out of retries
+    /// without an error carries only its last reason: it could not finish, reported under its work name.
     /// </summary>
     public static IEnumerable<ReportProblem> From(WorkResult work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        if (work.Error is AggregateException { InnerExceptions.Count: > 0 } several)
-        {
-            // A work that failed on several files reports each of them.
-            return several.InnerExceptions.Select(e => FromError(work, e));
-        }
-
-        return [FromError(work, work.Error)];
+        return work.Error is { } error
+            ? VerificationProblem.FromException(error, work.Name).Select(From)
+            : [new ReportProblem(work.Name, null, ProblemKind.Unreachable.ToJsonName(), work.Reason ?? work.State.ToString())];
     }
-
-    private static ReportProblem FromError(WorkResult work, Exception? error) =>
-        error switch
-        {
-            HistoryVerificationException e => From(e.Problem),
-            ArchiveException e => new ReportProblem(e.Path, null, ProblemKind.Missing.ToJsonName(), e.Detail),
-            HistoryArchiveStateException e => new ReportProblem(
-                e.FileName,
-                null,
-                (e.Rule == HistoryArchiveStateRule.PassphraseMismatch ? ProblemKind.PassphraseMismatch : ProblemKind.Corrupt).ToJsonName(),
-                $"breaks rule {e.Rule}: {e.Detail}"),
-            XdrException e => new ReportProblem(work.Name, null, ProblemKind.Corrupt.ToJsonName(), e.Message),
-            _ => new ReportProblem(work.Name, null, ProblemKind.Corrupt.ToJsonName(), work.Reason ?? work.State.ToString()),
-        };
 }

@@ -96,8 +96,9 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
                 var stored = await Context.Store.VerifyStoredAsync(path, (s, ct) => VerifyAsync(s, path, checkpoint, ct), cancellationToken).ConfigureAwait(false);
                 return (true, stored, 0);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (FailureClassifier.IsBadContent(e))
             {
+                // Only a stored copy that no longer verifies is dropped; a local read error or a bug keeps it.
                 Context.Store.Remove(path);
             }
         }

@@ -56,7 +56,7 @@ public abstract partial class HistoryWorkItem : IWork
             await OnGivenUpAsync(e.Message).ConfigureAwait(false);
             return WorkOutcome.Failed(e.Message, e);
         }
-        catch (Exception e) when (IsArchiveProblem(e))
+        catch (Exception e) when (FailureClassifier.IsRetryable(e))
         {
             Telemetry.CheckFailed(e);
             LogAttemptFailed(Logger, Name, context.Attempt, SourceName, e.Message);
@@ -83,11 +83,6 @@ public abstract partial class HistoryWorkItem : IWork
         options.Validate();
         return options;
     }
-
-    private static bool IsArchiveProblem(Exception e) =>
-        e is HistoryVerificationException or ArchiveException or HistoryArchiveStateException
-            or Stellar.Xdr.XdrException or IOException or InvalidDataException or HttpRequestException
-            or TimeoutException or AggregateException;
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "{Work} attempt {Attempt} on {Archive} failed: {Reason}")]
     private static partial void LogAttemptFailed(ILogger logger, string work, int attempt, string archive, string reason);

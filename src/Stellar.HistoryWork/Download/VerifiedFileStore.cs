@@ -84,7 +84,7 @@ public sealed class VerifiedFileStore
                         result = await verify(tee, cancellationToken).ConfigureAwait(false);
                         await EnsureEndedAsync(tee, archivePath, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (IsBadContent(e))
+                    catch (Exception e) when (FailureClassifier.IsBadContent(e))
                     {
                         reader.ReportBadContent(source, e);
                         throw;
@@ -101,7 +101,7 @@ public sealed class VerifiedFileStore
             _telemetry.Checked(kind);
             return (result, bytes);
         }
-        catch (Exception e) when (IsFetchFailure(e))
+        catch (Exception e) when (FailureClassifier.IsDeliveryFailure(e))
         {
             _telemetry.FetchFailed(kind);
             throw;
@@ -139,14 +139,6 @@ public sealed class VerifiedFileStore
 
     /// <summary>Removes a stored file that turned out to be bad.</summary>
     public void Remove(string archivePath) => TryDelete(LocalPath(archivePath));
-
-    /// <summary>Whether a failure means the archive served bad bytes (not that it was unreachable or that our trust disagrees).</summary>
-    internal static bool IsBadContent(Exception e) =>
-        e is HistoryVerificationException { IsTrustFailure: false } or Stellar.Xdr.XdrException or InvalidDataException;
-
-    // Verification problems are counted once by the work that reports them; this counts what the archive did wrong.
-    private static bool IsFetchFailure(Exception e) =>
-        e is ArchiveException or HttpRequestException or TimeoutException || (e is IOException && !IsBadContent(e));
 
     /// <summary>Deletes a file if it can; a leftover temporary name never shadows a final one.</summary>
     internal static void TryDelete(string path)

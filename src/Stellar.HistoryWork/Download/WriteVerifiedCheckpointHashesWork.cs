@@ -144,8 +144,8 @@ public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
     private async Task<byte[]> WriteChainAsync(StreamWriter writer, CheckpointRange checkpoints, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var inFlight = new Queue<Task<FileSummary>>();
-        FileSummary? newer = null;
+        var inFlight = new Queue<Task<LedgerFileLink>>();
+        LedgerFileLink? newer = null;
         try
         {
             for (var i = checkpoints.Count - 1; i >= 0; i--)
@@ -172,7 +172,7 @@ public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
         return newer!.FirstPreviousHash;
     }
 
-    private async Task<FileSummary> AcceptAsync(StreamWriter writer, FileSummary file, FileSummary? newer)
+    private async Task<LedgerFileLink> AcceptAsync(StreamWriter writer, LedgerFileLink file, LedgerFileLink? newer)
     {
         if (newer is null)
         {
@@ -185,7 +185,7 @@ public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
         }
         else
         {
-            LedgerHeaderVerifier.VerifyLink(file.Path, file.LastLedger, file.LastHash, newer.Path, newer.FirstLedger, newer.FirstPreviousHash);
+            newer.VerifyFollows(file);
             await WriteEntryAsync(writer, file.LastLedger, file.LastHash).ConfigureAwait(false);
         }
 
@@ -193,7 +193,7 @@ public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
         return file;
     }
 
-    private async Task<FileSummary> FetchAsync(uint checkpoint, CancellationToken cancellationToken)
+    private async Task<LedgerFileLink> FetchAsync(uint checkpoint, CancellationToken cancellationToken)
     {
         var path = ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, checkpoint);
         var lastLedger = _trusted.Ledger <= checkpoint && _trusted.Ledger >= _options.Checkpoints.FirstLedgerIn(checkpoint) ? _trusted.Ledger : (uint?)null;
@@ -211,14 +211,14 @@ public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
                     (s, ct) => LedgerHeaderVerifier.VerifyAsync(s, path, checkpoint, _options.Checkpoints, lastLedger, lastLedger is null ? null : _trusted, cancellationToken: ct),
                     cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (VerifiedFileStore.IsBadContent(e))
+            catch (Exception e) when (FailureClassifier.IsBadContent(e))
             {
                 _archive.ReportBadContent(source, e);
                 throw;
             }
 
             Interlocked.Add(ref _bytes, counted.BytesRead);
-            return new FileSummary(path, headers.First.Header.LedgerSeq, headers.First.Header.PreviousLedgerHash, headers.Last.Header.LedgerSeq, headers.Last.Hash);
+            return LedgerFileLink.Of(headers);
         }
     }
 
@@ -267,6 +267,4 @@ public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
 
     private static ILogger CreateLogger(WriteVerifiedCheckpointHashesOptions? options) =>
         options?.LoggerFactory?.CreateLogger<WriteVerifiedCheckpointHashesWork>() ?? NullLogger<WriteVerifiedCheckpointHashesWork>.Instance;
-
-    private sealed record FileSummary(string Path, uint FirstLedger, byte[] FirstPreviousHash, uint LastLedger, byte[] LastHash);
 }

@@ -170,30 +170,10 @@ public sealed class ArchiveMirror
         foreach (var work in result.Works.Where(w => w.State == WorkState.Failed))
         {
             errors.Add($"{work.Name}: {work.Reason}");
-            AddProblems(work.Error, problems);
-        }
-    }
-
-    private static void AddProblems(Exception? error, List<VerificationProblem> problems)
-    {
-        switch (error)
-        {
-            case HistoryVerificationException verification:
-                problems.Add(verification.Problem);
-                break;
-            case ArchiveFileNotFoundException missing:
-                problems.Add(new VerificationProblem(missing.Path, null, ProblemKind.Missing, missing.Message));
-                break;
-            case HistoryArchiveStateException state:
-                problems.Add(new VerificationProblem(state.FileName, null, ProblemKind.Corrupt, state.Message));
-                break;
-            case AggregateException aggregate:
-                foreach (var inner in aggregate.InnerExceptions)
-                {
-                    AddProblems(inner, problems);
-                }
-
-                break;
+            if (work.Error is { } error)
+            {
+                problems.AddRange(FailureClassifier.ToProblems(error, work.Name));
+            }
         }
     }
 }

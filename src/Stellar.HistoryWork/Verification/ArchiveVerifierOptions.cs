@@ -1,3 +1,6 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+
 namespace Stellar.HistoryWork.Verification;
 
 /// <summary>What <c>ArchiveVerifier</c> verifies and how. Defaults: the whole archive, from its oldest checkpoint to its root state.</summary>
@@ -33,4 +36,10 @@ public sealed class ArchiveVerifierOptions
 
     /// <summary>Limits for the verifiers.</summary>
     public HistoryVerificationOptions Limits { get; init; } = HistoryVerificationOptions.Default;
+
+    /// <summary>Where the run logs (category <c>Stellar.HistoryWork.Verification</c>); none when null.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Where files read and problems found are counted; the library's process-wide meter when null.</summary>
+    public IMeterFactory? MeterFactory { get; init; }
 }

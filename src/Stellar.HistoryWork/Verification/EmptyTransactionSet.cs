@@ -20,6 +20,30 @@ public static class EmptyTransactionSet
     /// <summary>First protocol where an all-zero <c>txSetHash</c> may stand for the empty set (CAP-0083).</summary>
     public const uint FirstZeroHashProtocol = 28;
 
+    /// <summary>
+    /// The protocol version the empty set of <paramref name="ledger"/> is hashed with — the one rule for every
+    /// caller (docs/ARCHIVE-FORMAT.md §4.5): the version of the previous ledger's header, as the reference node
+    /// builds a ledger's set on its last closed ledger. An upgrade inside a checkpoint therefore changes the
+    /// shape from the ledger after it. For the file's first ledger the previous header is in the older file:
+    /// <paramref name="versionBeforeFile"/> when the caller has it; else the first ledger's own version when its
+    /// value carries no version upgrade (then nothing changed in between); else unknown (null).
+    /// </summary>
+    internal static uint? ProtocolFor(LedgerHeaderFileResult headers, uint ledger, uint? versionBeforeFile)
+    {
+        if (ledger > headers.First.Header.LedgerSeq && headers.Find(ledger - 1) is { } previous)
+        {
+            return previous.Header.LedgerVersion;
+        }
+
+        if (versionBeforeFile is { } known)
+        {
+            return known;
+        }
+
+        var first = headers.First.Header;
+        return UpgradesVersion(first) ? null : first.LedgerVersion;
+    }
+
     /// <summary>The empty set a ledger built on a ledger of <paramref name="previousLedgerVersion"/> had.</summary>
     public static byte[] Hash(uint previousLedgerVersion, byte[] previousLedgerHash)
     {
@@ -61,5 +85,25 @@ public static class EmptyTransactionSet
         {
             yield return Hash(FirstParallelSorobanProtocol, previousLedgerHash);
         }
+    }
+
+    private static bool UpgradesVersion(LedgerHeader header)
+    {
+        foreach (var raw in header.ScpValue.Upgrades)
+        {
+            try
+            {
+                if (LedgerUpgrade.FromXdr(raw).Discriminant == LedgerUpgradeType.LEDGER_UPGRADE_VERSION)
+                {
+                    return true;
+                }
+            }
+            catch (XdrException)
+            {
+                return true; // an upgrade this build does not know may be one: leave the protocol open
+            }
+        }
+
+        return false;
     }
 }

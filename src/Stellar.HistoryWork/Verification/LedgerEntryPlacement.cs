@@ -13,7 +13,7 @@ internal static class LedgerEntryPlacement
     /// not yet accounted for. False when the entry lies past the end of a requested range (the read may
     /// stop there); throws when it breaks the rule.
     /// </summary>
-    public static bool IsWithinRange(string path, LedgerHeaderFileResult headers, uint next, uint seq)
+    public static bool IsWithinRange(string path, LedgerHeaderFileResult headers, long next, uint seq)
     {
         var first = headers.First.Header.LedgerSeq;
         if (seq < next)

@@ -108,33 +108,14 @@ public static class LedgerHeaderVerifier
 
     /// <summary>
     /// Checks the link between two adjacent checkpoint files: the older file's last hash must be the
-    /// newer file's first <c>previousLedgerHash</c>.
+    /// newer file's first <c>previousLedgerHash</c> (<see cref="LedgerFileLink.VerifyFollows"/>).
     /// </summary>
     /// <exception cref="HistoryVerificationException">ChainBreak naming the newer file.</exception>
     public static void VerifyLink(LedgerHeaderFileResult older, LedgerHeaderFileResult newer)
     {
         ArgumentNullException.ThrowIfNull(older);
         ArgumentNullException.ThrowIfNull(newer);
-        VerifyLink(older.Path, older.Last.Header.LedgerSeq, older.Last.Hash, newer.Path, newer.First.Header.LedgerSeq, newer.First.Header.PreviousLedgerHash);
-    }
-
-    /// <summary>The same link rule over the values a caller kept from two files.</summary>
-    /// <exception cref="HistoryVerificationException">ChainBreak naming the newer file.</exception>
-    public static void VerifyLink(string olderPath, uint olderLastLedger, ReadOnlySpan<byte> olderLastHash, string newerPath, uint newerFirstLedger, ReadOnlySpan<byte> newerFirstPreviousHash)
-    {
-        ArgumentNullException.ThrowIfNull(olderPath);
-        ArgumentNullException.ThrowIfNull(newerPath);
-        if (newerFirstLedger != olderLastLedger + 1)
-        {
-            throw Problem(newerPath, newerFirstLedger, ProblemKind.ChainBreak,
-                $"starts at ledger {newerFirstLedger} but {olderPath} ends at ledger {olderLastLedger} (rule: files link without a gap)");
-        }
-
-        if (!olderLastHash.SequenceEqual(newerFirstPreviousHash))
-        {
-            throw Problem(newerPath, newerFirstLedger, ProblemKind.ChainBreak,
-                $"previousLedgerHash {HashHex.ToHex(newerFirstPreviousHash)} is not the hash of ledger {olderLastLedger} in {olderPath}, {HashHex.ToHex(olderLastHash)} (rule: header chain across files)");
-        }
+        LedgerFileLink.Of(newer).VerifyFollows(LedgerFileLink.Of(older));
     }
 
     /// <summary>Checks a verified file against a trusted hash of one of its ledgers.</summary>

@@ -3,7 +3,7 @@ namespace Stellar.HistoryWork.Verification;
 /// <summary>What kind of rule a history file broke (the <c>kind</c> of a report problem).</summary>
 public enum ProblemKind
 {
-    /// <summary>A file the archive must have is absent (<c>missing</c>).</summary>
+    /// <summary>The archive answered that a file it must have is absent — an HTTP 404/410, no file on disk (<c>missing</c>).</summary>
     Missing,
 
     /// <summary>Bad gzip, bad XDR, truncation, records out of place, a 0-byte file (<c>corrupt</c>).</summary>
@@ -23,6 +23,13 @@ public enum ProblemKind
 
     /// <summary>Our trusted hash disagrees with the archive's chain (<c>untrusted</c>).</summary>
     Untrusted,
+
+    /// <summary>
+    /// The archive could not deliver a file after every retry — connection refused, reset or timed out, a 5xx,
+    /// a short body — so the run could not finish; retrying later may succeed. Never damage, never <c>missing</c>
+    /// (<c>unreachable</c>).
+    /// </summary>
+    Unreachable,
 }
 
 /// <summary>The report spellings of <see cref="ProblemKind"/>.</summary>
@@ -38,6 +45,7 @@ public static class ProblemKindNames
         ProblemKind.BucketListMismatch => "bucket-list-mismatch",
         ProblemKind.PassphraseMismatch => "passphrase-mismatch",
         ProblemKind.Untrusted => "untrusted",
+        ProblemKind.Unreachable => "unreachable",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown problem kind"),
     };
 

@@ -37,7 +37,8 @@ public static class ResultsVerifier
         options.Validate();
 
         var entries = 0;
-        var next = headers.First.Header.LedgerSeq;
+        // Counted in 64 bits: an entry for the last possible ledger must not wrap the next one to 0.
+        long next = headers.First.Header.LedgerSeq;
         var last = headers.Last.Header.LedgerSeq;
         long bytes;
         await using (var reader = new HistoryRecordReader<TransactionHistoryResultEntry>(decompressed, path, options))
@@ -50,7 +51,7 @@ public static class ResultsVerifier
                     break; // past the end of a requested range
                 }
 
-                CheckEmptyLedgers(path, headers, next, seq - 1);
+                CheckEmptyLedgers(path, headers, next, (long)seq - 1);
                 var header = headers.Find(seq)!.Header;
                 var actual = StellarHashes.TransactionResultSetHash(entry.TxResultSet);
                 if (!actual.AsSpan().SequenceEqual(header.TxSetResultHash))
@@ -60,7 +61,7 @@ public static class ResultsVerifier
                 }
 
                 entries++;
-                next = seq + 1;
+                next = (long)seq + 1;
             }
 
             bytes = reader.BytesRead;
@@ -70,10 +71,11 @@ public static class ResultsVerifier
         return new HistoryFileResult(path, headers.Checkpoint, entries, bytes);
     }
 
-    private static void CheckEmptyLedgers(string path, LedgerHeaderFileResult headers, uint from, uint to)
+    private static void CheckEmptyLedgers(string path, LedgerHeaderFileResult headers, long from, long to)
     {
-        for (var seq = from; seq <= to && seq >= from; seq++)
+        for (var ledger = from; ledger <= to; ledger++)
         {
+            var seq = (uint)ledger;
             var expected = headers.Find(seq)!.Header.TxSetResultHash;
             var ok = seq == 1
                 ? !expected.AsSpan().ContainsAnyExcept((byte)0)

@@ -16,7 +16,8 @@ public static class TransactionsVerifier
     /// <param name="previousLedgerVersion">
     /// Protocol of the ledger before the file's first ledger (the previous checkpoint's last header), which
     /// decides the shape of an empty set there; null when unknown (then the protocol of the first ledger is
-    /// used, or any shape an upgrade could have come from).
+    /// used when it carries no version upgrade, else any shape an upgrade could have come from). Every other
+    /// ledger's empty set follows its previous header in the file.
     /// </param>
     /// <param name="options">Limits.</param>
     /// <param name="cancellationToken">Stops the read.</param>
@@ -37,7 +38,8 @@ public static class TransactionsVerifier
 
         var entries = 0;
         var transactions = 0;
-        var next = headers.First.Header.LedgerSeq; // the next ledger not yet accounted for
+        // Counted in 64 bits: an entry for the last possible ledger must not wrap the next one to 0.
+        long next = headers.First.Header.LedgerSeq; // the next ledger not yet accounted for
         var last = headers.Last.Header.LedgerSeq;
         long bytes;
         await using (var reader = new HistoryRecordReader<TransactionHistoryEntry>(decompressed, path, options))
@@ -50,11 +52,11 @@ public static class TransactionsVerifier
                     break; // past the end of a requested range
                 }
 
-                CheckEmptyLedgers(path, headers, next, seq - 1, previousLedgerVersion);
+                CheckEmptyLedgers(path, headers, next, (long)seq - 1, previousLedgerVersion);
                 CheckEntry(path, headers.Find(seq)!, entry);
                 entries++;
                 transactions += CountTransactions(entry);
-                next = seq + 1;
+                next = (long)seq + 1;
             }
 
             bytes = reader.BytesRead;
@@ -106,10 +108,11 @@ public static class TransactionsVerifier
         }
     }
 
-    private static void CheckEmptyLedgers(string path, LedgerHeaderFileResult headers, uint from, uint to, uint? previousLedgerVersion)
+    private static void CheckEmptyLedgers(string path, LedgerHeaderFileResult headers, long from, long to, uint? previousLedgerVersion)
     {
-        for (var seq = from; seq <= to && seq >= from; seq++)
+        for (var ledger = from; ledger <= to; ledger++)
         {
+            var seq = (uint)ledger;
             var header = headers.Find(seq)!;
             var expected = header.Header.ScpValue.TxSetHash;
             if (seq == 1 || (header.Header.LedgerVersion >= EmptyTransactionSet.FirstZeroHashProtocol && !expected.AsSpan().ContainsAnyExcept((byte)0)))
@@ -118,8 +121,7 @@ public static class TransactionsVerifier
                 continue;
             }
 
-            var previous = headers.Find(seq - 1);
-            var prevVersion = previous?.Header.LedgerVersion ?? previousLedgerVersion;
+            var prevVersion = EmptyTransactionSet.ProtocolFor(headers, seq, previousLedgerVersion);
             var matched = prevVersion is { } version
                 ? EmptyTransactionSet.Hash(version, header.Header.PreviousLedgerHash).AsSpan().SequenceEqual(expected)
                 : EmptyTransactionSet.Candidates(header.Header.LedgerVersion, header.Header.PreviousLedgerHash).Any(c => c.AsSpan().SequenceEqual(expected));

@@ -8,6 +8,17 @@ namespace Stellar.HistoryWork.Verification;
 /// </summary>
 public sealed record VerificationProblem(string Path, uint? Ledger, ProblemKind Kind, string Message)
 {
+    /// <summary>
+    /// The problems behind a failure of the library (a failed work's error, a verifier's exception): one per
+    /// failed file, each with the kind every entry point gives it — <see cref="ProblemKind.Missing"/> only for a
+    /// file the archive says it lacks, <see cref="ProblemKind.Unreachable"/> for one it could not deliver or a
+    /// run that could not finish, the rule's kind for bad content.
+    /// </summary>
+    /// <param name="error">The failure; an <see cref="AggregateException"/> gives one problem per inner failure.</param>
+    /// <param name="path">The file to name when the failure does not name one (e.g. a work's name).</param>
+    public static IReadOnlyList<VerificationProblem> FromException(Exception error, string path) =>
+        FailureClassifier.ToProblems(error, path);
+
     public override string ToString() =>
         Ledger is { } ledger
             ? string.Create(CultureInfo.InvariantCulture, $"{Kind.ToJsonName()}: {Path} (ledger {ledger}): {Message}")

@@ -24,7 +24,7 @@ public class BadHttpBodyTests
 
     [Theory]
     [MemberData(nameof(Faults))]
-    public async Task ArchiveVerifier_BodyNeverWhole_ReportsTheFileAsUnreadable(string fault, string path, string detail)
+    public async Task ArchiveVerifier_BodyNeverWhole_ReportsTheFileAsUnreachable(string fault, string path, string detail)
     {
         using var archive = new BadArchive();
         await using var server = await ArchiveHttpServer.StartAsync(archive.Root);
@@ -36,7 +36,7 @@ public class BadHttpBodyTests
         var problems = string.Join(Environment.NewLine, report.Problems);
         report.Problems.Should().OnlyContain(p => p.Path == path, problems);
         var problem = report.Problems.Should().ContainSingle(problems).Subject;
-        problem.Kind.Should().Be(ProblemKind.Missing);
+        problem.Kind.Should().Be(ProblemKind.Unreachable, "a server that never delivers the whole file is not evidence that the file is missing");
         problem.Message.Should().Contain(path).And.MatchRegex(detail).And.Contain("rule: every file of the range can be read");
         server.RequestCount(path).Should().Be(3, "the verifier tries a transient failure three times");
     }

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Stellar.HistoryWork.Telemetry;
+
+namespace Stellar.HistoryWork.Verification;
+
+/// <summary>
+/// What one <see cref="ArchiveVerifier"/> run found, gathered from its parallel workers: the problems, what
+/// each checkpoint of the range held (one byte per checkpoint, so millions of checkpoints cost megabytes), the
+/// files and bytes read, and the progress. The rules that need the whole range at once — a run of absent
+/// checkpoints is one problem, SCP presence — are applied here once every file was seen.
+/// </summary>
+internal sealed class ArchiveProblemCollector
+{
+    /// <summary>The HAS and the four <see cref="HistoryFileKind"/> files.</summary>
+    public const int FilesPerCheckpoint = 5;
+
+    private readonly ConcurrentQueue<VerificationProblem> _problems = new();
+    private readonly HistoryWorkTelemetry.DownloadInstruments _telemetry;
+    private readonly IProgress<VerificationProgress>? _progress;
+    private CheckpointRange _range;
+    private int _checkpointsTotal;
+    private byte[] _flags = [];
+    private long _files;
+    private long _bytes;
+    private int _checkpointsDone;
+    private int _bucketsDone;
+    private int _bucketsKnown;
+
+    public ArchiveProblemCollector(HistoryWorkTelemetry.DownloadInstruments telemetry, IProgress<VerificationProgress>? progress)
+    {
+        _telemetry = telemetry;
+        _progress = progress;
+    }
+
+    [Flags]
+    private enum CheckpointFlags : byte
+    {
+        None = 0,
+        ScpPresent = 1,
+
+        /// <summary>The archive has none of the checkpoint's files.</summary>
+        Absent = 2,
+    }
+
+    public bool IsEmpty => _problems.IsEmpty;
+
+    public int Count => _problems.Count;
+
+    public long Files => Interlocked.Read(ref _files);
+
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Sizes the per-checkpoint flags for <paramref name="range"/>.</summary>
+    public void Start(CheckpointRange range)
+    {
+        _range = range;
+        _checkpointsTotal = range.Count;
+        _flags = new byte[range.Count];
+    }
+
+    public void Add(VerificationProblem problem)
+    {
+        _problems.Enqueue(problem);
+        _telemetry.CheckFailed(problem);
+    }
+
+    public void Add(string path, uint? ledger, ProblemKind kind, string message) =>
+        Add(new VerificationProblem(path, ledger, kind, message));
+
+    /// <summary>Runs a check that throws its broken rule; the rule becomes a problem.</summary>
+    public void Try(Action check)
+    {
+        try
+        {
+            check();
+        }
+        catch (HistoryVerificationException e)
+        {
+            Add(e.Problem);
+        }
+    }
+
+    /// <summary>Counts one file that was opened, with the compressed bytes read from it.</summary>
+    public void FileRead(string path, long bytes)
+    {
+        Interlocked.Increment(ref _files);
+        Interlocked.Add(ref _bytes, bytes);
+        _telemetry.Fetched(ArchivePaths.KindNameOf(path), bytes);
+    }
+
+    public void FileVerified(string path) => _telemetry.Checked(ArchivePaths.KindNameOf(path));
+
+    public void FileFailed(string path) => _telemetry.FetchFailed(ArchivePaths.KindNameOf(path));
+
+    public void BucketQueued() => Interlocked.Increment(ref _bucketsKnown);
+
+    public void BucketDone() => Interlocked.Increment(ref _bucketsDone);
+
+    public void CheckpointDone() => Interlocked.Increment(ref _checkpointsDone);
+
+    public void ScpPresent(uint checkpoint) => _flags[IndexOf(checkpoint)] |= (byte)CheckpointFlags.ScpPresent;
+
+    /// <summary>The checkpoint lacks every file: it belongs to a run reported once (<see cref="ReportAbsentRuns"/>).</summary>
+    public void Absent(uint checkpoint) => _flags[IndexOf(checkpoint)] |= (byte)CheckpointFlags.Absent;
+
+    public void Missing(string path, uint? ledger, string? detail = null) =>
+        Add(path, ledger, ProblemKind.Missing, MissingMessage(path, detail));
+
+    /// <summary>An SCP file absent after one that is present is missing (<see cref="ScpVerifier.IsMissingFileAProblem"/>).</summary>
+    public void CheckScpPresence()
+    {
+        uint? firstWithScp = null;
+        foreach (var checkpoint in _range)
+        {
+            var flags = (CheckpointFlags)_flags[IndexOf(checkpoint)];
+            if (flags.HasFlag(CheckpointFlags.ScpPresent))
+            {
+                firstWithScp ??= checkpoint;
+            }
+            else if (!flags.HasFlag(CheckpointFlags.Absent) && ScpVerifier.IsMissingFileAProblem(checkpoint, firstWithScp))
+            {
+                var path = ArchivePaths.CheckpointFile(HistoryFileKind.Scp, checkpoint);
+                Add(path, checkpoint, ProblemKind.Missing,
+                    $"{path}: absent although checkpoint {firstWithScp} has an SCP file (rule: once an archive has SCP files, every later checkpoint has one)");
+            }
+        }
+    }
+
+    /// <summary>Each run of checkpoints that lack every file becomes one problem, so a large hole stays one line.</summary>
+    public void ReportAbsentRuns()
+    {
+        var range = _range;
+        for (var i = 0; i < range.Count;)
+        {
+            if (!((CheckpointFlags)_flags[i]).HasFlag(CheckpointFlags.Absent))
+            {
+                i++;
+                continue;
+            }
+
+            var end = i;
+            while (end + 1 < range.Count && ((CheckpointFlags)_flags[end + 1]).HasFlag(CheckpointFlags.Absent))
+            {
+                end++;
+            }
+
+            var first = range[i];
+            var count = end - i + 1;
+            var path = ArchivePaths.HistoryState(first);
+            var what = count == 1
+                ? string.Create(CultureInfo.InvariantCulture, $"checkpoint {first} ({FilesPerCheckpoint} files) is missing entirely")
+                : string.Create(CultureInfo.InvariantCulture, $"checkpoints {first}..{range[end]} ({count} checkpoints, {(long)count * FilesPerCheckpoint} files) are missing entirely");
+            Add(path, first, ProblemKind.Missing, $"{path}: {what} (rule: every file of the range exists)");
+            i = end + 1;
+        }
+    }
+
+    public void ReportProgress() =>
+        _progress?.Report(new VerificationProgress(
+            Volatile.Read(ref _checkpointsDone),
+            _checkpointsTotal,
+            Volatile.Read(ref _bucketsDone),
+            Volatile.Read(ref _bucketsKnown),
+            Files,
+            Bytes,
+            _problems.Count));
+
+    /// <summary>The report: problems in a stable order (path, ledger, kind), whatever order the workers found them in.</summary>
+    public VerificationReport Report(int checkpoints, bool trusted, uint? startsAt)
+    {
+        var problems = _problems
+            .OrderBy(p => p.Path, StringComparer.Ordinal)
+            .ThenBy(p => p.Ledger)
+            .ThenBy(p => p.Kind)
+            .ToArray();
+        return new VerificationReport(problems.Length == 0, checkpoints, Files, Bytes, problems, trusted, startsAt);
+    }
+
+    public static string MissingMessage(string path, string? detail) =>
+        $"{path}: the archive has no such file{(detail is null ? "" : " (" + detail + ")")} (rule: every file of the range exists)";
+
+    private int IndexOf(uint checkpoint) => (int)((checkpoint - _range.First) / _range.Math.Frequency);
+}
