@@ -14,9 +14,9 @@ internal sealed class CliConsole(TextWriter output, TextWriter error, bool inter
     private StrongBox<string> _keptOnCancel = new("nothing was written.");
 
     /// <summary>Human text: standard output, or standard error when standard output carries the JSON report.</summary>
-    public TextWriter Output { get; } = output;
+    public TextWriter Output { get; } = TerminalSafeWriter.Guard(output);
 
-    public TextWriter Error { get; } = error;
+    public TextWriter Error { get; } = TerminalSafeWriter.Guard(error);
 
     /// <summary>Standard output itself: where <c>--json -</c> goes, and nothing else then.</summary>
     public TextWriter Data { get; } = data ?? output;
@@ -39,14 +39,14 @@ internal sealed class CliConsole(TextWriter output, TextWriter error, bool inter
     /// (<c>-</c>), every human line moves to standard error so that standard output is only JSON.
     /// </summary>
     public CliConsole ForReport(FileInfo? json) =>
-        JsonOutput.IsStandardOutput(json) && ReferenceEquals(Data, Output)
+        JsonOutput.IsStandardOutput(json) && ReferenceEquals(Data, output)
             ? new CliConsole(Error, Error, interactive: false, data: Data) { _keptOnCancel = _keptOnCancel }
             : this;
 
     /// <summary>A Spectre.Console view of <see cref="Output"/> for live rendering (only used when <see cref="Interactive"/>).</summary>
     public IAnsiConsole CreateAnsiConsole() => AnsiConsole.Create(new AnsiConsoleSettings
     {
-        Out = new AnsiConsoleOutput(Output),
+        Out = new AnsiConsoleOutput(output), // Spectre writes escape sequences of its own; what it shows is markup-escaped
         Ansi = AnsiSupport.Detect,
         ColorSystem = ColorSystemSupport.Detect,
         Interactive = Interactive ? InteractionSupport.Yes : InteractionSupport.No,

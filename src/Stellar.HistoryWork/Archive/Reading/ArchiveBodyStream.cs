@@ -6,7 +6,9 @@ namespace Stellar.HistoryWork;
 /// <summary>
 /// The stream an archive reader hands out: forwards reads, counts bytes, turns I/O failures into
 /// <see cref="ArchiveTransientException"/>, fails a read that sees no byte for the stall timeout,
-/// and fails at the end when fewer bytes arrived than announced, so a short body is never silent.
+/// fails a transfer slower than <see cref="MinimumRate"/> over <see cref="MinimumRateWindow"/> of waiting
+/// (a trickle resets the stall timer with every byte), and fails at the end when fewer bytes arrived than
+/// announced, so a short body is never silent.
 /// </summary>
 internal sealed class ArchiveBodyStream : ReadOnlyPassThroughStream
 {
@@ -18,6 +20,9 @@ internal sealed class ArchiveBodyStream : ReadOnlyPassThroughStream
     private readonly HistoryWorkTelemetry.ArchiveInstruments _telemetry;
     private readonly string _path;
     private readonly Action<ArchiveException>? _onFailure;
+    private readonly TimeProvider _timeProvider;
+    private TimeSpan _waited;
+    private long _windowBytes;
     private bool _finished;
     private bool _failed;
 
@@ -28,16 +33,58 @@ internal sealed class ArchiveBodyStream : ReadOnlyPassThroughStream
         _owner = owner;
         _expectedLength = expectedLength;
         _stallTimeout = stallTimeout;
+        _timeProvider = timeProvider;
         _stall = stallTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         _archive = archive;
         _path = path;
         _onFailure = onFailure;
     }
 
+    /// <summary>The slowest acceptable transfer in bytes per second; 0 for no minimum.</summary>
+    public long MinimumRate { get; init; }
+
+    /// <summary>How much waiting for the server the rate is judged over.</summary>
+    public TimeSpan MinimumRateWindow { get; init; } = TimeSpan.FromSeconds(60);
+
     public override long Length => _expectedLength ?? throw new NotSupportedException();
 
-    // Synchronous reads get the same checks; the stall timer only bounds asynchronous reads.
+    // Synchronous reads get the same checks; the stall timer and the rate only bound asynchronous reads.
     protected override async ValueTask<int> ReadInnerAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var started = _timeProvider.GetTimestamp();
+        var read = await ReadTimedAsync(buffer, cancellationToken).ConfigureAwait(false);
+        CheckRate(read, _timeProvider.GetElapsedTime(started));
+        return read;
+    }
+
+    // Only time spent waiting on the server counts, so a slow consumer (a throttle, a busy disk) is never blamed on it.
+    private void CheckRate(int read, TimeSpan waited)
+    {
+        if (MinimumRate <= 0 || read <= 0)
+        {
+            return;
+        }
+
+        _waited += waited;
+        _windowBytes += read;
+        if (_waited < MinimumRateWindow)
+        {
+            return;
+        }
+
+        var seconds = _waited.TotalSeconds;
+        if (_windowBytes < MinimumRate * seconds)
+        {
+            throw Fail(new ArchiveTransientException(_archive, _path, string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"too slow: {_windowBytes} bytes in {seconds:0.#} s, below the minimum of {MinimumRate} bytes/s (after {BytesRead} bytes)")));
+        }
+
+        _waited = TimeSpan.Zero;
+        _windowBytes = 0;
+    }
+
+    private async ValueTask<int> ReadTimedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         if (_stall is null)
         {

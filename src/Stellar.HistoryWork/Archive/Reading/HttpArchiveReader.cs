@@ -5,8 +5,12 @@ namespace Stellar.HistoryWork;
 
 /// <summary>
 /// Reads an archive over HTTP(S). Responses stream (headers first, body on demand); a body that
-/// stalls or ends short fails with <see cref="ArchiveTransientException"/>. An injected
-/// <see cref="HttpClient"/> must not decompress (archives serve <c>.gz</c> files as bytes).
+/// stalls, crawls below the minimum rate or ends short fails with <see cref="ArchiveTransientException"/>.
+/// Every failure is an <see cref="ArchiveException"/> (or cancellation by the caller): a server cannot make
+/// another exception escape. Redirects are followed (at most <see cref="MaxRedirects"/>) to http(s) on the
+/// archive's own host and port only, unless <see cref="HttpArchiveReaderOptions.AllowCrossHostRedirects"/>.
+/// An injected <see cref="HttpClient"/> must not decompress (archives serve <c>.gz</c> files as bytes); when it
+/// follows redirects itself, a response from another host is refused after the fact.
 /// </summary>
 public sealed class HttpArchiveReader : IArchiveReader, IDisposable
 {
@@ -14,6 +18,9 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
     private readonly bool _ownsClient;
     private readonly HttpArchiveReaderOptions _options;
     private readonly HistoryWorkTelemetry.ArchiveInstruments _telemetry;
+
+    /// <summary>The most redirects one request follows.</summary>
+    public const int MaxRedirects = 5;
 
     /// <param name="baseUri">The archive root (a trailing '/' is added when missing).</param>
     /// <param name="httpClient">A shared client, or null for one with a connect timeout and no overall timeout.</param>
@@ -37,6 +44,7 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
             {
                 ConnectTimeout = _options.ConnectTimeout,
                 AutomaticDecompression = DecompressionMethods.None,
+                AllowAutoRedirect = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             };
             _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
@@ -61,9 +69,13 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
         try
         {
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new ArchiveBodyStream(body, response, response.Content.Headers.ContentLength, _options.StallTimeout, _options.TimeProvider, Name, path, _telemetry);
+            return new ArchiveBodyStream(body, response, response.Content.Headers.ContentLength, _options.StallTimeout, _options.TimeProvider, Name, path, _telemetry)
+            {
+                MinimumRate = _options.MinimumBytesPerSecond,
+                MinimumRateWindow = _options.MinimumRateWindow,
+            };
         }
-        catch (Exception e) when (e is IOException or HttpRequestException && e is not ArchiveException)
+        catch (Exception e) when (e is not ArchiveException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             response.Dispose();
             throw Failed(new ArchiveTransientException(Name, path, "could not start the body: " + e.Message, e));
@@ -113,22 +125,101 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
         return await SendCheckedAsync(request, path, headers.Token, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendCheckedAsync(HttpRequestMessage request, string path, CancellationToken token, CancellationToken callerToken)
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpRequestMessage first, string path, CancellationToken token, CancellationToken callerToken)
     {
-        HttpResponseMessage response;
-        try
+        var request = first;
+        for (var redirects = 0; ; redirects++)
         {
-            response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            HttpResponseMessage response;
+            try
+            {
+                response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (!callerToken.IsCancellationRequested)
+            {
+                throw Failed(new ArchiveTransientException(Name, path, $"no response within {_options.StallTimeout.TotalSeconds:0.###} s", e));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // HttpRequestException, or what a hostile answer makes the handler throw (a bad Location, say).
+                throw Failed(new ArchiveTransientException(Name, path, "request failed: " + e.Message, e));
+            }
+            finally
+            {
+                if (!ReferenceEquals(request, first))
+                {
+                    request.Dispose();
+                }
+            }
+
+            var target = Redirect(response, path, redirects);
+            if (target is null)
+            {
+                return Checked(response, path);
+            }
+
+            response.Dispose();
+            request = new HttpRequestMessage(first.Method, target);
         }
-        catch (OperationCanceledException e) when (!callerToken.IsCancellationRequested)
+    }
+
+    /// <summary>Where a redirect leads (null when the response is not one); refuses what the options do not allow.</summary>
+    private Uri? Redirect(HttpResponseMessage response, string path, int redirectsSoFar)
+    {
+        var final = response.RequestMessage?.RequestUri;
+        if (final is not null && !_options.AllowCrossHostRedirects && !SameHost(final))
         {
-            throw Failed(new ArchiveTransientException(Name, path, $"no response within {_options.StallTimeout.TotalSeconds:0.###} s", e));
-        }
-        catch (HttpRequestException e)
-        {
-            throw Failed(new ArchiveTransientException(Name, path, "request failed: " + e.Message, e));
+            response.Dispose();
+            throw Failed(new ArchiveException(Name, path, $"the answer came from another host ({HostOf(final)}); cross-host redirects are not allowed"));
         }
 
+        var status = (int)response.StatusCode;
+        if (status is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location)
+        {
+            return null;
+        }
+
+        Uri target;
+        try
+        {
+            target = location.IsAbsoluteUri ? location : new Uri(final ?? new Uri(BaseUri, path), location);
+        }
+        catch (UriFormatException e)
+        {
+            response.Dispose();
+            throw Failed(new ArchiveException(Name, path, $"HTTP {status} redirects to an invalid location: {e.Message}", e));
+        }
+
+        string? refusal = null;
+        if (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)
+        {
+            refusal = $"redirects to a {target.Scheme}: location; only http(s) is followed";
+        }
+        else if (!_options.AllowCrossHostRedirects && !SameHost(target))
+        {
+            refusal = $"redirects to another host ({HostOf(target)}); cross-host redirects are not allowed";
+        }
+        else if (redirectsSoFar >= MaxRedirects)
+        {
+            refusal = $"redirects more than {MaxRedirects} times";
+        }
+
+        if (refusal is not null)
+        {
+            response.Dispose();
+            throw Failed(new ArchiveException(Name, path, $"HTTP {status} {refusal}"));
+        }
+
+        return target;
+    }
+
+    private bool SameHost(Uri uri) =>
+        string.Equals(uri.IdnHost, BaseUri.IdnHost, StringComparison.OrdinalIgnoreCase) && uri.Port == BaseUri.Port;
+
+    private static string HostOf(Uri uri) => uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}";
+
+    private HttpResponseMessage Checked(HttpResponseMessage response, string path)
+    {
         if (response.IsSuccessStatusCode)
         {
             return response;

@@ -11,6 +11,23 @@ public sealed class HttpArchiveReaderOptions
     /// </summary>
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The slowest a body may arrive (default 1,024 bytes per second), judged over
+    /// <see cref="MinimumRateWindow"/> of waiting for the server: a transfer that trickles (a byte every few
+    /// seconds never trips <see cref="StallTimeout"/>) fails as retryable. Time the caller spends between reads
+    /// does not count. 0 turns the check off.
+    /// </summary>
+    public long MinimumBytesPerSecond { get; set; } = 1024;
+
+    /// <summary>How long the server is watched before <see cref="MinimumBytesPerSecond"/> is judged (default 60 s).</summary>
+    public TimeSpan MinimumRateWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Whether a redirect may lead to another host or port (default false: a request never leaves the
+    /// archive's host, and a redirect elsewhere fails naming the host).
+    /// </summary>
+    public bool AllowCrossHostRedirects { get; set; }
+
     /// <summary>TCP/TLS connect timeout of the reader's own HttpClient (default 10 s); unused with an injected client.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -33,6 +50,12 @@ public sealed class HttpArchiveReaderOptions
         if (ConnectTimeout <= TimeSpan.Zero && ConnectTimeout != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "Must be positive or infinite.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(MinimumBytesPerSecond);
+        if (MinimumRateWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinimumRateWindow), MinimumRateWindow, "Must be positive.");
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);
