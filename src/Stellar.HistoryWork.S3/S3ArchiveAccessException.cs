@@ -7,15 +7,18 @@ namespace Stellar.HistoryWork.S3;
 /// </summary>
 public sealed class S3ArchiveAccessException : ArchiveException
 {
+    /// <summary>An access error without details.</summary>
     public S3ArchiveAccessException()
     {
     }
 
+    /// <summary>An access error described by <paramref name="message"/> (no archive or path known).</summary>
     public S3ArchiveAccessException(string message)
         : base(message)
     {
     }
 
+    /// <summary>An access error described by <paramref name="message"/>, caused by <paramref name="innerException"/>.</summary>
     public S3ArchiveAccessException(string message, Exception innerException)
         : base(message, innerException)
     {
