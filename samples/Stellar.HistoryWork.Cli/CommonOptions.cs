@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Stellar.HistoryWork.Cli.Archives;
 using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Cli;
@@ -8,18 +9,33 @@ namespace Stellar.HistoryWork.Cli;
 /// <summary>The options several verbs share (DESIGN.md §3), defined once.</summary>
 internal static class CommonOptions
 {
-    public static Option<string[]> Archive(bool required = true) => new("--archive")
+    /// <summary><c>--archive</c>, repeatable; not required by the parser because <c>--network</c> can stand for it.</summary>
+    public static Option<string[]> Archive() => new("--archive")
     {
-        Description = "Archive to read: http(s)://…, file:///abs/path, a directory or s3://BUCKET[/PREFIX]. Repeat for a pool with failover.",
-        Required = required,
+        Description = "Archive to read: http(s)://…, file:///abs/path, a directory or s3://BUCKET[/PREFIX]. Repeat for a pool with failover. Default with --network: its public archives.",
         AllowMultipleArgumentsPerToken = false,
-        Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
+        Arity = ArgumentArity.ZeroOrMore,
     };
 
-    public static Option<string> SingleArchive() => new("--archive")
+    public static Option<string?> SingleArchive() => new("--archive")
     {
-        Description = "Archive to read: http(s)://…, file:///abs/path, a directory or s3://BUCKET[/PREFIX].",
-        Required = true,
+        Description = "Archive to read: http(s)://…, file:///abs/path, a directory or s3://BUCKET[/PREFIX]. Default with --network: its first public archive.",
+    };
+
+    public static Option<NetworkPreset?> Network() => new("--network")
+    {
+        Description = "A well-known network: pubnet, testnet or futurenet. Sets the network passphrase and, without --archive, SDF's public archives.",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            var preset = NetworkPreset.Find(text);
+            if (preset is null)
+            {
+                result.AddError($"--network: '{text}' is not one of {string.Join(", ", NetworkPreset.All.Select(p => p.Name))}.");
+            }
+
+            return preset;
+        },
     };
 
     public static Option<uint?> From() => new("--from") { Description = "First ledger of the range.", CustomParser = ParseLedger };

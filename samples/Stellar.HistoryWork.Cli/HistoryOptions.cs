@@ -15,6 +15,8 @@ internal sealed class HistoryOptions
 
     public Option<string?> NetworkPassphrase { get; } = CommonOptions.NetworkPassphrase();
 
+    public Option<Archives.NetworkPreset?> Network { get; } = CommonOptions.Network();
+
     public Option<uint> CheckpointFrequency { get; } = CommonOptions.CheckpointFrequency();
 
     public Option<int> Concurrency { get; } = CommonOptions.Concurrency();
@@ -31,6 +33,7 @@ internal sealed class HistoryOptions
         command.Options.Add(TrustedHash);
         command.Options.Add(TrustedCheckpointHashes);
         command.Options.Add(NetworkPassphrase);
+        command.Options.Add(Network);
         command.Options.Add(CheckpointFrequency);
         command.Options.Add(Concurrency);
         command.Options.Add(MaxBytesPerSecond);
@@ -60,10 +63,12 @@ internal sealed class HistoryOptions
             }
         }
 
+        var network = parse.GetValue(Network);
         return new HistorySettings(
             parse.GetValue(TrustedHash),
             checkpoints,
-            parse.GetValue(NetworkPassphrase),
+            Archives.NetworkPreset.ChoosePassphrase(parse.GetValue(NetworkPassphrase), network),
+            network,
             new CheckpointMath(parse.GetValue(CheckpointFrequency)),
             parse.GetValue(Concurrency),
             parse.GetValue(Quiet),
@@ -74,11 +79,12 @@ internal sealed class HistoryOptions
     }
 }
 
-/// <summary>The values of <see cref="HistoryOptions"/> for one run.</summary>
+/// <summary>The values of <see cref="HistoryOptions"/> for one run (the passphrase already resolved against <c>--network</c>).</summary>
 internal sealed record HistorySettings(
     TrustedLedgerHash? TrustedHash,
     TrustedCheckpointHashes? TrustedCheckpointHashes,
     string? NetworkPassphrase,
+    Archives.NetworkPreset? Network,
     CheckpointMath Checkpoints,
     int Concurrency,
     bool Quiet,

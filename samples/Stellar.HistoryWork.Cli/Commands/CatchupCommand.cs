@@ -34,7 +34,7 @@ internal static class CatchupCommand
             var settings = await history.BindAsync(parse, ct);
             return await RunAsync(
                 console.ForReport(settings.Json),
-                parse.GetValue(archive)!,
+                [.. NetworkPreset.ChooseArchives(parse.GetValue(archive), settings.Network)],
                 parse.GetValue(from),
                 parse.GetValue(to)!.Value,
                 parse.GetValue(output)!,

@@ -37,7 +37,7 @@ internal static class MirrorCommand
         {
             var settings = await history.BindAsync(parse, ct);
             return await RunAsync(
-                console.ForReport(settings.Json), parse.GetValue(archive)!, parse.GetValue(target)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(retries), parse.GetValue(workDir), settings, ct);
+                console.ForReport(settings.Json), [.. NetworkPreset.ChooseArchives(parse.GetValue(archive), settings.Network)], parse.GetValue(target)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(retries), parse.GetValue(workDir), settings, ct);
         });
         return command;
     }

@@ -15,14 +15,15 @@ internal static class StatusCommand
         var passphrase = CommonOptions.NetworkPassphrase();
         var frequency = CommonOptions.CheckpointFrequency();
         var json = CommonOptions.Json();
+        var network = CommonOptions.Network();
         var command = new Command("status", "Summarise an archive's root History Archive State (.well-known/stellar-history.json).")
         {
-            archive, passphrase, frequency, json,
+            archive, network, passphrase, frequency, json,
         };
         command.SetAction((parse, ct) => RunAsync(
             console.ForReport(parse.GetValue(json)),
-            parse.GetValue(archive)!,
-            parse.GetValue(passphrase),
+            NetworkPreset.ChooseArchives(parse.GetValue(archive) is { } one ? [one] : null, parse.GetValue(network))[0],
+            NetworkPreset.ChoosePassphrase(parse.GetValue(passphrase), parse.GetValue(network)),
             new CheckpointMath(parse.GetValue(frequency)),
             parse.GetValue(json),
             ct));

@@ -33,13 +33,14 @@ internal static class VerifyCheckpointsCommand
         var retries = CommonOptions.Retries();
         var quiet = CommonOptions.Quiet();
         var json = CommonOptions.Json();
+        var network = CommonOptions.Network();
         var command = new Command("verify-checkpoints", "Write the trusted checkpoint hashes file, chained down from a trusted ledger hash.")
         {
-            archive, trustedHash, output, from, frequency, concurrency, retries, quiet, json,
+            archive, network, trustedHash, output, from, frequency, concurrency, retries, quiet, json,
         };
         command.SetAction((parse, ct) => RunAsync(
             console.ForReport(parse.GetValue(json)),
-            parse.GetValue(archive)!,
+            [.. NetworkPreset.ChooseArchives(parse.GetValue(archive), parse.GetValue(network))],
             parse.GetValue(trustedHash)!,
             parse.GetValue(output)!,
             parse.GetValue(from) ?? 1,

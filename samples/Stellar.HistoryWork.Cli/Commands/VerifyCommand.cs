@@ -28,7 +28,7 @@ internal static class VerifyCommand
         command.SetAction(async (parse, ct) =>
         {
             var settings = await history.BindAsync(parse, ct);
-            return await RunAsync(console.ForReport(settings.Json), parse.GetValue(archive)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(retries), settings, ct);
+            return await RunAsync(console.ForReport(settings.Json), [.. NetworkPreset.ChooseArchives(parse.GetValue(archive), settings.Network)], parse.GetValue(from), parse.GetValue(to), parse.GetValue(retries), settings, ct);
         });
         return command;
     }
