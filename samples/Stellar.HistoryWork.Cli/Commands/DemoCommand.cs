@@ -27,7 +27,10 @@ internal static class DemoCommand
         var root = Path.Combine(AppContext.BaseDirectory, ArchiveFolder);
         if (!File.Exists(Path.Combine(root, ArchivePaths.WellKnownState)))
         {
-            throw new ProblemException($"the bundled archive is missing from {root}; build the sample (it copies tests/fixtures/archives/testnet-2025-small there).");
+            // The tool packages leave the 27 MB archive out (it would ride in every per-runtime package).
+            throw new ProblemException(
+                $"the demo's bundled archive is not at {root}: the installed tool leaves it out to stay small. Run the demo from a source "
+                + "checkout (dotnet run --project samples/Stellar.HistoryWork.Cli), or try a real archive: stellar-history verify --network testnet.");
         }
 
         var trusted = TrustedLedgerHash.Parse(TrustedHash);
