@@ -19,7 +19,7 @@ public sealed class CheckpointData
         IReadOnlyDictionary<string, string> liveBuckets,
         IReadOnlyDictionary<string, string> hotArchiveBuckets,
         IReadOnlyList<VerifiedFile> files,
-        bool isTrusted)
+        uint? trustedUpTo)
     {
         Range = range;
         HistoryArchiveState = historyArchiveState;
@@ -31,13 +31,16 @@ public sealed class CheckpointData
         LiveBuckets = liveBuckets;
         HotArchiveBuckets = hotArchiveBuckets;
         Files = files;
-        IsTrusted = isTrusted;
+        TrustedUpTo = trustedUpTo;
     }
 
     /// <summary>The checkpoints covered.</summary>
     public CheckpointRange Range { get; }
 
-    /// <summary>The HAS of the last checkpoint, bound to its verified header by the bucket-list hash.</summary>
+    /// <summary>
+    /// The HAS whose buckets were fetched — the last checkpoint's, or the applied one of a <see cref="CatchupRange"/> —
+    /// bound to its verified header by the bucket-list hash.
+    /// </summary>
     public HistoryArchiveState HistoryArchiveState { get; }
 
     /// <summary>
@@ -68,10 +71,18 @@ public sealed class CheckpointData
     public IReadOnlyList<VerifiedFile> Files { get; }
 
     /// <summary>
-    /// True when the newest header chained to a hash the caller trusted; false means "verified but untrusted":
-    /// internally consistent, but nothing outside the archive vouches for it.
+    /// The highest ledger a trusted hash anchors: the chain at and below it ends at a hash the caller trusted
+    /// (from consensus, a trusted hash of a ledger inside a checkpoint, or a trusted checkpoint hash); ledgers
+    /// above it are not vouched for. Null when no trusted hash was given or matched.
     /// </summary>
-    public bool IsTrusted { get; }
+    public uint? TrustedUpTo { get; }
+
+    /// <summary>
+    /// True when a trusted hash anchors the whole range (<see cref="TrustedUpTo"/> is its last ledger); false means
+    /// "verified but untrusted" (or trusted only up to <see cref="TrustedUpTo"/>): internally consistent, but
+    /// nothing outside the archive vouches for the newest ledgers.
+    /// </summary>
+    public bool IsTrusted => TrustedUpTo == Range.Last;
 }
 
 /// <summary>A checkpoint file that verified, stored at <paramref name="LocalPath"/> (gzipped, as published).</summary>

@@ -29,6 +29,7 @@ public sealed class HistoryWorkBuilder
     /// <see cref="HistoryWorkOptions.FetchEveryHistoryArchiveState"/>), and the ledger, transactions,
     /// results and SCP files of all of them, with the header chain verified across the whole range.
     /// </summary>
+    /// <exception cref="ArgumentException">The options' trusted hash names a ledger outside the range (<see cref="LedgerRange.TrustedHashOutsideMessage"/>).</exception>
     public HistoryWorkBuilder(IArchiveReader archive, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(archive);
@@ -40,7 +41,22 @@ public sealed class HistoryWorkBuilder
             throw new ArgumentException($"The range uses {range.Math} but the options use {options.Checkpoints}.", nameof(range));
         }
 
+        LedgerRange.Of(range).RequireTrustedHashInside(options.TrustedHash);
+
         _context = new HistoryWorkContext(archive, range, state, options);
+    }
+
+    /// <summary>
+    /// Downloads what the reference node's minimal catchup needs (<see cref="CatchupRange"/>): the HAS and buckets of
+    /// <see cref="CatchupRange.ApplyBucketsAt"/> (of the last checkpoint when replaying from genesis), and the ledger,
+    /// transactions, results and SCP files of <see cref="CatchupRange.Checkpoints"/>, chained across them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options' trusted hash names a ledger outside <see cref="CatchupRange.Ledgers"/>.</exception>
+    public HistoryWorkBuilder(IArchiveReader archive, CatchupRange catchup, SharedHistoryState state, HistoryWorkOptions? options = null)
+        : this(archive, (catchup ?? throw new ArgumentNullException(nameof(catchup))).Checkpoints, state, options)
+    {
+        catchup.Ledgers.RequireTrustedHashInside(_context.Options.TrustedHash);
+        _context.HistoryArchiveStateCheckpoint = catchup.HistoryArchiveStateCheckpoint;
     }
 
     /// <summary>The checkpoints this builder downloads.</summary>
@@ -59,7 +75,7 @@ public sealed class HistoryWorkBuilder
         var retries = _context.Options.DownloadRetries;
         // One work per stage; the catchup ends when the last of them does.
         var catchup = new CatchupTimer(_context.Telemetry, _context.Options.TimeProvider, works: stages.Length);
-        // Fetches the last checkpoint's HAS, or every one when the options or a publish registered later ask for it.
+        // Fetches the last checkpoint's HAS (a catchup's applied one), or every one when the options or a publish registered later ask for it.
         var has = scheduler.Add(new GetHistoryArchiveStateWork(_context, _context.Range) { Catchup = catchup }, maxRetries: retries);
         var headers = scheduler.Add(new DownloadLedgerHeadersWork(_context, bindHistoryArchiveState: true) { Catchup = catchup }, [has], retries);
         var buckets = scheduler.Add(new DownloadBucketsWork(_context) { Catchup = catchup }, [has], retries);

@@ -17,7 +17,11 @@ public sealed class HistoryWorkOptions
     /// </summary>
     public string? WorkDirectory { get; set; }
 
-    /// <summary>A ledger hash the caller trusts (from consensus or the command line); the chain must reach it.</summary>
+    /// <summary>
+    /// A ledger hash the caller trusts (from consensus or the command line), for any ledger of the range: the chain
+    /// must reach it, and it anchors the ledgers at and below it (<see cref="CheckpointData.TrustedUpTo"/>). One
+    /// outside the range is rejected when the work is built.
+    /// </summary>
     public TrustedLedgerHash? TrustedHash { get; set; }
 
     /// <summary>Trusted checkpoint hashes (a <c>verify-checkpoints</c> file): the newest one in range anchors the chain.</summary>

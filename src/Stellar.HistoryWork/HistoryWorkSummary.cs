@@ -46,6 +46,12 @@ public sealed class HistoryWorkSummary
     /// <summary>Verified hot-archive bucket files.</summary>
     public int HotArchiveBuckets { get; internal init; }
 
-    /// <summary>True when the newest header chained to a hash the caller trusted (as <see cref="CheckpointData.IsTrusted"/>).</summary>
-    public bool IsTrusted { get; internal init; }
+    /// <summary>
+    /// The highest ledger a trusted hash anchors (as <see cref="CheckpointData.TrustedUpTo"/>): the chain at and
+    /// below it ends at a hash the caller trusted. Null when no trusted hash was given or matched.
+    /// </summary>
+    public uint? TrustedUpTo { get; internal init; }
+
+    /// <summary>True when a trusted hash anchors the whole range: <see cref="TrustedUpTo"/> is the range's last ledger.</summary>
+    public bool IsTrusted => TrustedUpTo == Range.Last;
 }

@@ -23,7 +23,7 @@ public sealed class SharedHistoryState : IDisposable
     private readonly SortedDictionary<uint, HistoryArchiveState> _states = [];
     private HistoryArchiveState? _state;
     private CheckpointRange? _range;
-    private bool _trusted;
+    private uint? _trustedUpTo;
     private long? _startedAt;
     private string? _failure;
 
@@ -64,7 +64,7 @@ public sealed class SharedHistoryState : IDisposable
         Dictionary<(HistoryFileKind, uint), string> files;
         Dictionary<string, string> live, hot;
         SortedDictionary<uint, HistoryArchiveState> states;
-        bool trusted;
+        uint? trustedUpTo;
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -75,7 +75,7 @@ public sealed class SharedHistoryState : IDisposable
             live = new(_liveBuckets, StringComparer.Ordinal);
             hot = new(_hotBuckets, StringComparer.Ordinal);
             states = new(_states);
-            trusted = _trusted;
+            trustedUpTo = _trustedUpTo;
         }
         finally
         {
@@ -93,7 +93,7 @@ public sealed class SharedHistoryState : IDisposable
             .OrderBy(f => f.Key.Item2).ThenBy(f => f.Key.Item1)
             .Select(f => new VerifiedFile(f.Key.Item1, f.Key.Item2, f.Value))
             .ToList();
-        return new CheckpointData(range, state, states, headers, transactions.InOrder(), results.InOrder(), scp.InOrder(), live, hot, verifiedFiles, trusted);
+        return new CheckpointData(range, state, states, headers, transactions.InOrder(), results.InOrder(), scp.InOrder(), live, hot, verifiedFiles, trustedUpTo);
     }
 
     /// <summary>
@@ -122,7 +122,7 @@ public sealed class SharedHistoryState : IDisposable
                 ScpEntries = Entries(HistoryFileKind.Scp),
                 LiveBuckets = _liveBuckets.Count,
                 HotArchiveBuckets = _hotBuckets.Count,
-                IsTrusted = _trusted,
+                TrustedUpTo = _trustedUpTo,
             };
         }
         finally
@@ -236,12 +236,13 @@ public sealed class SharedHistoryState : IDisposable
             },
             cancellationToken);
 
-    internal async Task<bool> IsTrustedAsync(CancellationToken cancellationToken)
+    /// <summary>The highest ledger a trusted hash anchored, once the headers verified (null: none).</summary>
+    internal async Task<uint?> GetTrustedUpToAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return _trusted;
+            return _trustedUpTo;
         }
         finally
         {
@@ -249,8 +250,8 @@ public sealed class SharedHistoryState : IDisposable
         }
     }
 
-    internal Task SetTrustedAsync(bool trusted, CancellationToken cancellationToken) =>
-        UpdateAsync(() => _trusted = trusted, cancellationToken);
+    internal Task SetTrustedUpToAsync(uint? trustedUpTo, CancellationToken cancellationToken) =>
+        UpdateAsync(() => _trustedUpTo = trustedUpTo, cancellationToken);
 
     internal async Task<LedgerHeaderFileResult> GetHeadersAsync(uint checkpoint, CancellationToken cancellationToken)
     {

@@ -4,54 +4,119 @@ using Stellar.HistoryWork.Cli.Reporting;
 namespace Stellar.HistoryWork.Cli.Archives;
 
 /// <summary>
-/// The checkpoints a verb works on, checked against the archive's root state first, so that a range beyond the
-/// archive, or a trusted hash that cannot anchor it, is a clear usage error rather than a failed download.
+/// The one range resolution of the verbs that download (<c>catchup</c>, <c>mirror</c>): the archive's root state
+/// read and sanity-checked, where the archive starts (<see cref="ArchiveStartFinder"/>), the range checked against
+/// both, and the trusted hash checked against the range (<see cref="LedgerRange.TrustedHashOutsideMessage"/>, the
+/// library's own rule) — all before anything is downloaded.
 /// </summary>
 internal static class HistoryRange
 {
     /// <summary>
-    /// The checkpoints covering FROM..TO; TO defaults to the archive's newest ledger, FROM to <paramref name="defaultFrom"/>
-    /// (null: TO's checkpoint only). Null when the root state is unreadable (reported).
+    /// The range of FROM..TO by <paramref name="rule"/>; TO defaults to the archive's newest ledger. Null when the range
+    /// cannot be worked on (reported, exit 1): the root state is unreadable or claims what the archive does not hold,
+    /// or the range begins before the archive's start.
     /// </summary>
-    public static async Task<CheckpointRange?> ResolveAsync(
-        string verb, CliConsole console, IArchiveReader archive, uint? from, uint? to, uint? defaultFrom, HistorySettings settings, CancellationToken cancellationToken)
+    public static async Task<ResolvedRange?> ResolveAsync(
+        string verb, CliConsole console, IArchiveReader archive, uint? from, uint? to, RangeRule rule, HistorySettings settings, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (to == 0 || from == 0)
+        {
+            throw new UsageException("ledgers start at 1.");
+        }
+
         if (from > to)
         {
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--from {from} is after --to {to}."));
         }
 
         var (root, problem) = await RootState.ReadAsync(archive, settings.NetworkPassphrase, cancellationToken);
-        if (root is null)
+        var math = settings.Checkpoints;
+        var finder = new ArchiveStartFinder(archive, math);
+        if (root is not null && await finder.CheckRootClaimAsync(root, cancellationToken) is { } claim)
         {
-            await console.Error.WriteLineAsync("error: " + problem);
-            await new RunReport { Verb = verb, Ok = false, Archive = archive.Location, Problems = [problem!] }.WriteAsync(settings.Json, console, cancellationToken);
-            return null;
+            problem = Problems.From(claim);
+        }
+
+        if (root is null || problem is not null)
+        {
+            return await FailAsync(verb, console, archive, settings, problem!, null, cancellationToken);
         }
 
         var last = to ?? root.CurrentLedger;
-        var first = from ?? defaultFrom ?? last;
+        if (math.CheckpointContaining(last) > root.CurrentLedger)
+        {
+            throw new UsageException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--to {last} needs checkpoint {math.CheckpointContaining(last)}, but {archive.Location} has published up to checkpoint {root.CurrentLedger}."));
+        }
+
+        var startsAt = await finder.FindFirstCheckpointAsync(math.CheckpointContaining(last), cancellationToken);
+        var first = from ?? math.FirstLedgerIn(startsAt);
         if (first > last)
         {
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--from {first} is after the archive's newest ledger {last}."));
         }
 
-        var math = settings.Checkpoints;
-        var range = math.RangeCovering(first, last);
-        if (range.Last > root.CurrentLedger)
+        CatchupRange? catchup = null;
+        if (rule == RangeRule.Catchup)
         {
-            throw new UsageException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"--to {last} needs checkpoint {range.Last}, but {archive.Location} has published up to checkpoint {root.CurrentLedger}."));
+            if (last <= 1)
+            {
+                throw new UsageException("--to: a catchup ends after the genesis ledger 1.");
+            }
+
+            catchup = CatchupRange.For(last, from, math);
         }
 
-        if (settings.TrustedHash is { } trusted && (trusted.Ledger < math.FirstLedgerIn(range.Last) || trusted.Ledger > range.Last))
+        var ledgers = catchup?.Ledgers ?? new LedgerRange(first, last);
+        var checkpoints = catchup?.Checkpoints ?? ledgers.ToCheckpoints(math);
+        if (ledgers.TrustedHashOutsideMessage(settings.TrustedHash) is { } outside)
         {
-            throw new UsageException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"--trusted-hash is for ledger {trusted.Ledger}, outside the newest checkpoint of the range ({math.FirstLedgerIn(range.Last)}..{range.Last}); the chain is verified from the newest ledger back, so trust a hash of that checkpoint."));
+            throw new UsageException("--trusted-hash: " + outside + ".");
         }
 
-        return range;
+        if (checkpoints.First < startsAt)
+        {
+            var before = ArchiveStartFinder.BeforeStartProblem(Math.Max(ledgers.First, checkpoints.FirstLedger), startsAt, math);
+            return await FailAsync(verb, console, archive, settings, Problems.From(before), startsAt, cancellationToken);
+        }
+
+        return new ResolvedRange(ledgers, checkpoints, startsAt, catchup);
+    }
+
+    /// <summary>The line every verb prints about where the archive starts.</summary>
+    public static string DescribeStart(uint startsAt, CheckpointMath math) =>
+        string.Create(CultureInfo.InvariantCulture, $"archive starts at checkpoint {startsAt} (ledger {math.FirstLedgerIn(startsAt)}; found by searching its HAS files)");
+
+    private static async Task<ResolvedRange?> FailAsync(
+        string verb, CliConsole console, IArchiveReader archive, HistorySettings settings, ReportProblem problem, uint? startsAt, CancellationToken cancellationToken)
+    {
+        if (startsAt is { } start)
+        {
+            await console.Error.WriteLineAsync($"{"starts",-10}{DescribeStart(start, settings.Checkpoints)}");
+        }
+
+        await console.Error.WriteLineAsync("error: " + problem);
+        await new RunReport { Verb = verb, Ok = false, Archive = archive.Location, StartsAt = startsAt, Problems = [problem] }.WriteAsync(settings.Json, console, cancellationToken);
+        return null;
     }
 }
+
+/// <summary>How a verb turns FROM..TO into a range.</summary>
+internal enum RangeRule
+{
+    /// <summary><c>mirror</c>: FROM..TO, FROM defaulting to where the archive starts.</summary>
+    FromStart,
+
+    /// <summary><c>catchup</c>: the reference node's minimal catchup to TO, widened to replay from FROM (<see cref="CatchupRange"/>).</summary>
+    Catchup,
+}
+
+/// <summary>
+/// What a verb works on: the ledgers it establishes, the checkpoints whose files it reads, where the archive starts,
+/// and for <c>catchup</c> which checkpoint's buckets it applies.
+/// </summary>
+internal sealed record ResolvedRange(LedgerRange Ledgers, CheckpointRange Checkpoints, uint StartsAt, CatchupRange? Catchup);

@@ -12,9 +12,19 @@ namespace Stellar.HistoryWork.Cli.Catchup;
 /// </summary>
 internal static class CatchupRun
 {
-    public static async Task<CatchupOutcome> RunAsync(
+    public static Task<CatchupOutcome> RunAsync(
+        IArchiveReader archive, CheckpointRange range, HistoryWorkOptions options, int concurrency, CliConsole console, bool quiet, CancellationToken cancellationToken) =>
+        RunAsync(archive, range, (reader, state) => new HistoryWorkBuilder(reader, range, state, options), options, concurrency, console, quiet, cancellationToken);
+
+    /// <summary>The reference node's minimal catchup (<see cref="CatchupRange"/>).</summary>
+    public static Task<CatchupOutcome> RunAsync(
+        IArchiveReader archive, CatchupRange catchup, HistoryWorkOptions options, int concurrency, CliConsole console, bool quiet, CancellationToken cancellationToken) =>
+        RunAsync(archive, catchup.Checkpoints, (reader, state) => new HistoryWorkBuilder(reader, catchup, state, options), options, concurrency, console, quiet, cancellationToken);
+
+    private static async Task<CatchupOutcome> RunAsync(
         IArchiveReader archive,
         CheckpointRange range,
+        Func<IArchiveReader, SharedHistoryState, HistoryWorkBuilder> createBuilder,
         HistoryWorkOptions options,
         int concurrency,
         CliConsole console,
@@ -24,7 +34,7 @@ internal static class CatchupRun
         var clock = Stopwatch.StartNew();
         var counter = new FileKindCounter(archive);
         using var state = new SharedHistoryState();
-        var builder = new HistoryWorkBuilder(counter, range, state, options);
+        var builder = createBuilder(counter, state);
         console.KeptOnCancel = $"every file that verified is kept under {builder.WorkDirectory}; run again to resume.";
         await using var scheduler = new WorkScheduler(new WorkSchedulerOptions
         {
@@ -70,6 +80,19 @@ internal sealed record CatchupOutcome(
 {
     public bool Succeeded => Summary is not null && Problems.Count == 0;
 
+    /// <summary>Where the archive starts, when the range resolution searched for it.</summary>
+    public uint? StartsAt { get; init; }
+
+    /// <summary>The reference node's catchup plan this run followed; null for a plain checkpoint range (the demo).</summary>
+    public CatchupRange? Plan { get; init; }
+
+    /// <summary>The ledgers asked for (the checkpoints may hold more); default: all the range holds.</summary>
+    public LedgerRange Ledgers { get; init; } = LedgerRange.Of(Range);
+
+    /// <summary>The highest ledger asked for that a trusted hash anchors; null when none is.</summary>
+    public uint? TrustedUpTo =>
+        Summary?.TrustedUpTo is { } upTo && upTo >= Ledgers.First ? Math.Min(upTo, Ledgers.Last) : null;
+
     /// <summary>Checkpoint files plus bucket files verified.</summary>
     public long FileCount => Summary is null ? 0 : Summary.CheckpointFiles + Summary.LiveBuckets + Summary.HotArchiveBuckets;
 
@@ -78,9 +101,10 @@ internal sealed record CatchupOutcome(
         Verb = "catchup",
         Ok = Succeeded,
         Archive = archive,
-        FromLedger = Summary?.FirstLedger ?? Range.FirstLedger,
-        ToLedger = Summary?.LastLedger ?? Range.Last,
-        TrustedUpTo = Summary is { IsTrusted: true } s ? s.LastLedger : null,
+        TrustedUpTo = TrustedUpTo,
+        FromLedger = Ledgers.First,
+        ToLedger = Ledgers.Last,
+        StartsAt = StartsAt,
         Checkpoints = Succeeded ? Range.Count : 0,
         Files = FileCount,
         FilesByKind = FilesByKind,

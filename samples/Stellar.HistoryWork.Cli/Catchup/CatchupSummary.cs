@@ -1,4 +1,5 @@
 using System.Globalization;
+using Stellar.HistoryWork.Cli.Reporting;
 using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Cli.Catchup;
@@ -30,10 +31,13 @@ internal static class CatchupSummary
             ("transactions", string.Create(CultureInfo.InvariantCulture, $"{summary.LedgersWithTransactions} ledgers with transactions ({summary.Transactions} transactions), every tx set hash matched its header")),
             ("results", string.Create(CultureInfo.InvariantCulture, $"{summary.ResultSets} result sets, every hash matched its header")),
             ("scp", string.Create(CultureInfo.InvariantCulture, $"{summary.ScpEntries} SCP history entries")),
-            ("buckets", string.Create(CultureInfo.InvariantCulture, $"{summary.LiveBuckets} live + {summary.HotArchiveBuckets} hot archive, each SHA-256 matched its name; bucket list hash matched ledger {range.Last}")),
+            ("plan", outcome.Plan is { } plan
+                ? $"{plan} (the reference node's minimal catchup to {plan.ToLedger})"
+                : string.Create(CultureInfo.InvariantCulture, $"buckets at {range.Last}, every checkpoint file of the range")),
+            ("buckets", string.Create(CultureInfo.InvariantCulture, $"{summary.LiveBuckets} live + {summary.HotArchiveBuckets} hot archive, each SHA-256 matched its name; bucket list hash matched ledger {outcome.Plan?.HistoryArchiveStateCheckpoint ?? range.Last}")),
             ("files", string.Create(CultureInfo.InvariantCulture, $"{outcome.FileCount} verified ({summary.CheckpointFiles} checkpoint files + {buckets} buckets), {ByteFormat.Size(outcome.Progress.Bytes)}")),
             ("time", string.Create(CultureInfo.InvariantCulture, $"{outcome.Elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)}), {outcome.Retries} retr{(outcome.Retries == 1 ? "y" : "ies")}")),
-            ("trust", DescribeTrust(summary, trustedHash, trustedCheckpoints)),
+            ("trust", DescribeTrust(outcome, trustedHash, trustedCheckpoints)),
             ("written to", outcome.Directory),
         };
         foreach (var (label, value) in lines)
@@ -42,21 +46,27 @@ internal static class CatchupSummary
         }
     }
 
-    private static string DescribeTrust(HistoryWorkSummary summary, TrustedLedgerHash? trustedHash, TrustedCheckpointHashes? trustedCheckpoints)
+    private static string DescribeTrust(CatchupOutcome outcome, TrustedLedgerHash? trustedHash, TrustedCheckpointHashes? trustedCheckpoints)
     {
-        if (!summary.IsTrusted)
+        var last = outcome.Ledgers.Last;
+        if (outcome.TrustedUpTo is not { } upTo)
         {
             return "UNTRUSTED: the archive is internally consistent, but no trusted hash vouches for its newest ledger "
                 + "(give --trusted-hash L:HEX or --trusted-checkpoint-hashes FILE)";
         }
 
-        var last = summary.Range.Last;
+        if (upTo < last)
+        {
+            return TrustDescription.Describe(upTo, last, ok: true);
+        }
+
         if (trustedHash is not null && trustedHash.Ledger == last)
         {
             return $"trusted: the chain ends at the trusted hash {trustedHash}";
         }
 
-        return trustedCheckpoints?.Get(last) is { } anchor
+        var checkpoint = outcome.Range.Math.CheckpointContaining(last);
+        return trustedCheckpoints?.Get(checkpoint) is { } anchor
             ? $"trusted: the chain ends at {anchor} from --trusted-checkpoint-hashes"
             : "trusted";
     }

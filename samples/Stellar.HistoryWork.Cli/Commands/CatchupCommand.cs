@@ -6,8 +6,8 @@ using Stellar.HistoryWork.Cli.Reporting;
 namespace Stellar.HistoryWork.Cli.Commands;
 
 /// <summary>
-/// <c>catchup --archive A [--archive B…] --to L [--from L] --out DIR</c>: downloads and verifies the checkpoints
-/// covering the range (HAS and buckets of the last one, every checkpoint file) into DIR in archive layout.
+/// <c>catchup --archive A [--archive B…] --to L [--from L] --out DIR</c>: downloads and verifies what the reference
+/// node's minimal catchup to L needs (<see cref="CatchupRange"/>) into DIR in archive layout.
 /// </summary>
 internal static class CatchupCommand
 {
@@ -24,7 +24,9 @@ internal static class CatchupCommand
         };
         var retries = CommonOptions.Retries();
         var history = new HistoryOptions();
-        var command = new Command("catchup", "Download and verify the checkpoints covering a ledger range into a directory.")
+        to.Description = "The ledger to catch up to. A checkpoint ledger: its HAS and buckets. Any other: the HAS and buckets of the last checkpoint before its checkpoint, plus the files to replay up to it (--to 100: buckets at 63, replay 64..100).";
+        from.Description = "Replay from this ledger instead (like stellar-core's 'catchup TO/COUNT'): buckets at the checkpoint before the one holding it (--from 5000 --to 6000: buckets at 4991, replay 4992..6000); in the first checkpoint: replay from genesis.";
+        var command = new Command("catchup", "Download and verify what the reference node's minimal catchup to a ledger needs (its CatchupRange rules) into a directory.")
         {
             archive, from, to, output, retries,
         };
@@ -49,8 +51,8 @@ internal static class CatchupCommand
         CliConsole console, string[] locations, uint? from, uint to, DirectoryInfo output, int retries, HistorySettings settings, CancellationToken cancellationToken)
     {
         var archive = ArchiveLocations.Open(locations, settings, retries);
-        var range = await HistoryRange.ResolveAsync("catchup", console, archive, from, to, defaultFrom: null, settings, cancellationToken);
-        if (range is null)
+        var resolved = await HistoryRange.ResolveAsync("catchup", console, archive, from, to, RangeRule.Catchup, settings, cancellationToken);
+        if (resolved is null)
         {
             return ExitCodes.Problems;
         }
@@ -65,7 +67,12 @@ internal static class CatchupCommand
             MaxConcurrentDownloads = settings.Concurrency,
             DownloadRetries = retries,
         };
-        var outcome = await CatchupRun.RunAsync(archive, range.Value, options, settings.Concurrency, console, settings.Quiet, cancellationToken);
+        var outcome = await CatchupRun.RunAsync(archive, resolved.Catchup!, options, settings.Concurrency, console, settings.Quiet, cancellationToken) with
+        {
+            Ledgers = resolved.Ledgers,
+            Plan = resolved.Catchup,
+            StartsAt = resolved.StartsAt,
+        };
         await CatchupSummary.WriteAsync(outcome.Succeeded ? console.Output : console.Error, outcome, archive.Location, settings.TrustedHash, settings.TrustedCheckpointHashes);
         await outcome.ToReport(archive.Location).WriteAsync(settings.Json, console, cancellationToken);
         return outcome.Succeeded ? ExitCodes.Ok : ExitCodes.Problems;

@@ -22,7 +22,7 @@ internal static class MirrorCommand
             Required = true,
         };
         var from = CommonOptions.From();
-        from.Description = "First ledger to copy (default 1: the whole archive).";
+        from.Description = "First ledger to copy (default: where the source archive starts; an earlier one stops before downloading, exit 1).";
         var to = CommonOptions.To();
         to.Description = "Last ledger to copy (default: the source's newest).";
         var retries = CommonOptions.Retries();
@@ -47,19 +47,20 @@ internal static class MirrorCommand
     {
         var target = OpenTarget(targetLocation);
         var source = new FileKindCounter(ArchiveLocations.Open(locations, settings, retries));
-        var range = await HistoryRange.ResolveAsync("mirror", console, source, from, to, defaultFrom: 1, settings, cancellationToken);
-        if (range is null)
+        var resolved = await HistoryRange.ResolveAsync("mirror", console, source, from, to, RangeRule.FromStart, settings, cancellationToken);
+        if (resolved is null)
         {
             return ExitCodes.Problems;
         }
 
+        var range = resolved.Checkpoints;
         using var work = RunDirectory.Create(workDir);
         console.KeptOnCancel = $"every checkpoint already published to {target.ToString()!} is kept (data before its HAS); run again to resume.";
         var progress = new LatestProgress<ArchiveMirrorProgress>();
         var mirror = new ArchiveMirror(source, target, new ArchiveMirrorOptions
         {
-            FromLedger = range.Value.First,
-            ToLedger = range.Value.Last,
+            FromLedger = resolved.Ledgers.First,
+            ToLedger = resolved.Ledgers.Last,
             MaxConcurrency = settings.Concurrency,
             Progress = progress,
             History = new HistoryWorkOptions
@@ -75,19 +76,21 @@ internal static class MirrorCommand
         });
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await ProgressDisplay.RunAsync(
-            console, settings.Quiet, _ => Task.FromResult(Snapshot(progress.Latest, range.Value, clock.Elapsed)), mirror.RunAsync(cancellationToken), cancellationToken);
+            console, settings.Quiet, _ => Task.FromResult(Snapshot(progress.Latest, range, clock.Elapsed)), mirror.RunAsync(cancellationToken), cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         var elapsed = clock.Elapsed;
         var problems = result.Problems.Select(Problems.From).ToArray();
-        await WriteSummaryAsync(console, source.Location, target.ToString()!, result, problems, elapsed);
+        var trustedUpTo = result.TrustedUpTo is { } upTo ? Math.Min(upTo, resolved.Ledgers.Last) : (uint?)null;
+        await WriteSummaryAsync(console, source.Location, target.ToString()!, result, problems, elapsed, resolved, trustedUpTo, settings.Checkpoints);
         await new RunReport
         {
             Verb = "mirror",
             Ok = result.Succeeded,
             Archive = source.Location,
-            FromLedger = result.Range.FirstLedger,
-            ToLedger = result.Range.Last,
-            TrustedUpTo = result.Trusted ? result.Range.Last : null,
+            TrustedUpTo = trustedUpTo,
+            FromLedger = resolved.Ledgers.First,
+            ToLedger = resolved.Ledgers.Last,
+            StartsAt = resolved.StartsAt,
             Checkpoints = result.CheckpointsMirrored,
             Files = result.FilesWritten,
             FilesByKind = source.CountByKind(),
@@ -148,19 +151,27 @@ internal static class MirrorCommand
         return new ProgressSnapshot([item], $"{item.Description}; {footer}", footer);
     }
 
-    private static async Task WriteSummaryAsync(CliConsole console, string source, string target, ArchiveMirrorResult result, IReadOnlyList<ReportProblem> problems, TimeSpan elapsed)
+    private static async Task WriteSummaryAsync(
+        CliConsole console,
+        string source,
+        string target,
+        ArchiveMirrorResult result,
+        IReadOnlyList<ReportProblem> problems,
+        TimeSpan elapsed,
+        ResolvedRange resolved,
+        uint? trustedUpTo,
+        CheckpointMath math)
     {
         var output = result.Succeeded ? console.Output : console.Error;
         var lines = new (string Label, string Value)[]
         {
             ("source", source),
+            ("starts", HistoryRange.DescribeStart(resolved.StartsAt, math)),
             ("target", target),
             ("checkpoints", string.Create(CultureInfo.InvariantCulture, $"{result.CheckpointsMirrored} of {result.Range.Count} mirrored ({result.Range.First}..{result.Range.Last})")),
             ("files", string.Create(CultureInfo.InvariantCulture, $"{result.FilesWritten} written ({ByteFormat.Size(result.BytesWritten)}), {result.FilesSkipped} already there and intact")),
             ("time", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.00} s")),
-            ("trust", result.Trusted
-                ? "trusted: the newest ledger chained to a hash you gave"
-                : "UNTRUSTED: verified, but no trusted hash vouches for the newest ledger (give --trusted-hash or --trusted-checkpoint-hashes)"),
+            ("trust", TrustDescription.Describe(trustedUpTo, resolved.Ledgers.Last, result.Succeeded)),
         };
         if (!result.Succeeded)
         {

@@ -35,20 +35,28 @@ internal static class StatusCommand
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var reader = new FileKindCounter(ArchiveLocations.Open([location]));
         var (state, problem) = await RootState.ReadAsync(reader, passphrase, cancellationToken);
-        if (state is null)
+
+        // A root state that claims an unpublished or impossible ledger is a problem of the archive, not a crash.
+        if (state is not null && await new ArchiveStartFinder(reader, math).CheckRootClaimAsync(state, cancellationToken) is { } claim)
         {
-            await console.Error.WriteLineAsync("error: " + problem);
+            problem = Problems.From(claim);
         }
-        else
+
+        if (state is not null)
         {
             await WriteSummaryAsync(console.Output, reader.Location, state, math);
+        }
+
+        if (problem is not null)
+        {
+            await console.Error.WriteLineAsync("error: " + problem);
         }
 
         // status reads the root HAS and verifies no ledger: the report covers no range and trusts nothing.
         await new RunReport
         {
             Verb = "status",
-            Ok = state is not null,
+            Ok = problem is null,
             Archive = reader.Location,
             Files = state is null ? 0 : 1,
             FilesByKind = reader.CountByKind(),
@@ -56,7 +64,7 @@ internal static class StatusCommand
             Problems = problem is null ? [] : [problem],
             Extra = state is null ? null : w => WriteJson(w, state, math),
         }.WriteAsync(json, console, cancellationToken);
-        return state is null ? ExitCodes.Problems : ExitCodes.Ok;
+        return problem is null ? ExitCodes.Ok : ExitCodes.Problems;
     }
 
     private static async Task WriteSummaryAsync(TextWriter output, string archive, HistoryArchiveState state, CheckpointMath math)
@@ -104,7 +112,7 @@ internal static class StatusCommand
 
     private static string DescribeCheckpoint(uint ledger, CheckpointMath math) =>
         math.IsCheckpoint(ledger)
-            ? string.Create(CultureInfo.InvariantCulture, $"{ledger}: checkpoint {((ulong)ledger + 1) / math.Frequency} at {math.Frequency} ledgers per checkpoint; next {math.Next(ledger)}")
+            ? string.Create(CultureInfo.InvariantCulture, $"{ledger}: checkpoint {((ulong)ledger + 1) / math.Frequency} at {math.Frequency} ledgers per checkpoint; next {(ledger == math.LastCheckpoint ? "none (2^32 ledgers)" : math.Next(ledger))}")
             : string.Create(CultureInfo.InvariantCulture, $"{ledger} is not a checkpoint at {math.Frequency} ledgers per checkpoint (check --checkpoint-frequency)");
 
     private static string DescribeList(IReadOnlyList<HistoryStateBucket> levels, int files)

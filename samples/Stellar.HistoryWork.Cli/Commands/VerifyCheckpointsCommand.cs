@@ -27,7 +27,7 @@ internal static class VerifyCheckpointsCommand
             Required = true,
         };
         var from = CommonOptions.From();
-        from.Description = "Oldest ledger whose checkpoint is written (default 1: back to genesis).";
+        from.Description = "Oldest ledger whose checkpoint is written (default: where the archive starts; an earlier one is an error, exit 1).";
         var frequency = CommonOptions.CheckpointFrequency();
         var concurrency = CommonOptions.Concurrency();
         var retries = CommonOptions.Retries();
@@ -43,7 +43,7 @@ internal static class VerifyCheckpointsCommand
             [.. NetworkPreset.ChooseArchives(parse.GetValue(archive), parse.GetValue(network))],
             parse.GetValue(trustedHash)!,
             parse.GetValue(output)!,
-            parse.GetValue(from) ?? 1,
+            parse.GetValue(from),
             new CheckpointMath(parse.GetValue(frequency)),
             parse.GetValue(concurrency),
             parse.GetValue(retries),
@@ -54,7 +54,7 @@ internal static class VerifyCheckpointsCommand
     }
 
     private static async Task<int> RunAsync(
-        CliConsole console, string[] locations, TrustedLedgerHash trusted, FileInfo output, uint from, CheckpointMath math,
+        CliConsole console, string[] locations, TrustedLedgerHash trusted, FileInfo output, uint? from, CheckpointMath math,
         int concurrency, int retries, bool quiet, FileInfo? json, CancellationToken cancellationToken)
     {
         if (from == 0 || from > trusted.Ledger)
@@ -78,10 +78,22 @@ internal static class VerifyCheckpointsCommand
                 $"--trusted-hash is for ledger {trusted.Ledger}, in checkpoint {math.CheckpointContaining(trusted.Ledger)}, but {archive.Location} has published up to checkpoint {root.CurrentLedger}."));
         }
 
+        var startsAt = await new ArchiveStartFinder(archive, math).FindFirstCheckpointAsync(math.CheckpointContaining(trusted.Ledger), cancellationToken);
+        var starts = $"{"starts",-13}{HistoryRange.DescribeStart(startsAt, math)}";
+        if (from is { } given && math.CheckpointContaining(given) < startsAt)
+        {
+            var before = Problems.From(ArchiveStartFinder.BeforeStartProblem(given, startsAt, math));
+            await console.Error.WriteLineAsync(starts);
+            await console.Error.WriteLineAsync("error: " + before);
+            await new RunReport { Verb = "verify-checkpoints", Ok = false, Archive = archive.Location, StartsAt = startsAt, Problems = [before] }.WriteAsync(json, console, cancellationToken);
+            return ExitCodes.Problems;
+        }
+
+        var fromLedger = math.FirstLedgerIn(math.CheckpointContaining(from ?? math.FirstLedgerIn(startsAt)));
         var work = new WriteVerifiedCheckpointHashesWork(archive, trusted, output.FullName, new WriteVerifiedCheckpointHashesOptions
         {
             Checkpoints = math,
-            FromLedger = from,
+            FromLedger = fromLedger,
             MaxConcurrentDownloads = concurrency,
         });
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -100,6 +112,7 @@ internal static class VerifyCheckpointsCommand
         if (problems.Length == 0)
         {
             var rate = elapsed > TimeSpan.Zero ? progress.Bytes / elapsed.TotalSeconds : 0;
+            await console.Output.WriteLineAsync(starts);
             var lines = new (string Label, string Value)[]
             {
                 ("wrote", work.OutputPath),
@@ -124,9 +137,10 @@ internal static class VerifyCheckpointsCommand
             Verb = "verify-checkpoints",
             Ok = problems.Length == 0,
             Archive = archive.Location,
-            FromLedger = math.FirstLedgerIn(math.CheckpointContaining(from)),
+            FromLedger = fromLedger,
             ToLedger = trusted.Ledger,
             TrustedUpTo = problems.Length == 0 ? trusted.Ledger : null,
+            StartsAt = startsAt,
             Checkpoints = progress.Done,
             Files = progress.Done,
             FilesByKind = archive.CountByKind(),

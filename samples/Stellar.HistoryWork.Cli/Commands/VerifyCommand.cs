@@ -40,6 +40,13 @@ internal static class VerifyCommand
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--from {from} is after --to {to}."));
         }
 
+        // The library's rule and message; a range that ends at the root state's ledger is checked once that is read
+        // (an untrusted problem then).
+        if (to is not null && new LedgerRange(from ?? 1, to.Value).TrustedHashOutsideMessage(settings.TrustedHash) is { } outside)
+        {
+            throw new UsageException("--trusted-hash: " + outside + ".");
+        }
+
         console.KeptOnCancel = "verify writes nothing; nothing to clean up.";
         var archive = new FileKindCounter(ArchiveLocations.Open(locations, settings, retries));
         var progress = new LatestProgress<VerificationProgress>();
@@ -65,24 +72,15 @@ internal static class VerifyCommand
 
         cancellationToken.ThrowIfCancellationRequested();
         var problems = report.Problems.Select(Problems.From).ToArray();
-        await WriteSummaryAsync(console, archive.Location, report, problems, elapsed, from, to);
-
-        // The verified range: from where it began (given, or where the archive starts) over the checkpoints verified.
-        var math = settings.Checkpoints;
-        uint? first = from is { } given
-            ? math.FirstLedgerIn(math.CheckpointContaining(given))
-            : report.StartsAt is { } start ? math.FirstLedgerIn(start) : null;
-        uint? last = first is { } f && report.Checkpoints > 0
-            ? (uint)Math.Min(uint.MaxValue, math.CheckpointContaining(f) + ((ulong)report.Checkpoints - 1) * math.Frequency)
-            : null;
+        await WriteSummaryAsync(console, archive.Location, report, problems, elapsed, settings.Checkpoints);
         await new RunReport
         {
             Verb = "verify",
             Ok = report.Ok,
             Archive = archive.Location,
-            FromLedger = last is null ? null : first,
-            ToLedger = last,
-            TrustedUpTo = report.Trusted ? last : null,
+            TrustedUpTo = report.TrustedUpTo,
+            FromLedger = report.FromLedger,
+            ToLedger = report.ToLedger,
             Checkpoints = report.Checkpoints,
             Files = report.Files,
             FilesByKind = archive.CountByKind(),
@@ -111,30 +109,29 @@ internal static class VerifyCommand
     private static string Count(string what, long done, long total) =>
         string.Create(CultureInfo.InvariantCulture, $"{what} {done}/{total} ({(total == 0 ? 0 : done * 100 / total)}%)");
 
-    private static async Task WriteSummaryAsync(CliConsole console, string archive, VerificationReport report, IReadOnlyList<ReportProblem> problems, TimeSpan elapsed, uint? from, uint? to)
+    private static async Task WriteSummaryAsync(
+        CliConsole console, string archive, VerificationReport report, IReadOnlyList<ReportProblem> problems, TimeSpan elapsed, CheckpointMath math)
     {
         var output = console.Output;
         var rate = elapsed > TimeSpan.Zero ? report.Bytes / elapsed.TotalSeconds : 0;
-        var range = from is null && to is null ? "the whole archive" : $"ledgers {from?.ToString(CultureInfo.InvariantCulture) ?? "1"}..{to?.ToString(CultureInfo.InvariantCulture) ?? "newest"}";
         var lines = new List<(string Label, string Value)>
         {
             ("archive", archive),
         };
         if (report.StartsAt is { } start)
         {
-            lines.Add(("starts", string.Create(CultureInfo.InvariantCulture, $"archive starts at checkpoint {start} (found by searching its HAS files; give --from to verify earlier ledgers)")));
+            lines.Add(("starts", HistoryRange.DescribeStart(start, math)));
         }
 
+        var range = report.FromLedger is { } first && report.ToLedger is { } last
+            ? string.Create(CultureInfo.InvariantCulture, $"ledgers {first}..{last}")
+            : "no ledgers";
         lines.AddRange(
         [
             ("range", string.Create(CultureInfo.InvariantCulture, $"{range}: {report.Checkpoints} checkpoints")),
             ("files", string.Create(CultureInfo.InvariantCulture, $"{report.Files} verified, {ByteFormat.Size(report.Bytes)} in {elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)})")),
             ("problems", report.Problems.Count == 0 ? "none" : report.Problems.Count.ToString(CultureInfo.InvariantCulture)),
-            ("trust", report.Trusted
-                ? "trusted: the chain ends at a hash you gave"
-                : report.Ok
-                    ? "UNTRUSTED: internally consistent, but no trusted hash vouches for the newest ledger (give --trusted-hash or --trusted-checkpoint-hashes)"
-                    : "not established"),
+            ("trust", TrustDescription.Describe(report.TrustedUpTo, report.ToLedger, report.Ok)),
         ]);
         foreach (var (label, value) in lines)
         {

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Stellar.HistoryWork.Verification;
+
 namespace Stellar.HistoryWork;
 
 /// <summary>
@@ -13,13 +16,14 @@ namespace Stellar.HistoryWork;
 /// no longer than the archive older than it is found that way; the checkpoints of a hole are then inside the
 /// range and reported as missing instead of silently moving the start.
 /// </remarks>
-internal sealed class ArchiveStartFinder
+public sealed class ArchiveStartFinder
 {
     private const int Attempts = 3;
 
     private readonly IArchiveReader _archive;
     private readonly CheckpointMath _math;
 
+    /// <summary>A finder for <paramref name="archive"/> at the checkpoint frequency of <paramref name="math"/>.</summary>
     public ArchiveStartFinder(IArchiveReader archive, CheckpointMath math)
     {
         ArgumentNullException.ThrowIfNull(archive);
@@ -56,12 +60,41 @@ internal sealed class ArchiveStartFinder
         }
     }
 
+    /// <summary>
+    /// Whether what the root HAS claims can be planned on: its <c>currentLedger</c> must be a checkpoint ledger
+    /// whose own HAS the archive has. A hostile or broken <c>.well-known</c> (ledger 0, a ledger near 2³², a
+    /// checkpoint never published) is a problem of that file instead of a plan of millions of checkpoints.
+    /// </summary>
+    /// <returns>The problem, or null when the claim holds (or the archive did not answer: then verifying says so).</returns>
+    public async Task<VerificationProblem?> CheckRootClaimAsync(HistoryArchiveState root, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        const string path = ArchivePaths.WellKnownState;
+        var current = root.CurrentLedger;
+        if (!_math.IsCheckpoint(current))
+        {
+            return new VerificationProblem(path, current, ProblemKind.Corrupt, string.Create(
+                CultureInfo.InvariantCulture,
+                $"{path}: currentLedger {current} is not a checkpoint ledger at {_math.Frequency} ledgers per checkpoint (rule: the root HAS names the newest published checkpoint)"));
+        }
+
+        var statePath = ArchivePaths.HistoryState(current);
+        if (await IsAbsentAsync(_archive, statePath, cancellationToken).ConfigureAwait(false))
+        {
+            return new VerificationProblem(path, current, ProblemKind.Corrupt, string.Create(
+                CultureInfo.InvariantCulture,
+                $"{path}: currentLedger {current} names a checkpoint the archive has not published ({statePath} is absent) (rule: the root HAS names the newest published checkpoint)"));
+        }
+
+        return null;
+    }
+
     /// <summary>True only when the archive answers that it has no such file; an unanswered check counts as present.</summary>
     /// <remarks>
     /// Counting an unanswered check as present makes the start search go on towards older checkpoints: it can
     /// only verify more, never skip a file that might be there.
     /// </remarks>
-    public static async Task<bool> IsAbsentAsync(IArchiveReader archive, string path, CancellationToken cancellationToken)
+    internal static async Task<bool> IsAbsentAsync(IArchiveReader archive, string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(archive);
         for (var attempt = 1; ; attempt++)
@@ -78,6 +111,23 @@ internal sealed class ArchiveStartFinder
                 return false;
             }
         }
+    }
+
+    /// <summary>
+    /// The problem of a range that begins before the archive does: the checkpoints from the one holding
+    /// <paramref name="fromLedger"/> up to the one before <paramref name="startsAt"/> are not in the archive.
+    /// <c>catchup</c> and <c>mirror</c> stop with it before downloading anything.
+    /// </summary>
+    public static VerificationProblem BeforeStartProblem(uint fromLedger, uint startsAt, CheckpointMath math)
+    {
+        ArgumentNullException.ThrowIfNull(math);
+        var first = math.CheckpointContaining(fromLedger);
+        var path = ArchivePaths.HistoryState(first);
+        var lastAbsent = math.Previous(startsAt);
+        var count = ((ulong)lastAbsent - first) / math.Frequency + 1;
+        return new VerificationProblem(path, first, ProblemKind.Missing, string.Create(
+            CultureInfo.InvariantCulture,
+            $"{path}: the range starts at ledger {fromLedger}, but the archive starts at checkpoint {startsAt}: checkpoints {first}..{lastAbsent} ({count} checkpoints) are not in it (rule: every file of the range exists)"));
     }
 
     /// <summary>The lowest index in <paramref name="low"/>..<paramref name="high"/> with a HAS, assuming presence is monotonic there.</summary>

@@ -26,10 +26,10 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
 
     private protected override async Task AfterAllAsync(IReadOnlyDictionary<uint, LedgerHeaderFileResult> verified, CancellationToken cancellationToken)
     {
-        bool trusted;
+        uint? trustedUpTo;
         try
         {
-            trusted = DownloadVerification.VerifyChain(Context.Range, verified, Context.Options);
+            trustedUpTo = DownloadVerification.VerifyChain(Context.Range, verified, Context.Options);
         }
         catch (HistoryVerificationException e)
         {
@@ -63,6 +63,6 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
             await Context.State.SetHeadersAsync(checkpoint, headers, Context.Store.LocalPath(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, checkpoint)), cancellationToken).ConfigureAwait(false);
         }
 
-        await Context.State.SetTrustedAsync(trusted, cancellationToken).ConfigureAwait(false);
+        await Context.State.SetTrustedUpToAsync(trustedUpTo, cancellationToken).ConfigureAwait(false);
     }
 }

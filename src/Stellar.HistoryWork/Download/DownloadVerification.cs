@@ -47,17 +47,21 @@ internal static class DownloadVerification
             cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// Checks the chain across files from the newest back and the trusted anchors; returns whether the newest
-    /// header of the range is anchored to a trusted hash.
+    /// Checks the chain across files from the newest back and the trusted anchors; returns the highest ledger of
+    /// the range a trusted hash anchors (the chain at and below it ends at that hash), or null when none does.
     /// </summary>
-    public static bool VerifyChain(CheckpointRange range, IReadOnlyDictionary<uint, LedgerHeaderFileResult> files, HistoryWorkOptions options)
+    public static uint? VerifyChain(CheckpointRange range, IReadOnlyDictionary<uint, LedgerHeaderFileResult> files, HistoryWorkOptions options)
     {
-        var newest = files[range.Last];
-        var trusted = false;
-        if (options.TrustedHash is { } hash && newest.Find(hash.Ledger) is not null)
+        uint? trustedUpTo = null;
+        void Anchored(uint ledger) => trustedUpTo = trustedUpTo is null ? ledger : Math.Max(trustedUpTo.Value, ledger);
+
+        if (options.TrustedHash is { } hash
+            && range.Contains(range.Math.CheckpointContaining(hash.Ledger))
+            && files.TryGetValue(range.Math.CheckpointContaining(hash.Ledger), out var holder)
+            && holder.Find(hash.Ledger) is not null)
         {
-            LedgerHeaderVerifier.VerifyTrusted(newest, hash);
-            trusted = hash.Ledger == newest.Last.Header.LedgerSeq;
+            LedgerHeaderVerifier.VerifyTrusted(holder, hash);
+            Anchored(hash.Ledger);
         }
 
         if (options.TrustedCheckpointHashes is { } checkpoints)
@@ -67,7 +71,7 @@ internal static class DownloadVerification
                 if (checkpoints.Get(file.Last.Header.LedgerSeq) is { } anchor)
                 {
                     LedgerHeaderVerifier.VerifyTrusted(file, anchor);
-                    trusted |= file == newest;
+                    Anchored(anchor.Ledger);
                 }
             }
         }
@@ -77,7 +81,7 @@ internal static class DownloadVerification
             LedgerHeaderVerifier.VerifyLink(files[range[i - 1]], files[range[i]]);
         }
 
-        return trusted;
+        return trustedUpTo;
     }
 
     public static void VerifyBucketList(HistoryArchiveState state, string path, LedgerHeaderFileResult headers, string? networkPassphrase)

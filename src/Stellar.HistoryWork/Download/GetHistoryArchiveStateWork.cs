@@ -24,7 +24,7 @@ public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
     internal GetHistoryArchiveStateWork(HistoryWorkContext context, CheckpointRange every)
         : base(context, HistoryWorkStage.HistoryArchiveState)
     {
-        _checkpoint = every.Last;
+        _checkpoint = context.HistoryArchiveStateCheckpoint;
         _every = every;
     }
 

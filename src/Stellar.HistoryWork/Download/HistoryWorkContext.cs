@@ -25,7 +25,16 @@ internal sealed class HistoryWorkContext
     /// </summary>
     public bool FetchEveryHistoryArchiveState { get; private set; }
 
+    private uint? _historyArchiveStateCheckpoint;
+
     public IArchiveReader Archive { get; }
+
+    /// <summary>The checkpoint whose HAS (and buckets) a download without every HAS fetches: the range's last, or a catchup's applied one.</summary>
+    public uint HistoryArchiveStateCheckpoint
+    {
+        get => _historyArchiveStateCheckpoint ?? Range.Last;
+        set => _historyArchiveStateCheckpoint = Range.Contains(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Not a checkpoint of the range.");
+    }
 
     public CheckpointRange Range { get; }
 

@@ -29,6 +29,7 @@ public sealed class ArchiveMirror
         ArgumentNullException.ThrowIfNull(target);
         options ??= new ArchiveMirrorOptions();
         options.Validate();
+        new LedgerRange(options.FromLedger ?? 1, options.ToLedger ?? uint.MaxValue).RequireTrustedHashInside(options.History.TrustedHash);
         _source = source;
         _target = target;
         _options = options;
@@ -38,9 +39,19 @@ public sealed class ArchiveMirror
     /// <exception cref="OperationCanceledException">Cancelled; what was published stays valid and a rerun resumes.</exception>
     /// <exception cref="HistoryArchiveStateException">No range was given and the source's <c>.well-known</c> is bad.</exception>
     /// <exception cref="ArchiveException">No range was given and the source's <c>.well-known</c> cannot be read.</exception>
+    /// <exception cref="ArgumentException">The trusted hash names a ledger outside the range (<see cref="LedgerRange.TrustedHashOutsideMessage"/>).</exception>
     public async Task<ArchiveMirrorResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        var range = await ResolveRangeAsync(cancellationToken).ConfigureAwait(false);
+        var (range, startsAt) = await ResolveRangeAsync(cancellationToken).ConfigureAwait(false);
+        LedgerRange.Of(range).RequireTrustedHashInside(_options.History.TrustedHash);
+        if (range.First < startsAt)
+        {
+            // Nothing before the source's start can be copied: stop before downloading anything.
+            var problem = ArchiveStartFinder.BeforeStartProblem(_options.FromLedger ?? range.FirstLedger, startsAt, range.Math);
+            return new ArchiveMirrorResult(false, range, 0, 0, 0, 0, false, [problem], [problem.Message]) { StartsAt = startsAt };
+        }
+
+        var userTrust = _options.History.TrustedHash;
         var publisher = new ArchivePublisher(_target, _options.History);
         var logger = publisher.Logger;
         var batches = Batches(range);
@@ -48,7 +59,7 @@ public sealed class ArchiveMirror
         var errors = new List<string>();
         TrustedLedgerHash? chainedTrust = null;
         (HistoryArchiveState State, byte[] Bytes)? newest = null;
-        var trusted = false;
+        uint? trustedUpTo = null;
         var mirrored = 0;
         var failed = false;
 
@@ -58,10 +69,10 @@ public sealed class ArchiveMirror
             logger.MirrorBatchStarting(batch.First, batch.Last, i + 1, batches.Count, _source.Name, publisher.Name);
             var options = _options.History.Clone();
             options.FetchEveryHistoryArchiveState = true;
-            if (chainedTrust is not null)
-            {
-                options.TrustedHash = chainedTrust;
-            }
+            // The caller's trusted hash anchors the batch that holds its ledger; every other batch is anchored to the
+            // next newer one, which the batch holding the caller's hash checks by hand below.
+            var holdsUserTrust = userTrust is not null && batch.Contains(range.Math.CheckpointContaining(userTrust.Ledger));
+            options.TrustedHash = holdsUserTrust ? userTrust : chainedTrust;
 
             using var state = new SharedHistoryState(options.TimeProvider);
             var builder = new HistoryWorkBuilder(_source, batch, state, options);
@@ -89,13 +100,27 @@ public sealed class ArchiveMirror
                 }
             }
 
+            if (holdsUserTrust && chainedTrust is not null
+                && await BreaksLinkAsync(state, batch, chainedTrust, cancellationToken).ConfigureAwait(false) is { } broken)
+            {
+                failed = true;
+                problems.Add(broken);
+                errors.Add(broken.Message);
+                break;
+            }
+
             mirrored += batch.Count;
             var states = await state.GetHistoryArchiveStatesAsync(cancellationToken).ConfigureAwait(false);
             if (newest is null)
             {
                 var last = states[batch.Last];
                 newest = (last, await ArchivePublisher.StateBytesAsync(builder.Store, batch.Last, last, cancellationToken).ConfigureAwait(false));
-                trusted = await state.IsTrustedAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // Batches run newest first, so the first anchor the caller's trust gives is the highest.
+            if (trustedUpTo is null && (i == 0 || holdsUserTrust))
+            {
+                trustedUpTo = await state.GetTrustedUpToAsync(cancellationToken).ConfigureAwait(false);
             }
 
             // The older batch must end exactly where this one's first header says the chain came from.
@@ -123,10 +148,30 @@ public sealed class ArchiveMirror
         }
 
         logger.MirrorFinished(publisher.Name, publisher.FilesWritten, publisher.BytesWritten, publisher.FilesSkipped);
-        return new ArchiveMirrorResult(!failed, range, mirrored, publisher.FilesWritten, publisher.FilesSkipped, publisher.BytesWritten, trusted, problems, errors);
+        var trusted = !failed && trustedUpTo == range.Last;
+        return new ArchiveMirrorResult(!failed, range, mirrored, publisher.FilesWritten, publisher.FilesSkipped, publisher.BytesWritten, trusted, problems, errors)
+        {
+            TrustedUpTo = failed ? null : trustedUpTo,
+            StartsAt = startsAt,
+        };
     }
 
-    private async Task<CheckpointRange> ResolveRangeAsync(CancellationToken cancellationToken)
+    /// <summary>The chain-break problem when the batch's newest header is not the one the next newer batch chains to.</summary>
+    private static async Task<VerificationProblem?> BreaksLinkAsync(SharedHistoryState state, CheckpointRange batch, TrustedLedgerHash newerLink, CancellationToken cancellationToken)
+    {
+        var newest = (await state.GetHeadersAsync(batch.Last, cancellationToken).ConfigureAwait(false)).Last;
+        if (newest.Header.LedgerSeq == newerLink.Ledger && newest.Hash.AsSpan().SequenceEqual(newerLink.Hash))
+        {
+            return null;
+        }
+
+        var path = ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, batch.Last);
+        return new VerificationProblem(path, newest.Header.LedgerSeq, ProblemKind.ChainBreak,
+            $"{path}: ledger {newest.Header.LedgerSeq} has hash {HashHex.ToHex(newest.Hash)}, but the next ledger names {HashHex.ToHex(newerLink.Hash)} as its previous (rule: the header chain links across files)");
+    }
+
+    /// <summary>The checkpoints to copy and where the source starts (the default first checkpoint).</summary>
+    private async Task<(CheckpointRange Range, uint StartsAt)> ResolveRangeAsync(CancellationToken cancellationToken)
     {
         var math = _options.History.Checkpoints;
         var to = _options.ToLedger;
@@ -140,14 +185,15 @@ public sealed class ArchiveMirror
             }
         }
 
-        var first = math.CheckpointContaining(_options.FromLedger ?? 1);
         var last = math.CheckpointContaining(to.Value);
+        var startsAt = await new ArchiveStartFinder(_source, math).FindFirstCheckpointAsync(last, cancellationToken).ConfigureAwait(false);
+        var first = _options.FromLedger is { } from ? math.CheckpointContaining(from) : startsAt;
         if (first > last)
         {
             throw new ArgumentException($"The range starts at checkpoint {first}, after the last checkpoint {last}.");
         }
 
-        return new CheckpointRange(first, last, math);
+        return (new CheckpointRange(first, last, math), startsAt);
     }
 
     /// <summary>The range cut into batches, newest first.</summary>

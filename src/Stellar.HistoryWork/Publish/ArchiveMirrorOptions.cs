@@ -5,7 +5,11 @@ namespace Stellar.HistoryWork.Publish;
 /// <summary>What <see cref="ArchiveMirror"/> copies and how. Every setting has a working default: the whole source archive.</summary>
 public sealed class ArchiveMirrorOptions
 {
-    /// <summary>First ledger to copy (its checkpoint is the first copied). Default: 1 (genesis).</summary>
+    /// <summary>
+    /// First ledger to copy (its checkpoint is the first copied). Default: where the source starts, found by
+    /// <see cref="ArchiveStartFinder"/>. A first ledger before the source's start fails the mirror before anything
+    /// is downloaded.
+    /// </summary>
     public uint? FromLedger { get; set; }
 
     /// <summary>Last ledger to copy (its checkpoint is the last copied). Default: the source's <c>.well-known</c>.</summary>

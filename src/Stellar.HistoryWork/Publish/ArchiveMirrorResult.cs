@@ -9,7 +9,7 @@ namespace Stellar.HistoryWork.Publish;
 /// <param name="FilesWritten">Files written to the target.</param>
 /// <param name="FilesSkipped">Files the target already held intact (a resumed mirror skips them).</param>
 /// <param name="BytesWritten">Bytes written to the target.</param>
-/// <param name="Trusted">The newest ledger chained to a hash the caller trusted; false: "verified but untrusted".</param>
+/// <param name="Trusted">A hash the caller trusted anchors the whole range (<see cref="TrustedUpTo"/> is its last ledger); false: "verified but untrusted".</param>
 /// <param name="Problems">What was wrong with the source (missing, corrupt, hash mismatch, …), each naming file and rule.</param>
 /// <param name="Errors">Every failed work item as "name: reason", source and target problems alike.</param>
 public sealed record ArchiveMirrorResult(
@@ -21,7 +21,17 @@ public sealed record ArchiveMirrorResult(
     long BytesWritten,
     bool Trusted,
     IReadOnlyList<VerificationProblem> Problems,
-    IReadOnlyList<string> Errors);
+    IReadOnlyList<string> Errors)
+{
+    /// <summary>
+    /// The highest ledger a hash the caller trusted anchors (the chain at and below it ends at that hash); null when
+    /// none matched or the mirror failed. <see cref="Trusted"/> is true exactly when it is the range's last ledger.
+    /// </summary>
+    public uint? TrustedUpTo { get; init; }
+
+    /// <summary>The source's first checkpoint (where a mirror without a first ledger starts).</summary>
+    public uint? StartsAt { get; init; }
+}
 
 /// <summary>Progress of an <see cref="ArchiveMirror"/> run, reported after every batch.</summary>
 public sealed record ArchiveMirrorProgress(

@@ -99,6 +99,9 @@ internal sealed class ArchiveProblemCollector
 
     public void CheckpointDone() => Interlocked.Increment(ref _checkpointsDone);
 
+    /// <summary>Checkpoints known to be absent without being asked for (before the archive's start).</summary>
+    public void CheckpointsSkipped(int count) => Interlocked.Add(ref _checkpointsDone, count);
+
     public void ScpPresent(uint checkpoint) => _flags[IndexOf(checkpoint)] |= (byte)CheckpointFlags.ScpPresent;
 
     /// <summary>The checkpoint lacks every file: it belongs to a run reported once (<see cref="ReportAbsentRuns"/>).</summary>
@@ -166,15 +169,24 @@ internal sealed class ArchiveProblemCollector
             Bytes,
             _problems.Count));
 
-    /// <summary>The report: problems in a stable order (path, ledger, kind), whatever order the workers found them in.</summary>
-    public VerificationReport Report(int checkpoints, bool trusted, uint? startsAt)
+    /// <summary>
+    /// The report: problems in a stable order (path, ledger, kind), whatever order the workers found them in;
+    /// trusted exactly when <paramref name="trustedUpTo"/> is the range's last ledger.
+    /// </summary>
+    public VerificationReport Report(int checkpoints, uint? trustedUpTo, uint? startsAt, uint? fromLedger = null, uint? toLedger = null)
     {
         var problems = _problems
             .OrderBy(p => p.Path, StringComparer.Ordinal)
             .ThenBy(p => p.Ledger)
             .ThenBy(p => p.Kind)
             .ToArray();
-        return new VerificationReport(problems.Length == 0, checkpoints, Files, Bytes, problems, trusted, startsAt);
+        var trusted = trustedUpTo is not null && trustedUpTo == toLedger;
+        return new VerificationReport(problems.Length == 0, checkpoints, Files, Bytes, problems, trusted, startsAt)
+        {
+            TrustedUpTo = trustedUpTo,
+            FromLedger = fromLedger,
+            ToLedger = toLedger,
+        };
     }
 
     public static string MissingMessage(string path, string? detail) =>

@@ -22,8 +22,9 @@ internal sealed class ArchiveVerificationRun
     private readonly ConcurrentDictionary<uint, LedgerFileLink> _headers = new();
     private readonly ConcurrentDictionary<uint, bool> _trustedMatched = new();
     private readonly Channel<string> _bucketJobs = Channel.CreateUnbounded<string>();
-    private readonly Channel<uint> _checkpointJobs = Channel.CreateUnbounded<uint>();
+    private readonly Channel<uint> _checkpointJobs = Channel.CreateBounded<uint>(64);
     private HistoryArchiveState? _root;
+    private LedgerRange? _ledgers;
     private int _pending;
 
     public ArchiveVerificationRun(IArchiveReader archive, ArchiveVerifierOptions options, ArchiveProblemCollector problems, ILogger logger)
@@ -38,35 +39,56 @@ internal sealed class ArchiveVerificationRun
     public async Task<VerificationReport> ExecuteAsync(CancellationToken cancellationToken)
     {
         _root = await ReadStateAsync(ArchivePaths.WellKnownState, null, cancellationToken).ConfigureAwait(false);
+        var finder = new ArchiveStartFinder(_archive, _math);
+        if (_options.ToLedger is null && _root is not null && await finder.CheckRootClaimAsync(_root, cancellationToken).ConfigureAwait(false) is { } claim)
+        {
+            _problems.Add(claim);
+            return _problems.Report(0, null, null);
+        }
+
         var to = _options.ToLedger ?? _root?.CurrentLedger;
         if (to is null)
         {
-            return _problems.Report(0, trusted: false, startsAt: null);
+            return _problems.Report(0, null, null);
         }
 
-        uint? startsAt = null;
-        var from = _options.FromLedger;
-        if (from is null)
+        var startsAt = await finder.FindFirstCheckpointAsync(_math.CheckpointContaining(to.Value), cancellationToken).ConfigureAwait(false);
+        var from = _options.FromLedger ?? _math.FirstLedgerIn(startsAt);
+        if (from > to)
         {
-            startsAt = await new ArchiveStartFinder(_archive, _math).FindFirstCheckpointAsync(_math.CheckpointContaining(to.Value), cancellationToken).ConfigureAwait(false);
-            from = _math.FirstLedgerIn(startsAt.Value);
+            // The archive's start lies after the last ledger asked for: nothing of the range is in it.
+            from = to.Value;
         }
 
-        if (from == 0 || from > to)
-        {
-            throw new ArgumentOutOfRangeException(nameof(cancellationToken), $"the ledger range {from}..{to} is empty");
-        }
-
-        var range = _math.RangeCovering(from.Value, to.Value);
+        var range = _math.RangeCovering(from, to.Value);
+        _ledgers = new LedgerRange(from, to.Value);
         _problems.Start(range);
-        CheckTrustedHashInRange(range);
+        CheckTrustedHashInRange();
 
-        _pending = range.Count;
-        foreach (var checkpoint in range.Reverse())
+        // Checkpoints before the archive's start are one absent run, known without asking for each file.
+        var present = 0;
+        foreach (var checkpoint in range)
         {
-            _checkpointJobs.Writer.TryWrite(checkpoint);
+            if (checkpoint < startsAt)
+            {
+                _problems.Absent(checkpoint);
+            }
+            else
+            {
+                present++;
+            }
         }
 
+        _pending = present;
+        _problems.CheckpointsSkipped(range.Count - present);
+        if (present == 0)
+        {
+            _problems.ReportAbsentRuns();
+            return _problems.Report(range.Count, null, startsAt, range.FirstLedger, to);
+        }
+
+        // Fed lazily, newest first, so that planning a huge range costs no more than its flags (a byte a checkpoint).
+        var feeder = FeedCheckpointsAsync(range, startsAt, cancellationToken);
         var workers = new Task[(int)Math.Min(_options.Concurrency, Math.Max(1L, range.Count * 8L))];
         for (var i = 0; i < workers.Length; i++)
         {
@@ -74,13 +96,22 @@ internal sealed class ArchiveVerificationRun
         }
 
         await Task.WhenAll(workers).ConfigureAwait(false);
+        await feeder.ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
         CheckChain(range);
         _problems.CheckScpPresence();
         _problems.ReportAbsentRuns();
         _problems.ReportProgress();
-        return _problems.Report(range.Count, IsTrusted(range), startsAt);
+        return _problems.Report(range.Count, TrustedUpTo(range), startsAt, range.FirstLedger, to);
+    }
+
+    private async Task FeedCheckpointsAsync(CheckpointRange range, uint startsAt, CancellationToken cancellationToken)
+    {
+        for (var i = range.Count - 1; i >= 0 && range[i] >= startsAt; i--)
+        {
+            await _checkpointJobs.Writer.WriteAsync(range[i], cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>True only when the archive answers that it has no such file.</summary>
@@ -286,13 +317,13 @@ internal sealed class ArchiveVerificationRun
             compressed: false,
             onMissing: onMissing).ConfigureAwait(false);
 
-    private void CheckTrustedHashInRange(CheckpointRange range)
+    private void CheckTrustedHashInRange()
     {
-        if (_options.TrustedHash is { } trusted
-            && (trusted.Ledger < range.FirstLedger || trusted.Ledger > range.Last))
+        if (_ledgers!.Value.TrustedHashOutsideMessage(_options.TrustedHash) is { } message)
         {
-            _problems.Add(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, _math.CheckpointContaining(trusted.Ledger)), trusted.Ledger, ProblemKind.Untrusted,
-                $"the trusted ledger {trusted.Ledger} lies outside the verified ledgers {range.FirstLedger}..{range.Last} (rule: the chain ends at the trusted hash)");
+            var trusted = _options.TrustedHash!.Ledger;
+            var checkpoint = trusted > _math.LastCheckpoint ? _math.LastCheckpoint : _math.CheckpointContaining(trusted);
+            _problems.Add(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, checkpoint), trusted, ProblemKind.Untrusted, message);
         }
     }
 
@@ -336,15 +367,28 @@ internal sealed class ArchiveVerificationRun
         }
     }
 
-    private bool IsTrusted(CheckpointRange range)
+    /// <summary>
+    /// The highest ledger of the range a trusted hash anchored: the chain at and below it ends at that hash.
+    /// Null when no trusted hash matched, or when anything broke (then nothing is vouched for).
+    /// </summary>
+    private uint? TrustedUpTo(CheckpointRange range)
     {
-        // Trust reaches every ledger of the range only when the newest one is trusted and nothing broke.
-        if (!_problems.IsEmpty || !_headers.TryGetValue(range.Last, out var newest))
+        if (!_problems.IsEmpty)
         {
-            return false;
+            return null;
         }
 
-        var anchor = _options.TrustedHash?.Ledger ?? (_options.TrustedCheckpointHashes?.Get(range.Last) is not null ? range.Last : 0);
-        return anchor == newest.LastLedger && _trustedMatched.TryGetValue(anchor, out var matched) && matched;
+        uint? upTo = null;
+        foreach (var (ledger, matched) in _trustedMatched)
+        {
+            // An anchor past the range's last ledger (a checkpoint hash of its last checkpoint) vouches for all of it.
+            if (matched && ledger >= _ledgers!.Value.First && range.Contains(_math.CheckpointContaining(ledger)))
+            {
+                var anchored = Math.Min(ledger, _ledgers.Value.Last);
+                upTo = upTo is null ? anchored : Math.Max(upTo.Value, anchored);
+            }
+        }
+
+        return upTo;
     }
 }

@@ -40,6 +40,18 @@ public sealed partial class ArchiveVerifier
         ArgumentNullException.ThrowIfNull(options.Limits);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Concurrency);
         options.Limits.Validate();
+        if (options.FromLedger == 0 || options.ToLedger == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "Ledgers start at 1.");
+        }
+
+        if (options.FromLedger > options.ToLedger)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"FromLedger {options.FromLedger} is after ToLedger {options.ToLedger}.");
+        }
+
+        // The last ledger may only be known once the root state is read; what is known is checked now.
+        new LedgerRange(options.FromLedger ?? 1, options.ToLedger ?? uint.MaxValue).RequireTrustedHashInside(options.TrustedHash);
         _archive = archive;
         _options = options;
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Stellar.HistoryWork.Verification");

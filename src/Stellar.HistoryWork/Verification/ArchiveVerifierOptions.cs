@@ -7,9 +7,9 @@ namespace Stellar.HistoryWork.Verification;
 public sealed class ArchiveVerifierOptions
 {
     /// <summary>
-    /// First ledger of the range. Default: the first ledger of the archive's oldest checkpoint, found by a binary
-    /// search over checkpoint HAS files (assuming the archive has every checkpoint from its oldest on) and given
-    /// back as <see cref="VerificationReport.StartsAt"/>. Give 1 to verify from genesis whatever the archive holds.
+    /// First ledger of the range. Default: the first ledger of the archive's oldest checkpoint, found by
+    /// <see cref="ArchiveStartFinder"/> and given back as <see cref="VerificationReport.StartsAt"/>. Give 1 to verify
+    /// from genesis whatever the archive holds: the checkpoints before its start are then one <c>missing</c> problem.
     /// </summary>
     public uint? FromLedger { get; init; }
 
@@ -19,7 +19,11 @@ public sealed class ArchiveVerifierOptions
     /// <summary>Checkpoint frequency. Default 64.</summary>
     public CheckpointMath Checkpoints { get; init; } = CheckpointMath.Default;
 
-    /// <summary>A header hash the caller trusts, normally of the newest ledger of the range.</summary>
+    /// <summary>
+    /// A header hash the caller trusts, of any ledger of the range: it anchors the chain at and below its ledger
+    /// (<see cref="VerificationReport.TrustedUpTo"/>). One outside the range is rejected by the constructor when
+    /// the range is known then, else reported as an <c>untrusted</c> problem.
+    /// </summary>
     public TrustedLedgerHash? TrustedHash { get; init; }
 
     /// <summary>Trusted hashes of checkpoint ledgers (a <c>verify-checkpoints</c> file).</summary>

@@ -22,15 +22,18 @@ public class CatchupCommandTests
             "catchup", "--archive", Fixtures.TestnetSmall, "--from", "9000", "--to", "10000", "--out", output, "--json", report);
 
         run.ExitCode.Should().Be(0, run.ToString());
-        for (var checkpoint = 9023u; checkpoint <= NewestCheckpoint; checkpoint += 64)
+        // The reference node's catchup 10000/1001: buckets at 8959 (the checkpoint before 9023, which holds 9000),
+        // whose headers bind its HAS, then the files of 9023..10047 to replay 8960..10000.
+        for (var checkpoint = 8959u; checkpoint <= NewestCheckpoint; checkpoint += 64)
         {
             File.Exists(ArchiveFixtures.LedgerFile(output, checkpoint)).Should().BeTrue($"checkpoint {checkpoint} is in the range");
         }
 
-        File.Exists(ArchiveFixtures.LedgerFile(output, 8959)).Should().BeFalse("checkpoint 8959 is before the range");
+        File.Exists(ArchiveFixtures.LedgerFile(output, 8895)).Should().BeFalse("checkpoint 8895 is before the range");
+        File.Exists(Path.Combine(output, "history", "00", "00", "22", "history-000022ff.json")).Should().BeTrue("the buckets are applied at 8959");
         using var json = JsonDocument.Parse(File.ReadAllText(report));
         json.RootElement.GetProperty("ok").GetBoolean().Should().BeTrue();
-        json.RootElement.GetProperty("checkpoints").GetInt32().Should().Be(17);
+        json.RootElement.GetProperty("checkpoints").GetInt32().Should().Be(18);
         json.RootElement.GetProperty("files").GetInt32().Should().Be(ArchiveFixtures.CountFiles(output, "*.xdr.gz"));
         json.RootElement.GetProperty("bytes").GetInt64().Should().BeGreaterThan(0);
         json.RootElement.GetProperty("problems").GetArrayLength().Should().Be(0);
@@ -59,7 +62,7 @@ public class CatchupCommandTests
             interactive: true, "catchup", "--archive", Fixtures.TestnetSmall, "--from", "9900", "--to", "10047", "--out", temp.Combine("out"));
 
         run.ExitCode.Should().Be(0, run.ToString());
-        run.Output.Should().Contain("ledger headers 3/3 (100%)").And.NotMatchRegex(@"(?m)^\[[0-9]{2}:[0-9]{2}\] ", "plain lines are for redirected output");
+        run.Output.Should().Contain("ledger headers 4/4 (100%)").And.NotMatchRegex(@"(?m)^\[[0-9]{2}:[0-9]{2}\] ", "plain lines are for redirected output");
     }
 
     [Fact]

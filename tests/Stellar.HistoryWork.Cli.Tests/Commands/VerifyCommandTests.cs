@@ -51,10 +51,10 @@ public class VerifyCommandTests
         var run = await CliRun.RunAsync("verify", "--archive", Fixtures.PubnetLegacy, "--from", "1", "--json", report, "--quiet");
 
         run.ExitCode.Should().Be(1, run.ToString());
-        run.Output.Should().NotContain("archive starts at").And.Contain("problems  1" + Environment.NewLine);
+        run.Output.Should().Contain($"archive starts at checkpoint {lastAbsent + 64} ").And.Contain("problems  1" + Environment.NewLine);
         run.Error.Should().Contain("did not verify: 1 problem.");
         using var json = JsonDocument.Parse(File.ReadAllText(report));
-        json.RootElement.GetProperty("startsAt").ValueKind.Should().Be(JsonValueKind.Null);
+        json.RootElement.GetProperty("startsAt").GetUInt32().Should().Be(lastAbsent + 64, "every verb names where the archive starts");
         var problem = json.RootElement.GetProperty("problems").EnumerateArray().Should().ContainSingle().Which;
         problem.GetProperty("kind").GetString().Should().Be("missing");
         problem.GetProperty("path").GetString().Should().Be("history/00/00/00/history-0000003f.json");
