@@ -31,6 +31,23 @@ public sealed class HistoryWorkBuilder
     /// </summary>
     /// <exception cref="ArgumentException">The options' trusted hash names a ledger outside the range (<see cref="LedgerRange.TrustedHashOutsideMessage"/>).</exception>
     public HistoryWorkBuilder(IArchiveReader archive, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions? options = null)
+        : this(archive, range, LedgerRange.Of(range), state, options)
+    {
+    }
+
+    /// <summary>
+    /// Downloads what the reference node's minimal catchup needs (<see cref="CatchupRange"/>): the HAS and buckets of
+    /// <see cref="CatchupRange.ApplyBucketsAt"/> (of the last checkpoint when replaying from genesis), and the ledger,
+    /// transactions, results and SCP files of <see cref="CatchupRange.Checkpoints"/>, chained across them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options' trusted hash names a ledger outside <see cref="CatchupRange.Ledgers"/>.</exception>
+    public HistoryWorkBuilder(IArchiveReader archive, CatchupRange catchup, SharedHistoryState state, HistoryWorkOptions? options = null)
+        : this(archive, (catchup ?? throw new ArgumentNullException(nameof(catchup))).Checkpoints, catchup.Ledgers, state, options)
+    {
+        _context.HistoryArchiveStateCheckpoint = catchup.HistoryArchiveStateCheckpoint;
+    }
+
+    private HistoryWorkBuilder(IArchiveReader archive, CheckpointRange range, LedgerRange ledgers, SharedHistoryState state, HistoryWorkOptions? options)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(state);
@@ -41,22 +58,9 @@ public sealed class HistoryWorkBuilder
             throw new ArgumentException($"The range uses {range.Math} but the options use {options.Checkpoints}.", nameof(range));
         }
 
-        LedgerRange.Of(range).RequireTrustedHashInside(options.TrustedHash);
+        ledgers.RequireTrustedHashInside(options.TrustedHash);
 
         _context = new HistoryWorkContext(archive, range, state, options);
-    }
-
-    /// <summary>
-    /// Downloads what the reference node's minimal catchup needs (<see cref="CatchupRange"/>): the HAS and buckets of
-    /// <see cref="CatchupRange.ApplyBucketsAt"/> (of the last checkpoint when replaying from genesis), and the ledger,
-    /// transactions, results and SCP files of <see cref="CatchupRange.Checkpoints"/>, chained across them.
-    /// </summary>
-    /// <exception cref="ArgumentException">The options' trusted hash names a ledger outside <see cref="CatchupRange.Ledgers"/>.</exception>
-    public HistoryWorkBuilder(IArchiveReader archive, CatchupRange catchup, SharedHistoryState state, HistoryWorkOptions? options = null)
-        : this(archive, (catchup ?? throw new ArgumentNullException(nameof(catchup))).Checkpoints, state, options)
-    {
-        catchup.Ledgers.RequireTrustedHashInside(_context.Options.TrustedHash);
-        _context.HistoryArchiveStateCheckpoint = catchup.HistoryArchiveStateCheckpoint;
     }
 
     /// <summary>The checkpoints this builder downloads.</summary>

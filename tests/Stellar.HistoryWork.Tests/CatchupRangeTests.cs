@@ -20,7 +20,7 @@ public class CatchupRangeTests
 
         range.ApplyBucketsAt.Should().Be(bucketsAt == 0 ? null : bucketsAt);
         range.ReplayFirst.Should().Be(replayFirst == 0 ? null : replayFirst);
-        range.Checkpoints.Should().Be(new CheckpointRange(firstCheckpoint, lastCheckpoint, CheckpointMath.Default));
+        (range.Checkpoints == new CheckpointRange(firstCheckpoint, lastCheckpoint, CheckpointMath.Default)).Should().BeTrue(range.Checkpoints.ToString());
         range.Ledgers.Should().Be(new LedgerRange(bucketsAt == 0 ? 1 : bucketsAt, to));
     }
 
