@@ -18,8 +18,6 @@ namespace Stellar.HistoryWork;
 /// </remarks>
 public sealed class ArchiveStartFinder
 {
-    private const int Attempts = 3;
-
     private readonly IArchiveReader _archive;
     private readonly CheckpointMath _math;
 
@@ -91,25 +89,20 @@ public sealed class ArchiveStartFinder
 
     /// <summary>True only when the archive answers that it has no such file; an unanswered check counts as present.</summary>
     /// <remarks>
-    /// Counting an unanswered check as present makes the start search go on towards older checkpoints: it can
-    /// only verify more, never skip a file that might be there.
+    /// Retries are the reader's (an <see cref="ArchivePool"/> retries through its one pipeline); none are added here.
+    /// Counting an unanswered check as present makes the start search go on towards older checkpoints: it can only
+    /// verify more, never skip a file that might be there.
     /// </remarks>
     internal static async Task<bool> IsAbsentAsync(IArchiveReader archive, string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(archive);
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                return !await archive.ExistsAsync(path, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ArchiveTransientException) when (attempt < Attempts)
-            {
-            }
-            catch (Exception e) when (e is ArchiveException or IOException)
-            {
-                return false;
-            }
+            return !await archive.ExistsAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArchiveException or IOException)
+        {
+            return false;
         }
     }
 
