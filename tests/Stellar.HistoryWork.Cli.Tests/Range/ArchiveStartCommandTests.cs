@@ -66,6 +66,33 @@ public class ArchiveStartCommandTests
     }
 
     [Fact]
+    public async Task Verify_PartialArchiveWithAHoleWhereTheSearchProbes_StartsBeforeTheHoleAndReportsIt()
+    {
+        using var temp = new TempDirectory();
+        var archive = ArchiveFixtures.CopyArchive(Fixtures.TestnetSmall, temp);
+        // Without checkpoint 63 the archive starts at 127; a binary search over 127..10047 first probes 5055.
+        foreach (var checkpoint in new uint[] { 63, 5055 })
+        {
+            var hex = checkpoint.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var file in Directory.EnumerateFiles(archive, $"*-{hex}.*", SearchOption.AllDirectories))
+            {
+                File.Delete(file);
+            }
+        }
+
+        var report = temp.Combine("report.json");
+        var run = await CliRun.RunAsync("verify", "--archive", archive, "--json", report, "--quiet");
+
+        run.ExitCode.Should().Be(1, run.ToString());
+        run.Output.Should().Contain("archive starts at checkpoint 127 ");
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        json.RootElement.GetProperty("startsAt").GetUInt32().Should().Be(127, "the hole at 5055 lies after the start");
+        var problem = json.RootElement.GetProperty("problems").EnumerateArray().Should().ContainSingle().Which;
+        problem.GetProperty("kind").GetString().Should().Be("missing");
+        problem.GetProperty("path").GetString().Should().Be("history/00/00/13/history-000013bf.json");
+    }
+
+    [Fact]
     public async Task VerifyCheckpoints_WithoutFrom_WritesFromTheArchiveStart()
     {
         using var temp = new TempDirectory();
