@@ -1,3 +1,5 @@
+using Stellar.HistoryWork.Verification;
+
 namespace Stellar.HistoryWork.Cli;
 
 /// <summary>The command's exit codes (DESIGN.md §3).</summary>
@@ -14,6 +16,28 @@ internal static class ExitCodes
 
     /// <summary>Could not finish: an archive was unreachable (worth retrying later).</summary>
     public const int Unreachable = 3;
+
+    /// <summary>
+    /// The exit code of a run that did not succeed, from the kinds of its problems: <see cref="Unreachable"/>
+    /// when every problem is <c>unreachable</c> (the archive could not be read; retrying later may succeed),
+    /// else <see cref="Problems"/> (the data is bad) — 1 wins when both happened.
+    /// </summary>
+    public static int ForFailure(IEnumerable<string> problemKinds)
+    {
+        ArgumentNullException.ThrowIfNull(problemKinds);
+        var any = false;
+        foreach (var kind in problemKinds)
+        {
+            if (kind != ProblemKind.Unreachable.ToJsonName())
+            {
+                return Problems;
+            }
+
+            any = true;
+        }
+
+        return any ? Unreachable : Problems;
+    }
 
     /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it); what was kept is said on standard error.</summary>
     public const int Cancelled = 130;

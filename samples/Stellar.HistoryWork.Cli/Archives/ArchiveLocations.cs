@@ -6,16 +6,25 @@ namespace Stellar.HistoryWork.Cli.Archives;
 /// </summary>
 internal static class ArchiveLocations
 {
-    /// <summary>A pool whose per-archive concurrency, attempts and bandwidth follow the common options.</summary>
-    public static ArchivePool Open(IReadOnlyList<string> locations, HistorySettings settings, int retries) =>
-        Open(locations, new ArchivePoolOptions
-        {
-            MaxConcurrency = settings.Concurrency,
-            MaxAttempts = retries + 1,
-            MaxBytesPerSecond = settings.MaxBytesPerSecond,
-        });
+    /// <summary>
+    /// A pool whose per-archive concurrency, attempts and bandwidth follow the common options;
+    /// <paramref name="member"/>, when given, wraps each archive before it joins the pool.
+    /// </summary>
+    public static ArchivePool Open(IReadOnlyList<string> locations, HistorySettings settings, int retries, Func<IArchiveReader, IArchiveReader>? member = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Open(
+            locations,
+            new ArchivePoolOptions
+            {
+                MaxConcurrency = settings.Concurrency,
+                MaxAttempts = retries + 1,
+                MaxBytesPerSecond = settings.MaxBytesPerSecond,
+            },
+            member);
+    }
 
-    public static ArchivePool Open(IReadOnlyList<string> locations, ArchivePoolOptions? poolOptions = null)
+    public static ArchivePool Open(IReadOnlyList<string> locations, ArchivePoolOptions? poolOptions = null, Func<IArchiveReader, IArchiveReader>? member = null)
     {
         ArgumentNullException.ThrowIfNull(locations);
         if (locations.Count == 0)
@@ -23,7 +32,7 @@ internal static class ArchiveLocations
             throw new UsageException("give at least one --archive.");
         }
 
-        var readers = locations.Select(OpenOne).ToArray();
+        var readers = locations.Select(OpenOne).Select(r => member?.Invoke(r) ?? r).ToArray();
         return new ArchivePool(readers, poolOptions);
     }
 

@@ -6,14 +6,22 @@ namespace Stellar.HistoryWork.Cli.Archives;
 /// An <see cref="IArchiveReader"/> that counts the files it delivered, by kind (the first segment of the archive
 /// path), each path once however often it is read: the report's <c>filesByKind</c>, the same for every verb.
 /// </summary>
-internal sealed class FileKindCounter(IArchiveReader inner) : IArchiveReader
+internal sealed class FileKindCounter : IArchiveReader
 {
     /// <summary>The kinds a report lists, in its order: HAS files (the root one too), then checkpoint files, then buckets.</summary>
     public static readonly IReadOnlyList<string> Kinds = ["history", "ledger", "transactions", "results", "scp", "bucket"];
 
-    private readonly ConcurrentDictionary<string, byte> _paths = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _paths;
 
-    public IArchiveReader Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
+    /// <param name="inner">The reader whose files are counted.</param>
+    /// <param name="sharedWith">Another counter whose tally this one adds to (the members of one pool), or null for a tally of its own.</param>
+    public FileKindCounter(IArchiveReader inner, FileKindCounter? sharedWith = null)
+    {
+        Inner = inner ?? throw new ArgumentNullException(nameof(inner));
+        _paths = sharedWith?._paths ?? new(StringComparer.Ordinal);
+    }
+
+    public IArchiveReader Inner { get; }
 
     public string Name => Inner.Name;
 

@@ -75,6 +75,6 @@ internal static class CatchupCommand
         };
         await CatchupSummary.WriteAsync(outcome.Succeeded ? console.Output : console.Error, outcome, archive.Location, settings.TrustedHash, settings.TrustedCheckpointHashes);
         await outcome.ToReport(archive.Location).WriteAsync(settings.Json, console, cancellationToken);
-        return outcome.Succeeded ? ExitCodes.Ok : ExitCodes.Problems;
+        return outcome.Succeeded ? ExitCodes.Ok : ExitCodes.ForFailure(outcome.Problems.Select(p => p.Kind));
     }
 }

@@ -104,7 +104,7 @@ internal static class MirrorCommand
                 json.WriteNumber("filesSkipped", result.FilesSkipped);
             },
         }.WriteAsync(settings.Json, console, cancellationToken);
-        return result.Succeeded ? ExitCodes.Ok : ExitCodes.Problems;
+        return result.Succeeded ? ExitCodes.Ok : ExitCodes.ForFailure(problems.Select(p => p.Kind));
     }
 
     private static IArchiveWriter OpenTarget(string location)

@@ -150,7 +150,7 @@ internal static class VerifyCheckpointsCommand
             Problems = problems,
             Extra = w => w.WriteString("out", work.OutputPath),
         }.WriteAsync(json, console, cancellationToken);
-        return problems.Length == 0 ? ExitCodes.Ok : ExitCodes.Problems;
+        return problems.Length == 0 ? ExitCodes.Ok : ExitCodes.ForFailure(problems.Select(p => p.Kind));
     }
 
     private static ProgressSnapshot Snapshot(VerifiedCheckpointHashesProgress p, TimeSpan elapsed)

@@ -48,7 +48,9 @@ internal static class VerifyCommand
         }
 
         console.KeptOnCancel = "verify writes nothing; nothing to clean up.";
-        var archive = new FileKindCounter(ArchiveLocations.Open(locations, settings, retries));
+        // Counted inside the pool, so that the verifier reads through this pool (its retries, --retries) and no other.
+        FileKindCounter? counter = null;
+        var archive = ArchiveLocations.Open(locations, settings, retries, member: reader => counter = new FileKindCounter(reader, counter));
         var progress = new LatestProgress<VerificationProgress>();
         var verifier = new ArchiveVerifier(archive, new ArchiveVerifierOptions
         {
@@ -83,13 +85,13 @@ internal static class VerifyCommand
             ToLedger = report.ToLedger,
             Checkpoints = report.Checkpoints,
             Files = report.Files,
-            FilesByKind = archive.CountByKind(),
+            FilesByKind = counter!.CountByKind(),
             Bytes = report.Bytes,
             StartsAt = report.StartsAt,
             Duration = elapsed,
             Problems = problems,
         }.WriteAsync(settings.Json, console, cancellationToken);
-        return report.Ok ? ExitCodes.Ok : ExitCodes.Problems;
+        return report.Ok ? ExitCodes.Ok : ExitCodes.ForFailure(problems.Select(p => p.Kind));
     }
 
     private static ProgressSnapshot Snapshot(VerificationProgress? p, TimeSpan elapsed)

@@ -9,38 +9,21 @@ namespace Stellar.HistoryWork.Verification;
 /// </summary>
 internal sealed partial class ArchiveFileChecker
 {
-    /// <summary>Tries of a file whose archive failed transiently.</summary>
-    public const int Attempts = 3;
-
-    private readonly IArchiveReader _archive;
+    private readonly ArchivePool _archive;
     private readonly HistoryVerificationOptions _limits;
     private readonly ArchiveProblemCollector _problems;
     private readonly ILogger _logger;
 
+    /// <param name="archive">Read through the pool's retries; a reader that is not a pool becomes a pool of one.</param>
+    /// <param name="limits">The verifiers' limits.</param>
+    /// <param name="problems">Where problems and counts go.</param>
+    /// <param name="logger">Where unreadable files are logged.</param>
     public ArchiveFileChecker(IArchiveReader archive, HistoryVerificationOptions limits, ArchiveProblemCollector problems, ILogger logger)
     {
-        _archive = archive;
+        _archive = ArchivePool.For(archive);
         _limits = limits;
         _problems = problems;
         _logger = logger;
-    }
-
-    /// <summary>
-    /// The verifier's only retry loop: a transient archive failure is tried again, at once, up to
-    /// <see cref="Attempts"/> times. Kept to this one method so that the archive pool's pipeline can replace it.
-    /// </summary>
-    public static async Task<T> WithRetriesAsync<T>(Func<CancellationToken, ValueTask<T>> attempt, CancellationToken cancellationToken)
-    {
-        for (var tried = 1; ; tried++)
-        {
-            try
-            {
-                return await attempt(cancellationToken).ConfigureAwait(false);
-            }
-            catch (ArchiveTransientException) when (tried < Attempts)
-            {
-            }
-        }
     }
 
     /// <summary>Opens, verifies and counts one file; every failure becomes a problem and null.</summary>
@@ -63,7 +46,9 @@ internal sealed partial class ArchiveFileChecker
     {
         try
         {
-            var result = await WithRetriesAsync(ct => AttemptAsync(path, verify, compressed, ct), cancellationToken).ConfigureAwait(false);
+            // Retries are the pool's: a transient failure, opening or mid-file, reads the file again from its
+            // start (preferring another archive of a pool), with backoff, up to the pool's attempts.
+            var result = await _archive.ReadAsync(path, (raw, ct) => CheckAsync(raw, path, verify, compressed, ct), cancellationToken).ConfigureAwait(false);
             _problems.FileVerified(path);
             return result;
         }
@@ -102,35 +87,18 @@ internal sealed partial class ArchiveFileChecker
         }
     }
 
-    private async ValueTask<T> AttemptAsync<T>(string path, Func<Stream, CancellationToken, Task<T>> verify, bool compressed, CancellationToken cancellationToken)
+    private async ValueTask<T> CheckAsync<T>(Stream raw, string path, Func<Stream, CancellationToken, Task<T>> verify, bool compressed, CancellationToken cancellationToken)
     {
-        long read = 0;
-        var opened = false;
+        var counting = new CountingReadStream(raw, null, leaveOpen: true);
         try
         {
-            var raw = await _archive.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
-            opened = true;
-            await using (raw.ConfigureAwait(false))
-            {
-                var counting = new CountingReadStream(raw, null, leaveOpen: true);
-                try
-                {
-                    return compressed
-                        ? await HistoryGzip.VerifyDecompressedAsync(counting, path, _limits.MaxCheckpointFileDecompressedBytes, verify, cancellationToken).ConfigureAwait(false)
-                        : await verify(counting, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    read = counting.BytesRead;
-                }
-            }
+            return compressed
+                ? await HistoryGzip.VerifyDecompressedAsync(counting, path, _limits.MaxCheckpointFileDecompressedBytes, verify, cancellationToken).ConfigureAwait(false)
+                : await verify(counting, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            if (opened)
-            {
-                _problems.FileRead(path, read);
-            }
+            _problems.FileRead(path, counting.BytesRead);
         }
     }
 

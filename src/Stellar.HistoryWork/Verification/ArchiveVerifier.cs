@@ -25,12 +25,12 @@ public sealed partial class ArchiveVerifier
     /// <summary>The name of the activity that spans one <see cref="VerifyAsync"/>.</summary>
     internal const string ActivityName = "stellar.history.verify";
 
-    private readonly IArchiveReader _archive;
+    private readonly ArchivePool _archive;
     private readonly ArchiveVerifierOptions _options;
     private readonly ILogger _logger;
     private readonly HistoryWorkTelemetry.DownloadInstruments _telemetry;
 
-    /// <param name="archive">The archive to verify (one reader or a pool).</param>
+    /// <param name="archive">The archive to verify: a pool, or one reader, read through a pool of one (<see cref="ArchiveVerifierOptions.Pool"/>) for its retries and adaptive concurrency.</param>
     /// <param name="options">What to verify and how; defaults when null.</param>
     public ArchiveVerifier(IArchiveReader archive, ArchiveVerifierOptions? options = null)
     {
@@ -52,7 +52,7 @@ public sealed partial class ArchiveVerifier
 
         // The last ledger may only be known once the root state is read; what is known is checked now.
         new LedgerRange(options.FromLedger ?? 1, options.ToLedger ?? uint.MaxValue).RequireTrustedHashInside(options.TrustedHash);
-        _archive = archive;
+        _archive = ArchivePool.For(archive, options.Pool);
         _options = options;
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Stellar.HistoryWork.Verification");
         _telemetry = HistoryWorkTelemetry.For(options.MeterFactory).Download;

@@ -32,6 +32,13 @@ public sealed class ArchiveVerifierOptions
     /// <summary>The network every HAS must name, when known.</summary>
     public string? NetworkPassphrase { get; init; }
 
+    /// <summary>
+    /// Retries, backoff, per-archive concurrency and bandwidth of the pool a single archive is read through
+    /// (null: <see cref="ArchivePoolOptions"/> defaults). Ignored when the archive given is already an
+    /// <see cref="ArchivePool"/>, whose own options then apply.
+    /// </summary>
+    public ArchivePoolOptions? Pool { get; init; }
+
     /// <summary>Files verified at once. Default 16.</summary>
     public int Concurrency { get; init; } = 16;
 

@@ -120,4 +120,23 @@ public class VerifyCommandTests
         run.ExitCode.Should().Be(2);
         run.Error.Should().Contain("--from 500 is after --to 100").And.NotContain("   at ");
     }
+
+    [Fact]
+    public async Task Run_ArchiveRefusingConnections_ReportsUnreachableAndExitsThree()
+    {
+        // Issue 9 defect 4: a refused connection after every retry is "unreachable" (exit 3), never "missing" (exit 1).
+        using var temp = new TempDirectory();
+        var report = temp.Combine("report.json");
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var run = await CliRun.RunAsync("verify", "--archive", $"http://127.0.0.1:{port}/", "--retries", "0", "--json", report, "--quiet");
+
+        run.ExitCode.Should().Be(3, run.ToString());
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        var kinds = json.RootElement.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("kind").GetString()).ToList();
+        kinds.Should().NotBeEmpty().And.OnlyContain(k => k == "unreachable");
+    }
 }
