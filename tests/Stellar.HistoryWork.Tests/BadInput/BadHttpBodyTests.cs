@@ -11,7 +11,7 @@ namespace Stellar.HistoryWork.Tests.BadInput;
 /// </summary>
 public class BadHttpBodyTests
 {
-    private static readonly HttpArchiveReaderOptions ShortStall = new() { StallTimeout = TimeSpan.FromMilliseconds(300) };
+    private static readonly HttpArchiveReaderOptions ShortStall = new() { StallTimeout = TimeSpan.FromMilliseconds(1500) };
 
     public static TheoryData<string, string, string> Faults => new()
     {
