@@ -16,7 +16,19 @@ internal static class HistoryArchiveStateJson
         MaxDepth = 16,
         AllowTrailingCommas = false,
         CommentHandling = JsonCommentHandling.Disallow,
+
+        // .NET would read the last of two equal keys, stellar-core's reader the first: a file that means two
+        // different things to the two is corrupt.
+        AllowDuplicateProperties = false,
     };
+
+    // Members this reader does not know are tolerated while small (an extension some publisher adds); a big one is
+    // a way to smuggle data past verification into every mirror that republishes the file verbatim.
+    private const int MaxUnknownMemberBytes = 1024;
+
+    private static readonly HashSet<string> RootMembers = ["version", "server", "currentLedger", "networkPassphrase", "currentBuckets", "hotArchiveBuckets"];
+    private static readonly HashSet<string> LevelMembers = ["curr", "next", "snap"];
+    private static readonly HashSet<string> NextMembers = ["state", "output", "curr", "snap", "shadow"];
 
     public static async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(Stream stream, string fileName, CancellationToken cancellationToken)
     {
@@ -52,13 +64,14 @@ internal static class HistoryArchiveStateJson
         }
         catch (JsonException e)
         {
-            throw new HistoryArchiveStateException(fileName, HistoryArchiveStateRule.Malformed, "not valid JSON: " + e.Message, e);
+            var what = e.Message.Contains("uplicate", StringComparison.Ordinal) ? "a key appears twice in one object" : "not valid JSON";
+            throw new HistoryArchiveStateException(fileName, HistoryArchiveStateRule.Malformed, $"{what}: {e.Message}", e);
         }
 
         using (document)
         {
             var reader = new FieldReader(fileName);
-            var root = reader.Object(document.RootElement, "the document");
+            var root = reader.Object(document.RootElement, "the document", RootMembers);
             var version = reader.UInt32(root, "version");
             var passphrase = reader.OptionalString(root, "networkPassphrase");
             return new HistoryArchiveState
@@ -187,6 +200,20 @@ internal static class HistoryArchiveStateJson
         public JsonElement Object(JsonElement element, string what) =>
             element.ValueKind == JsonValueKind.Object ? element : throw Malformed($"{what} is not a JSON object");
 
+        public JsonElement Object(JsonElement element, string what, HashSet<string> known)
+        {
+            Object(element, what);
+            foreach (var member in element.EnumerateObject())
+            {
+                if (!known.Contains(member.Name) && member.Value.GetRawText().Length > MaxUnknownMemberBytes)
+                {
+                    throw Malformed($"{what} has an unknown member '{member.Name}' larger than {MaxUnknownMemberBytes} bytes");
+                }
+            }
+
+            return element;
+        }
+
         public string String(JsonElement parent, string name) =>
             OptionalString(parent, name) ?? throw Malformed($"field '{name}' is missing");
 
@@ -228,7 +255,7 @@ internal static class HistoryArchiveStateJson
             var i = 0;
             foreach (var item in array.EnumerateArray())
             {
-                var level = Object(item, $"{name}[{i}]");
+                var level = Object(item, $"{name}[{i}]", LevelMembers);
                 levels[i++] = new HistoryStateBucket(String(level, "curr"), Next(level, $"{name}[{i - 1}].next"), String(level, "snap"));
             }
 
@@ -242,7 +269,7 @@ internal static class HistoryArchiveStateJson
                 throw Malformed($"{what} is missing");
             }
 
-            Object(next, what);
+            Object(next, what, NextMembers);
             var state = UInt32(next, "state");
             return state switch
             {

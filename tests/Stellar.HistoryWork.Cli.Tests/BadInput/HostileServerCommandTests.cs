@@ -85,6 +85,22 @@ public class HostileServerCommandTests
         Interlocked.Read(ref sent).Should().BeLessThan(64L << 20, "the reader stops soon after the bound");
     }
 
+    [Fact]
+    public async Task Verify_FifoInALocalArchive_EndsWithAProblemNamingTheFile()
+    {
+        // Row 5: opening a FIFO nobody writes to blocks for ever, beyond the reach of Ctrl-C.
+        using var archive = new BadArchive();
+        if (!archive.TryReplaceWithFifo(BadArchive.Ledger))
+        {
+            return;
+        }
+
+        var run = await CliRun.RunAsync("verify", "--archive", archive.Root, "--quiet").WaitAsync(Limit);
+
+        AssertEndedNamingTheLedgerFile(run);
+        run.ExitCode.Should().Be(1);
+    }
+
     private static HostileHttpServer Serve(BadArchive archive, string hostilePath, Func<Stream, CancellationToken, Task> hostile) =>
         new(async (path, stream, ct) =>
         {

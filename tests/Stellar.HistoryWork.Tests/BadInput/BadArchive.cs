@@ -139,6 +139,23 @@ internal sealed partial class BadArchive : IDisposable
 
     public static byte[] Ascii(string text) => Encoding.ASCII.GetBytes(text);
 
+    /// <summary>
+    /// Replaces a file with a FIFO (nobody ever writes to it: opening it for reading blocks forever). Returns false
+    /// where there are no FIFOs (Windows).
+    /// </summary>
+    public bool TryReplaceWithFifo(string archivePath)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+
+        File.Delete(this[archivePath]);
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [this[archivePath]]);
+        mkfifo.WaitForExit();
+        return mkfifo.ExitCode == 0;
+    }
+
     public static byte[] BigEndian(params uint[] words)
     {
         var bytes = new byte[words.Length * 4];

@@ -183,6 +183,13 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
         new("has-non-hex-hash", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "InvalidHash",
             a => a.WriteText(BadArchive.State, a.Text(BadArchive.State).Replace(BadArchive.BucketHash, "zz" + BadArchive.BucketHash[2..], StringComparison.Ordinal))),
 
+        // Issue 10 row 9: .NET reads the last of two equal keys, stellar-core the first.
+        new("has-duplicate-key", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "a key appears twice",
+            a => a.WriteText(BadArchive.State, ReplaceFirst(a.Text(BadArchive.State), "\"server\": ", "\"server\": \"first\",\n    \"server\": "))),
+
+        new("has-unknown-large-member", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "unknown member 'padding'",
+            a => a.WriteText(BadArchive.State, ReplaceFirst(a.Text(BadArchive.State), "{", "{\n    \"padding\": \"" + new string('A', 4096) + "\","))),
+
         new("has-not-json", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "Malformed",
             a => a.WriteText(BadArchive.State, "<html><body>Service Unavailable</body></html>")),
 
@@ -200,6 +207,12 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
         new("has-current-ledger-differs", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "a checkpoint HAS describes its checkpoint",
             a => a.WriteText(BadArchive.State, a.Text(BadArchive.State).Replace("\"currentLedger\": 127", "\"currentLedger\": 191", StringComparison.Ordinal))),
     ];
+
+    private static string ReplaceFirst(string text, string what, string with)
+    {
+        var at = text.IndexOf(what, StringComparison.Ordinal);
+        return text[..at] + with + text[(at + what.Length)..];
+    }
 
     /// <summary>The record of ledger 128 (the first of the next checkpoint file in the real archive).</summary>
     private static byte[] Fixture127Plus1()

@@ -3,7 +3,11 @@ using Stellar.HistoryWork.Telemetry;
 
 namespace Stellar.HistoryWork;
 
-/// <summary>Reads an archive laid out in a local directory.</summary>
+/// <summary>
+/// Reads an archive laid out in a local directory. A name whose size is 0 is served as an empty file without
+/// being opened: a FIFO or a device planted in an archive reports 0 bytes, and opening it would block forever
+/// (beyond the reach of cancellation) or never end; an empty regular file reads the same either way.
+/// </summary>
 public sealed class LocalArchiveReader : IArchiveReader
 {
     private readonly HistoryWorkTelemetry.ArchiveInstruments _telemetry;
@@ -33,6 +37,11 @@ public sealed class LocalArchiveReader : IArchiveReader
         var full = ArchivePathGuard.Resolve(Root, path);
         try
         {
+            if (new FileInfo(full) is { Exists: true, Length: 0 })
+            {
+                return ValueTask.FromResult<Stream>(new ArchiveBodyStream(new MemoryStream([], writable: false), null, 0, Timeout.InfiniteTimeSpan, TimeProvider.System, Name, path, _telemetry));
+            }
+
             var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
             return ValueTask.FromResult<Stream>(new ArchiveBodyStream(file, null, file.Length, Timeout.InfiniteTimeSpan, TimeProvider.System, Name, path, _telemetry));
         }
