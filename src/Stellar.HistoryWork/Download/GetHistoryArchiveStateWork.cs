@@ -15,12 +15,6 @@ public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
     private readonly uint? _checkpoint;
     private readonly CheckpointRange? _every;
 
-    internal GetHistoryArchiveStateWork(HistoryWorkContext context, uint? checkpoint)
-        : base(context, HistoryWorkStage.HistoryArchiveState)
-    {
-        _checkpoint = checkpoint;
-    }
-
     internal GetHistoryArchiveStateWork(HistoryWorkContext context, CheckpointRange every)
         : base(context, HistoryWorkStage.HistoryArchiveState)
     {
