@@ -47,11 +47,13 @@ internal static class CatchupRun
             quiet,
             async ct => ProgressSnapshot.From(await state.GetProgressAsync(ct)),
             scheduler.RunToCompletionAsync(cancellationToken),
+            archive as ArchivePool,
             cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         var elapsed = clock.Elapsed;
         var progress = await state.GetProgressAsync(cancellationToken);
-        var retries = result.Works.Sum(w => Math.Max(0L, w.Attempts - 1L));
+        // Archive reads the pool retried, and works the scheduler ran again.
+        var retries = ((archive as ArchivePool)?.Retries ?? 0) + result.Works.Sum(w => Math.Max(0L, w.Attempts - 1L));
         if (!result.Succeeded)
         {
             var problems = result.Works

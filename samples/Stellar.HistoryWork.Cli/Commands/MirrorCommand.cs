@@ -46,7 +46,8 @@ internal static class MirrorCommand
         CliConsole console, string[] locations, string targetLocation, uint? from, uint? to, int retries, DirectoryInfo? workDir, HistorySettings settings, CancellationToken cancellationToken)
     {
         var target = OpenTarget(targetLocation);
-        var source = new FileKindCounter(ArchiveLocations.Open(locations, settings, retries));
+        var pool = ArchiveLocations.Open(locations, settings, retries);
+        var source = new FileKindCounter(pool);
         var resolved = await HistoryRange.ResolveAsync("mirror", console, source, from, to, RangeRule.FromStart, settings, cancellationToken);
         if (resolved is null)
         {
@@ -76,12 +77,12 @@ internal static class MirrorCommand
         });
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await ProgressDisplay.RunAsync(
-            console, settings.Quiet, _ => Task.FromResult(Snapshot(progress.Latest, range, clock.Elapsed)), mirror.RunAsync(cancellationToken), cancellationToken);
+            console, settings.Quiet, _ => Task.FromResult(Snapshot(progress.Latest, range, clock.Elapsed)), mirror.RunAsync(cancellationToken), pool, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         var elapsed = clock.Elapsed;
         var problems = result.Problems.Select(Problems.From).ToArray();
         var trustedUpTo = result.TrustedUpTo is { } upTo ? Math.Min(upTo, resolved.Ledgers.Last) : (uint?)null;
-        await WriteSummaryAsync(console, source.Location, target.ToString()!, result, problems, elapsed, resolved, trustedUpTo, settings.Checkpoints);
+        await WriteSummaryAsync(console, source.Location, target.ToString()!, result, problems, elapsed, pool.Retries, resolved, trustedUpTo, settings.Checkpoints);
         await new RunReport
         {
             Verb = "mirror",
@@ -95,6 +96,7 @@ internal static class MirrorCommand
             Files = result.FilesWritten,
             FilesByKind = source.CountByKind(),
             Bytes = result.BytesWritten,
+            Retries = pool.Retries,
             Duration = elapsed,
             Problems = problems,
             Errors = result.Errors,
@@ -158,6 +160,7 @@ internal static class MirrorCommand
         ArchiveMirrorResult result,
         IReadOnlyList<ReportProblem> problems,
         TimeSpan elapsed,
+        long retries,
         ResolvedRange resolved,
         uint? trustedUpTo,
         CheckpointMath math)
@@ -170,7 +173,7 @@ internal static class MirrorCommand
             ("target", target),
             ("checkpoints", string.Create(CultureInfo.InvariantCulture, $"{result.CheckpointsMirrored} of {result.Range.Count} mirrored ({result.Range.First}..{result.Range.Last})")),
             ("files", string.Create(CultureInfo.InvariantCulture, $"{result.FilesWritten} written ({ByteFormat.Size(result.BytesWritten)}), {result.FilesSkipped} already there and intact")),
-            ("time", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.00} s")),
+            ("time", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.00} s, {retries} retr{(retries == 1 ? "y" : "ies")}")),
             ("trust", TrustDescription.Describe(trustedUpTo, resolved.Ledgers.Last, result.Succeeded)),
         };
         if (!result.Succeeded)

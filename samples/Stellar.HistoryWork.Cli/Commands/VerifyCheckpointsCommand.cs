@@ -62,7 +62,8 @@ internal static class VerifyCheckpointsCommand
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--from must lie in 1..{trusted.Ledger} (the trusted ledger)."));
         }
 
-        var archive = new FileKindCounter(ArchiveLocations.Open(locations, new ArchivePoolOptions { MaxConcurrency = concurrency, MaxAttempts = retries + 1 }));
+        var pool = ArchiveLocations.Open(locations, new ArchivePoolOptions { MaxConcurrency = concurrency, MaxAttempts = retries + 1 });
+        var archive = new FileKindCounter(pool);
         var (root, problem) = await RootState.ReadAsync(archive, null, cancellationToken);
         if (root is null)
         {
@@ -102,7 +103,7 @@ internal static class VerifyCheckpointsCommand
         await using (var scheduler = new WorkScheduler(new WorkSchedulerOptions { MaxConcurrency = 1 }))
         {
             scheduler.Add(work, maxRetries: retries);
-            result = await ProgressDisplay.RunAsync(console, quiet, _ => Task.FromResult(Snapshot(work.Progress, clock.Elapsed)), scheduler.RunToCompletionAsync(cancellationToken), cancellationToken);
+            result = await ProgressDisplay.RunAsync(console, quiet, _ => Task.FromResult(Snapshot(work.Progress, clock.Elapsed)), scheduler.RunToCompletionAsync(cancellationToken), pool, cancellationToken);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -145,7 +146,7 @@ internal static class VerifyCheckpointsCommand
             Files = progress.Done,
             FilesByKind = archive.CountByKind(),
             Bytes = progress.Bytes,
-            Retries = result.Works.Sum(w => Math.Max(0L, w.Attempts - 1L)),
+            Retries = pool.Retries + result.Works.Sum(w => Math.Max(0L, w.Attempts - 1L)),
             Duration = elapsed,
             Problems = problems,
             Extra = w => w.WriteString("out", work.OutputPath),

@@ -69,12 +69,13 @@ internal static class VerifyCommand
             settings.Quiet,
             _ => Task.FromResult(Snapshot(progress.Latest, clock.Elapsed)),
             verifier.VerifyAsync(cancellationToken),
+            archive,
             cancellationToken);
         var elapsed = clock.Elapsed;
 
         cancellationToken.ThrowIfCancellationRequested();
         var problems = report.Problems.Select(Problems.From).ToArray();
-        await WriteSummaryAsync(console, archive.Location, report, problems, elapsed, settings.Checkpoints);
+        await WriteSummaryAsync(console, archive.Location, report, problems, elapsed, archive.Retries, settings.Checkpoints);
         await new RunReport
         {
             Verb = "verify",
@@ -87,6 +88,7 @@ internal static class VerifyCommand
             Files = report.Files,
             FilesByKind = counter!.CountByKind(),
             Bytes = report.Bytes,
+            Retries = archive.Retries,
             StartsAt = report.StartsAt,
             Duration = elapsed,
             Problems = problems,
@@ -112,7 +114,7 @@ internal static class VerifyCommand
         string.Create(CultureInfo.InvariantCulture, $"{what} {done}/{total} ({(total == 0 ? 0 : done * 100 / total)}%)");
 
     private static async Task WriteSummaryAsync(
-        CliConsole console, string archive, VerificationReport report, IReadOnlyList<ReportProblem> problems, TimeSpan elapsed, CheckpointMath math)
+        CliConsole console, string archive, VerificationReport report, IReadOnlyList<ReportProblem> problems, TimeSpan elapsed, long retries, CheckpointMath math)
     {
         var output = console.Output;
         var rate = elapsed > TimeSpan.Zero ? report.Bytes / elapsed.TotalSeconds : 0;
@@ -131,7 +133,7 @@ internal static class VerifyCommand
         lines.AddRange(
         [
             ("range", string.Create(CultureInfo.InvariantCulture, $"{range}: {report.Checkpoints} checkpoints")),
-            ("files", string.Create(CultureInfo.InvariantCulture, $"{report.Files} verified, {ByteFormat.Size(report.Bytes)} in {elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)})")),
+            ("files", string.Create(CultureInfo.InvariantCulture, $"{report.Files} verified, {ByteFormat.Size(report.Bytes)} in {elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)}), {retries} retr{(retries == 1 ? "y" : "ies")}")),
             ("problems", report.Problems.Count == 0 ? "none" : report.Problems.Count.ToString(CultureInfo.InvariantCulture)),
             ("trust", TrustDescription.Describe(report.TrustedUpTo, report.ToLedger, report.Ok)),
         ]);

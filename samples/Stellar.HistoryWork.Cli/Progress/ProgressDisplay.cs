@@ -13,13 +13,26 @@ internal static class ProgressDisplay
     private static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(1);
 
+    /// <param name="console">Where progress goes (standard error when standard output carries JSON).</param>
+    /// <param name="quiet">Show nothing.</param>
+    /// <param name="poll">The verb's progress now.</param>
+    /// <param name="work">The run; progress ends when it does.</param>
+    /// <param name="archives">The pool the run reads through: its retries and avoided archives are shown; null for none.</param>
+    /// <param name="cancellationToken">Stops showing progress.</param>
     public static async Task<T> RunAsync<T>(
         CliConsole console,
         bool quiet,
         Func<CancellationToken, Task<ProgressSnapshot>> poll,
         Task<T> work,
+        ArchivePool? archives,
         CancellationToken cancellationToken)
     {
+        if (archives is not null)
+        {
+            var verb = poll;
+            poll = async ct => (await verb(ct)).WithRetries(archives);
+        }
+
         if (quiet)
         {
             return await work;

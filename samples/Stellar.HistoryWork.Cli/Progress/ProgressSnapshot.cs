@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Stellar.HistoryWork.Cli.Progress;
 
 /// <summary>One bar: a stage or task with its counters.</summary>
@@ -14,6 +16,33 @@ internal sealed record ProgressItem(string Description, long Done, long Total, b
 internal sealed record ProgressSnapshot(IReadOnlyList<ProgressItem> Items, string Line, string Footer)
 {
     public static ProgressSnapshot Empty { get; } = new([], string.Empty, string.Empty);
+
+    /// <summary>
+    /// This snapshot with the pool's retries and the archives it avoids now appended to the line and the
+    /// footer (e.g. <c>3 retries, avoiding sdf2</c>); unchanged while nothing was retried or avoided.
+    /// </summary>
+    public ProgressSnapshot WithRetries(ArchivePool archives)
+    {
+        ArgumentNullException.ThrowIfNull(archives);
+        var retries = archives.Retries;
+        var avoided = archives.Archives.Count > 1 ? archives.AvoidedArchives() : [];
+        if (retries == 0 && avoided.Count == 0)
+        {
+            return this;
+        }
+
+        var text = string.Create(CultureInfo.InvariantCulture, $"{retries} retr{(retries == 1 ? "y" : "ies")}");
+        if (avoided.Count > 0)
+        {
+            text += ", avoiding " + string.Join(", ", avoided.Select(a => a.Name));
+        }
+
+        return this with
+        {
+            Line = Line.Length == 0 ? text : Line + "; " + text,
+            Footer = Footer.Length == 0 ? text : Footer + ", " + text,
+        };
+    }
 
     /// <summary>The download stages of a <see cref="HistoryWorkProgress"/>.</summary>
     public static ProgressSnapshot From(HistoryWorkProgress progress)

@@ -20,6 +20,7 @@ internal sealed partial class HistoryWorkTelemetry
         public const string FilesName = "history.archive.files";
         public const string BytesName = "history.archive.bytes";
         public const string FailuresName = "history.archive.failures";
+        public const string RetriesName = "history.archive.retries";
 
         public const string ArchiveTag = "archive";
         public const string ReasonTag = "reason";
@@ -27,17 +28,21 @@ internal sealed partial class HistoryWorkTelemetry
         private readonly Counter<long> _files;
         private readonly Counter<long> _bytes;
         private readonly Counter<long> _failures;
+        private readonly Counter<long> _retries;
 
         public ArchiveInstruments(Meter meter)
         {
             _files = meter.CreateCounter<long>(FilesName, "{file}", "Files read completely from an archive.");
             _bytes = meter.CreateCounter<long>(BytesName, "By", "Bytes read from an archive.");
             _failures = meter.CreateCounter<long>(FailuresName, "{failure}", "Failed archive reads, by reason: not_found, transient, error.");
+            _retries = meter.CreateCounter<long>(RetriesName, "{retry}", "Archive reads retried by a pool, by the archive whose failure caused the retry.");
         }
 
         public void FileCompleted(string archive) => _files.Add(1, new KeyValuePair<string, object?>(ArchiveTag, archive));
 
         public void BytesRead(string archive, long count) => _bytes.Add(count, new KeyValuePair<string, object?>(ArchiveTag, archive));
+
+        public void Retried(string archive) => _retries.Add(1, new KeyValuePair<string, object?>(ArchiveTag, archive));
 
         public void Failed(string archive, ArchiveException error)
         {

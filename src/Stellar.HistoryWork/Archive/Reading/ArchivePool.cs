@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Retry;
+using Stellar.HistoryWork.Telemetry;
 
 namespace Stellar.HistoryWork;
 
@@ -30,7 +31,9 @@ public sealed partial class ArchivePool : IArchiveReader
     private readonly ResiliencePipeline _pipeline;
     private readonly BandwidthLimit? _bandwidth;
     private readonly ILogger _logger;
+    private readonly HistoryWorkTelemetry.ArchiveInstruments _telemetry;
     private readonly Lock _lock = new();
+    private long _retries;
 
     /// <param name="archives">The archives, at least one; a file is read from any of them.</param>
     /// <param name="options">Retries, delays, concurrency; defaults when null.</param>
@@ -48,6 +51,7 @@ public sealed partial class ArchivePool : IArchiveReader
         _members = _archives.Select(_ => new Member(new AdaptiveConcurrencyLimit(_options.MaxConcurrency, _options.AdaptiveConcurrency, _options.TimeProvider, _options.MaxDelay))).ToArray();
         _bandwidth = _options.MaxBytesPerSecond is { } cap ? new BandwidthLimit(cap, _options.TimeProvider) : null;
         _logger = _options.LoggerFactory?.CreateLogger<ArchivePool>() ?? NullLogger<ArchivePool>.Instance;
+        _telemetry = HistoryWorkTelemetry.For(_options.MeterFactory).Archive;
         Name = "pool(" + string.Join(", ", _archives.Select(a => a.Name)) + ")";
         Location = _archives.Length == 1 ? _archives[0].Location : "pool(" + string.Join(", ", _archives.Select(a => a.Location)) + ")";
         MaxAttempts = _options.MaxAttempts ?? Math.Max(6, 2 * _archives.Length);
@@ -75,6 +79,16 @@ public sealed partial class ArchivePool : IArchiveReader
         ArgumentNullException.ThrowIfNull(archive);
         return archive as ArchivePool ?? new ArchivePool([archive], options);
     }
+
+    /// <summary>
+    /// Reads retried so far, across every file and archive: each attempt after a request's first counts
+    /// once, whether it failed over to another archive or waited for the same one.
+    /// </summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>The archives currently avoided after a transient failure or bad content, in the order given.</summary>
+    public IReadOnlyList<IArchiveReader> AvoidedArchives() =>
+        [.. _archives.Where((_, index) => !IsHealthyAt(index))];
 
     /// <summary>Whether <paramref name="archive"/> is currently avoided after a transient failure.</summary>
     public bool IsHealthy(IArchiveReader archive) => IsHealthyAt(IndexOf(archive));
@@ -159,6 +173,12 @@ public sealed partial class ArchivePool : IArchiveReader
                     args.Context.Properties.TryGetValue(RequestKey, out var request) ? DelayOverride(request) : null),
                 OnRetry = args =>
                 {
+                    Interlocked.Increment(ref _retries);
+                    if (args.Outcome.Exception is ArchiveException failed)
+                    {
+                        _telemetry.Retried(failed.ArchiveName);
+                    }
+
                     if (args.Context.Properties.TryGetValue(RequestKey, out var request) && args.Outcome.Exception is { } error)
                     {
                         LogRetry(_logger, request.Path, args.AttemptNumber + 2, args.RetryDelay.TotalSeconds, error.Message);

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Stellar.HistoryWork;
@@ -70,6 +71,12 @@ public sealed class ArchivePoolOptions
 
     /// <summary>Where failover is logged; nothing is logged when null.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Where the pool's retries are counted (<c>history.archive.retries</c>, tagged by the archive that
+    /// failed); the shared <c>Stellar.HistoryWork</c> meter when null.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     internal void Validate()
     {

@@ -50,6 +50,11 @@ public sealed class ArchivePoolTests : IAsyncLifetime
         metrics.Failures(_b.Name, "transient").Should().Be(1);
         metrics.Files(_b.Name).Should().Be(1);
         metrics.Files(_a.Name).Should().Be(0);
+        var attempts = _serverA.RequestCount(LedgerPath) + _serverB.RequestCount(LedgerPath);
+        pool.Retries.Should().Be(attempts - 1, "every attempt after the first is a retry");
+        (metrics.Retries(_a.Name) + metrics.Retries(_b.Name)).Should().Be(attempts - 1);
+        metrics.Retries(_b.Name).Should().Be(1, "B's one failure caused one retry");
+        pool.AvoidedArchives().Should().Equal([_a], "A failed last; B served the file");
     }
 
     [Fact]
