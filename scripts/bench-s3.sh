@@ -22,7 +22,8 @@ log=$scratch/s3rver.log
   -d "$scratch/s3rver" -a 127.0.0.1 -p 0 --configure-bucket bench >"$log" 2>&1) &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$scratch"' EXIT
-for _ in $(seq 100); do grep -q 'listening on' "$log" && break; sleep 0.2; done
+for _ in $(seq 300); do grep -q 'listening on' "$log" && break; sleep 0.2; done
+grep -q 'listening on' "$log" || { echo "s3rver did not start within 60 s:" >&2; cat "$log" >&2; exit 1; }
 port=$(grep -o '127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f2)
 export AWS_ENDPOINT_URL_S3=http://127.0.0.1:$port AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
 
@@ -34,7 +35,8 @@ measure() {
   local kib; kib=$(awk -F': ' '/Maximum resident set size/{print $2}' "$out")
   local wall; wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$out")
   local secs; secs=$(echo "$wall" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
-  echo "$name: peak RSS $((kib / 1024)) MiB, wall $wall, $(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / s / 1048576 }') MiB/s"
+  local cpu; cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END { printf "%.2f", u + s }' "$out")
+  echo "$name: peak RSS $((kib / 1024)) MiB, wall $wall, CPU $cpu s, $(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / s / 1048576 }') MiB/s"
   rm -f "$out"
 }
 
