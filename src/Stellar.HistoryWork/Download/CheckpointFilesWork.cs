@@ -55,6 +55,11 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
             }
         }).ConfigureAwait(false);
 
+        if (Kind == HistoryFileKind.Scp)
+        {
+            failures.AddRange(MissingScpProblems(verified));
+        }
+
         DownloadVerification.ThrowIfAny(failures, ArchivePaths.CategoryOf(Kind));
         await AfterAllAsync(verified, cancellationToken).ConfigureAwait(false);
     }
@@ -70,11 +75,31 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
     private protected virtual Task AfterAllAsync(IReadOnlyDictionary<uint, T> verified, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// Whether a file missing from every archive is acceptable; returning true records nothing for that
-    /// checkpoint. By default only SCP history may be missing, unless <see cref="HistoryWorkOptions.RequireScpHistory"/>
-    /// is set (pubnet published none before checkpoint 1214079).
+    /// Whether a file missing from every archive is acceptable for now; returning true records nothing for that
+    /// checkpoint. Only SCP history may be missing, and whether a gap is a problem depends on which files exist,
+    /// known once all were tried (<see cref="MissingScpProblems"/>).
     /// </summary>
-    private protected virtual bool MayBeMissing(uint checkpoint) => Kind == HistoryFileKind.Scp && !Context.Options.RequireScpHistory;
+    private protected virtual bool MayBeMissing(uint checkpoint) => Kind == HistoryFileKind.Scp;
+
+    /// <summary>The absent SCP files that the one SCP presence rule (<see cref="ScpVerifier.IsMissingFileAProblem(uint, uint?, bool)"/>) says are problems.</summary>
+    private List<Exception> MissingScpProblems(ConcurrentDictionary<uint, T> verified)
+    {
+        var problems = new List<Exception>();
+        uint? firstWithScp = null;
+        foreach (var checkpoint in Context.Range)
+        {
+            if (verified.ContainsKey(checkpoint))
+            {
+                firstWithScp ??= checkpoint;
+            }
+            else if (ScpVerifier.IsMissingFileAProblem(checkpoint, firstWithScp, Context.Options.RequireScpHistory))
+            {
+                problems.Add(ScpVerifier.MissingFile(checkpoint, firstWithScp));
+            }
+        }
+
+        return problems;
+    }
 
     /// <summary>The progress stage of a kind of checkpoint file.</summary>
     private protected static HistoryWorkStage StageOf(HistoryFileKind kind) => kind switch

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Stellar.HistoryWork.Verification;
 using Stellar.Xdr;
@@ -12,7 +11,7 @@ namespace Stellar.HistoryWork.Download;
 /// </summary>
 /// <remarks>
 /// Each SCP file is checked (its records parse and lie inside their checkpoint). A missing SCP file is
-/// tolerated as <see cref="ScpVerifier.IsMissingFileAProblem"/> says: only a checkpoint after one that has an
+/// tolerated as <see cref="ScpVerifier.IsMissingFileAProblem(uint, uint?, bool)"/> says: only a checkpoint after one that has an
 /// SCP file must have one. <see cref="QuorumSets"/> is filled when the work succeeds.
 /// </remarks>
 public sealed partial class FetchRecentQsetsWork : CheckpointFilesWork<bool>
@@ -50,25 +49,8 @@ public sealed partial class FetchRecentQsetsWork : CheckpointFilesWork<bool>
         return true;
     }
 
-    // Whether a gap is a problem depends on which files exist, which is known only once all were tried.
-    private protected override bool MayBeMissing(uint checkpoint) => true;
-
     private protected override async Task AfterAllAsync(IReadOnlyDictionary<uint, bool> verified, CancellationToken cancellationToken)
     {
-        uint? firstWithScp = verified.Count == 0 ? null : verified.Keys.Min();
-        var missing = new List<Exception>();
-        foreach (var checkpoint in Context.Range)
-        {
-            if (!verified.ContainsKey(checkpoint) && ScpVerifier.IsMissingFileAProblem(checkpoint, firstWithScp))
-            {
-                var path = ArchivePaths.CheckpointFile(HistoryFileKind.Scp, checkpoint);
-                missing.Add(HistoryVerificationException.Create(path, checkpoint, ProblemKind.Missing, string.Create(CultureInfo.InvariantCulture,
-                    $"{path}: absent, but checkpoint {firstWithScp} has SCP history (rule: after an archive's first SCP file, every checkpoint has one)")));
-            }
-        }
-
-        DownloadVerification.ThrowIfAny(missing, ArchivePaths.CategoryOf(Kind));
-
         var quorumSets = new Dictionary<string, SCPQuorumSet>(StringComparer.Ordinal);
         foreach (var checkpoint in verified.Keys.Order())
         {

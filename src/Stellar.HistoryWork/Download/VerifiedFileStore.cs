@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Security.Cryptography;
+using Stellar.HistoryWork.IO;
 using Stellar.HistoryWork.Telemetry;
 using Stellar.HistoryWork.Verification;
 
@@ -13,8 +13,6 @@ namespace Stellar.HistoryWork.Download;
 /// </summary>
 public sealed class VerifiedFileStore
 {
-    private const string TemporarySuffix = ".partial";
-
     private readonly HistoryWorkTelemetry.DownloadInstruments _telemetry;
 
     /// <summary>Creates a store rooted at <paramref name="root"/> (created when missing).</summary>
@@ -65,38 +63,28 @@ public sealed class VerifiedFileStore
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(verify);
         var destination = LocalPath(archivePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        var temporary = destination + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) + TemporarySuffix;
         var kind = ArchivePaths.KindNameOf(archivePath);
         try
         {
-            T result;
-            long bytes;
-            var source = await reader.OpenReadAsync(archivePath, cancellationToken).ConfigureAwait(false);
-            await using (source.ConfigureAwait(false))
+            var (result, bytes) = await AtomicFile.WriteAsync(destination, async (file, ct) =>
             {
-                var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-                await using (file.ConfigureAwait(false))
+                var source = await reader.OpenReadAsync(archivePath, ct).ConfigureAwait(false);
+                await using (source.ConfigureAwait(false))
                 {
                     var tee = new CountingReadStream(source, file, leaveOpen: true);
                     try
                     {
-                        result = await verify(tee, cancellationToken).ConfigureAwait(false);
-                        await EnsureEndedAsync(tee, archivePath, cancellationToken).ConfigureAwait(false);
+                        var verified = await verify(tee, ct).ConfigureAwait(false);
+                        await EnsureEndedAsync(tee, archivePath, ct).ConfigureAwait(false);
+                        return (verified, tee.BytesRead);
                     }
                     catch (Exception e) when (FailureClassifier.IsBadContent(e))
                     {
                         reader.ReportBadContent(source, e);
                         throw;
                     }
-
-                    bytes = tee.BytesRead;
-                    await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    file.Flush(flushToDisk: true);
                 }
-            }
-
-            File.Move(temporary, destination, overwrite: true);
+            }, cancellationToken).ConfigureAwait(false);
             _telemetry.Fetched(kind, bytes);
             _telemetry.Checked(kind);
             return (result, bytes);
@@ -105,10 +93,6 @@ public sealed class VerifiedFileStore
         {
             _telemetry.FetchFailed(kind);
             throw;
-        }
-        finally
-        {
-            TryDelete(temporary);
         }
     }
 
@@ -138,20 +122,5 @@ public sealed class VerifiedFileStore
     }
 
     /// <summary>Removes a stored file that turned out to be bad.</summary>
-    public void Remove(string archivePath) => TryDelete(LocalPath(archivePath));
-
-    /// <summary>Deletes a file if it can; a leftover temporary name never shadows a final one.</summary>
-    internal static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public void Remove(string archivePath) => AtomicFile.TryDelete(LocalPath(archivePath));
 }

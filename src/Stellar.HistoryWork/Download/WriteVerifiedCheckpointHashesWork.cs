@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Stellar.HistoryWork.IO;
 using Stellar.HistoryWork.Scheduling;
 using Stellar.HistoryWork.Telemetry;
 using Stellar.HistoryWork.Verification;
@@ -18,8 +18,6 @@ namespace Stellar.HistoryWork.Download;
 /// </summary>
 public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
 {
-    private const string TemporarySuffix = ".partial";
-
     private readonly IArchiveReader _archive;
     private readonly TrustedLedgerHash _trusted;
     private readonly string _outputPath;
@@ -105,35 +103,23 @@ public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
         Interlocked.Exchange(ref _done, 0);
         Interlocked.Exchange(ref _bytes, 0);
 
-        Directory.CreateDirectory(Path.GetDirectoryName(_outputPath)!);
-        var temporary = _outputPath + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) + TemporarySuffix;
-        try
+        await AtomicFile.WriteAsync(_outputPath, async (file, ct) =>
         {
-            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-            await using (file.ConfigureAwait(false))
+            var writer = new StreamWriter(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true) { NewLine = "\n" };
+            await using (writer.ConfigureAwait(false))
             {
-                var writer = new StreamWriter(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" };
-                await using (writer.ConfigureAwait(false))
+                await writer.WriteLineAsync("[").ConfigureAwait(false);
+                var vouched = await WriteChainAsync(writer, checkpoints, ct).ConfigureAwait(false);
+                if (existing is not null)
                 {
-                    await writer.WriteLineAsync("[").ConfigureAwait(false);
-                    var vouched = await WriteChainAsync(writer, checkpoints, cancellationToken).ConfigureAwait(false);
-                    if (existing is not null)
-                    {
-                        await LinkToExistingAsync(writer, existing, existingNewest!, vouched, checkpoints.First, math).ConfigureAwait(false);
-                    }
-
-                    await writer.WriteLineAsync("[0, \"\"]").ConfigureAwait(false);
-                    await writer.WriteLineAsync("]").ConfigureAwait(false);
-                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    await LinkToExistingAsync(writer, existing, existingNewest!, vouched, checkpoints.First, math).ConfigureAwait(false);
                 }
-            }
 
-            File.Move(temporary, _outputPath, overwrite: true);
-        }
-        finally
-        {
-            VerifiedFileStore.TryDelete(temporary);
-        }
+                await writer.WriteLineAsync("[0, \"\"]").ConfigureAwait(false);
+                await writer.WriteLineAsync("]").ConfigureAwait(false);
+                await writer.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

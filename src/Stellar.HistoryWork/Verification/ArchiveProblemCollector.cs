@@ -110,7 +110,7 @@ internal sealed class ArchiveProblemCollector
     public void Missing(string path, uint? ledger, string? detail = null) =>
         Add(path, ledger, ProblemKind.Missing, MissingMessage(path, detail));
 
-    /// <summary>An SCP file absent after one that is present is missing (<see cref="ScpVerifier.IsMissingFileAProblem"/>).</summary>
+    /// <summary>An SCP file absent after one that is present is missing (<see cref="ScpVerifier.IsMissingFileAProblem(uint, uint?, bool)"/>).</summary>
     public void CheckScpPresence()
     {
         uint? firstWithScp = null;
@@ -123,9 +123,7 @@ internal sealed class ArchiveProblemCollector
             }
             else if (!flags.HasFlag(CheckpointFlags.Absent) && ScpVerifier.IsMissingFileAProblem(checkpoint, firstWithScp))
             {
-                var path = ArchivePaths.CheckpointFile(HistoryFileKind.Scp, checkpoint);
-                Add(path, checkpoint, ProblemKind.Missing,
-                    $"{path}: absent although checkpoint {firstWithScp} has an SCP file (rule: once an archive has SCP files, every later checkpoint has one)");
+                Add(ScpVerifier.MissingFile(checkpoint, firstWithScp).Problem);
             }
         }
     }

@@ -58,5 +58,23 @@ public static class ScpVerifier
     /// since archives published none before some point and every checkpoint after it has one.
     /// </summary>
     public static bool IsMissingFileAProblem(uint checkpoint, uint? firstCheckpointWithScp) =>
-        firstCheckpointWithScp is { } firstWithScp && checkpoint > firstWithScp;
+        IsMissingFileAProblem(checkpoint, firstCheckpointWithScp, required: false);
+
+    /// <summary>
+    /// The one SCP presence rule (docs/ARCHIVE-FORMAT.md §4.7) for every caller: a missing SCP file is a problem
+    /// when the caller requires SCP history (<see cref="HistoryWorkOptions.RequireScpHistory"/>), or when an
+    /// earlier checkpoint of the range has one.
+    /// </summary>
+    internal static bool IsMissingFileAProblem(uint checkpoint, uint? firstCheckpointWithScp, bool required) =>
+        required || (firstCheckpointWithScp is { } firstWithScp && checkpoint > firstWithScp);
+
+    /// <summary>The problem of a missing SCP file that <see cref="IsMissingFileAProblem(uint, uint?, bool)"/> says is one.</summary>
+    internal static HistoryVerificationException MissingFile(uint checkpoint, uint? firstCheckpointWithScp)
+    {
+        var path = ArchivePaths.CheckpointFile(HistoryFileKind.Scp, checkpoint);
+        var why = firstCheckpointWithScp is { } first && checkpoint > first
+            ? string.Create(CultureInfo.InvariantCulture, $"absent although checkpoint {first} has an SCP file (rule: once an archive has SCP files, every later checkpoint has one)")
+            : "absent, and SCP history is required (rule: every checkpoint has an SCP file when SCP history is required)";
+        return HistoryVerificationException.Create(path, checkpoint, ProblemKind.Missing, $"{path}: {why}");
+    }
 }

@@ -92,10 +92,10 @@ public class BatchDownloadWorkTests
     }
 
     [Fact]
-    public async Task RunAsync_MissingScpFile_ToleratedUnlessScpHistoryIsRequired()
+    public async Task RunAsync_MissingScpFileAtTheStart_ToleratedUnlessScpHistoryIsRequired()
     {
         using var archive = CopyFolders(Fixtures.TestnetSmall, "scp");
-        var gone = ArchivePaths.CheckpointFile(HistoryFileKind.Scp, 191);
+        var gone = ArchivePaths.CheckpointFile(HistoryFileKind.Scp, 127);
         File.Delete(Local(archive.Path, gone));
         var range = new CheckpointRange(127, 255, Math64);
         using var work = new TempDirectory();
@@ -104,10 +104,29 @@ public class BatchDownloadWorkTests
         var strict = new BatchDownloadWork(new LocalArchiveReader(archive.Path), new VerifiedFileStore(work.Path), HistoryFileKind.Scp, range, new HistoryWorkOptions { RequireScpHistory = true });
 
         (await RunAsync(lenient)).State.Should().Be(WorkState.Succeeded);
-        lenient.Files.Keys.Should().Equal(127u, 255u);
+        lenient.Files.Keys.Should().Equal(191u, 255u);
         var failed = await RunAsync(strict, WorkRetries.Never);
         failed.State.Should().Be(WorkState.Failed);
-        failed.Error.Should().BeOfType<ArchiveFileNotFoundException>().Which.Message.Should().Contain(gone);
+        var problem = failed.Error.Should().BeOfType<HistoryVerificationException>().Which.Problem;
+        problem.Should().BeEquivalentTo(new { Path = gone, Kind = ProblemKind.Missing });
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingScpFileAfterOneThatHasIt_FailsNamingIt()
+    {
+        // The same rule as ArchiveVerifier's (docs/ARCHIVE-FORMAT.md §4.7): once the range has an SCP file,
+        // every later checkpoint has one. The download used to accept this gap while verify reported it.
+        using var archive = CopyFolders(Fixtures.TestnetSmall, "scp");
+        var gone = ArchivePaths.CheckpointFile(HistoryFileKind.Scp, 191);
+        File.Delete(Local(archive.Path, gone));
+        using var work = new TempDirectory();
+        var batch = new BatchDownloadWork(new LocalArchiveReader(archive.Path), new VerifiedFileStore(work.Path), HistoryFileKind.Scp, new CheckpointRange(127, 255, Math64));
+
+        var failed = await RunAsync(batch, WorkRetries.Never);
+
+        failed.State.Should().Be(WorkState.Failed);
+        var problem = failed.Error.Should().BeOfType<HistoryVerificationException>().Which.Problem;
+        problem.Should().BeEquivalentTo(new { Path = gone, Ledger = (uint?)191, Kind = ProblemKind.Missing });
     }
 
     [Fact]

@@ -195,11 +195,13 @@ public class HistoryWorkBuilderTests
     }
 
     [Fact]
-    public async Task Register_ScpFileAbsent_SucceedsAndRecordsNoFileForThatCheckpoint()
+    public async Task Register_ScpFileAbsentBeforeAnyThatHasOne_SucceedsAndRecordsNoFileForThatCheckpoint()
     {
+        // The one SCP rule (docs/ARCHIVE-FORMAT.md §4.7): absent at the start of the range is fine, as in
+        // archives that published SCP history only from some checkpoint on.
         using var archive = new TempDirectory();
         CopyDirectory(Fixtures.TestnetSmall, archive.Path);
-        File.Delete(Path.Combine(archive.Path, ArchivePaths.CheckpointFile(HistoryFileKind.Scp, 9983)));
+        File.Delete(Path.Combine(archive.Path, ArchivePaths.CheckpointFile(HistoryFileKind.Scp, 9919)));
         using var work = new TempDirectory();
         using var harness = new CatchupHarness(new LocalArchiveReader(archive.Path), new CheckpointRange(9919, 10047, Math64), work.Path);
 
@@ -207,7 +209,7 @@ public class HistoryWorkBuilderTests
 
         result.Succeeded.Should().BeTrue(Describe(result));
         var data = await harness.State.BuildCheckpointDataAsync();
-        data.Files.Where(f => f.Kind == HistoryFileKind.Scp).Select(f => f.Checkpoint).Should().Equal(9919u, 10047u);
+        data.Files.Where(f => f.Kind == HistoryFileKind.Scp).Select(f => f.Checkpoint).Should().Equal(9983u, 10047u);
         data.ScpHistory.Should().NotBeEmpty();
     }
 

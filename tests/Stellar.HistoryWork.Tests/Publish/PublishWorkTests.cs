@@ -105,7 +105,7 @@ public class PublishWorkTests
         failed.Succeeded.Should().BeFalse();
         failed.Works.Should().Contain(w => w.State == WorkState.Failed && w.Name.StartsWith("publish-", StringComparison.Ordinal));
         PublishAssertions.NoStateNamesMissingData(target.Path);
-        Directory.EnumerateFiles(target.Path, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty();
+        Directory.EnumerateFiles(target.Path, "*.partial", SearchOption.AllDirectories).Should().BeEmpty();
         var before = PublishAssertions.Relative(target.Path);
         var healthy = new RecordingArchiveWriter(target.Path);
 

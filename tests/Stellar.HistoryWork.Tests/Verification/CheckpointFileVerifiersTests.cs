@@ -58,6 +58,43 @@ public class CheckpointFileVerifiersTests
     }
 
     [Fact]
+    public async Task TransactionsVerifier_ProtocolUpgradeInsideACheckpoint_EmptySetsFollowThePreviousLedgersHeader()
+    {
+        // Real testnet data: ledger 10 of checkpoint 63 upgrades the protocol from 0 to 22 and the checkpoint has
+        // no transactions at all, so every ledger's set is the empty set of the protocol before it.
+        var headers = await VerifyHeadersAsync(Fixtures.TestnetSmall, 63);
+        headers.Find(9)!.Header.LedgerVersion.Should().Be(0);
+        headers.Find(10)!.Header.LedgerVersion.Should().Be(22, "the fixture's upgrade is what this test is about");
+        var ten = headers.Find(10)!.Header;
+        var eleven = headers.Find(11)!.Header;
+
+        // Ledger 10 was built on ledger 9 (protocol 0): legacy; ledger 11 on ledger 10 (protocol 22): generalized.
+        EmptyTransactionSet.ProtocolFor(headers, 10, null).Should().Be(0);
+        EmptyTransactionSet.ProtocolFor(headers, 11, null).Should().Be(22);
+        ten.ScpValue.TxSetHash.Should().Equal(EmptyTransactionSet.Hash(0, ten.PreviousLedgerHash));
+        eleven.ScpValue.TxSetHash.Should().Equal(EmptyTransactionSet.Hash(22, eleven.PreviousLedgerHash))
+            .And.NotEqual(EmptyTransactionSet.Hash(0, eleven.PreviousLedgerHash), "the first ledger's protocol (0) is not this ledger's");
+
+        var txPath = ArchivePaths.CheckpointFile(HistoryFileKind.Transactions, 63);
+        await using var tx = OpenDecompressed(Fixtures.TestnetSmall, txPath);
+        var result = await TransactionsVerifier.VerifyAsync(tx, txPath, headers);
+        result.Entries.Should().Be(0);
+    }
+
+    [Fact]
+    public void EmptyTransactionSet_FirstLedgerOfAFile_UsesTheOlderFilesVersionElseItsOwnUnlessItUpgrades()
+    {
+        var upgrade = new LedgerUpgrade { Discriminant = LedgerUpgradeType.LEDGER_UPGRADE_VERSION, NewLedgerVersion = 23 }.ToXdr();
+        var first = new LedgerHeaderHistoryEntry { Hash = new byte[32], Header = new LedgerHeader { LedgerSeq = 64, LedgerVersion = 23, PreviousLedgerHash = new byte[32], ScpValue = new StellarValue { Upgrades = [] } } };
+        var headers = new LedgerHeaderFileResult("ledger", 127, [first], Trusted: false);
+
+        EmptyTransactionSet.ProtocolFor(headers, 64, versionBeforeFile: 22).Should().Be(22);
+        EmptyTransactionSet.ProtocolFor(headers, 64, versionBeforeFile: null).Should().Be(23);
+        first.Header.ScpValue.Upgrades = [upgrade];
+        EmptyTransactionSet.ProtocolFor(headers, 64, versionBeforeFile: null).Should().BeNull("the ledger upgraded the protocol: the one before it is unknown");
+    }
+
+    [Fact]
     public async Task TransactionsVerifier_LedgersWithoutEntries_MatchTheEmptySetOfEveryProtocolShape()
     {
         // Which empty shapes real data exercised: legacy (< 20) and two sequential phases (20–22) on testnet 2025,

@@ -1,3 +1,5 @@
+using Stellar.HistoryWork.IO;
+
 namespace Stellar.HistoryWork;
 
 /// <summary>
@@ -31,7 +33,7 @@ public sealed class LocalArchiveWriter : IArchiveWriter
     public async ValueTask PutBytesAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         var final = ArchivePathGuard.Resolve(Root, path);
-        await WriteAtomicallyAsync(final, (stream, ct) => stream.WriteAsync(data, ct), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAsync(final, (stream, ct) => stream.WriteAsync(data, ct).AsTask(), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask PutFileAsync(string path, string localFile, CancellationToken cancellationToken = default)
@@ -41,7 +43,7 @@ public sealed class LocalArchiveWriter : IArchiveWriter
         var source = new FileStream(localFile, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (source.ConfigureAwait(false))
         {
-            await WriteAtomicallyAsync(final, (stream, ct) => new ValueTask(source.CopyToAsync(stream, BufferSize, ct)), cancellationToken).ConfigureAwait(false);
+            await AtomicFile.WriteAsync(final, (stream, ct) => source.CopyToAsync(stream, BufferSize, ct), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -53,45 +55,4 @@ public sealed class LocalArchiveWriter : IArchiveWriter
     }
 
     public override string ToString() => Root;
-
-    private static async ValueTask WriteAtomicallyAsync(string final, Func<Stream, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
-    {
-        var directory = Path.GetDirectoryName(final)!;
-        Directory.CreateDirectory(directory);
-        // Same directory, so the rename stays on one file system and is atomic; the dot hides it from listings.
-        var temp = Path.Combine(directory, $".{Path.GetFileName(final)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
-            await using (stream.ConfigureAwait(false))
-            {
-                await write(stream, cancellationToken).ConfigureAwait(false);
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                // The data must be on disk before the rename makes it visible under its final name.
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, final, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string temp)
-    {
-        try
-        {
-            File.Delete(temp);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover dot-file never shadows a final name.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }

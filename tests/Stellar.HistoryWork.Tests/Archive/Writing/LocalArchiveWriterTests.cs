@@ -31,7 +31,7 @@ public class LocalArchiveWriterTests
             (await HttpArchiveReaderTests.ReadAllAsync(copy, path)).Should().Equal(await HttpArchiveReaderTests.ReadAllAsync(source, path), path);
         }
 
-        Directory.EnumerateFiles(dir.Path, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty();
+        Directory.EnumerateFiles(dir.Path, "*.partial", SearchOption.AllDirectories).Should().BeEmpty();
     }
 
     [Fact]
