@@ -31,6 +31,7 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
         var range = Context.Range;
         await Context.State.StartStageAsync(Stage, range.Count, cancellationToken).ConfigureAwait(false);
         var verified = new ConcurrentDictionary<uint, T>();
+        var absent = new ConcurrentDictionary<uint, bool>();
         var failures = new List<Exception>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Context.Options.MaxConcurrentDownloads, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(range, parallel, async (checkpoint, ct) =>
@@ -38,7 +39,11 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
             try
             {
                 var (found, value, bytes) = await FetchOneAsync(checkpoint, ct).ConfigureAwait(false);
-                if (found)
+                if (!found)
+                {
+                    absent[checkpoint] = true;
+                }
+                else
                 {
                     verified[checkpoint] = value;
                     await OnVerifiedAsync(checkpoint, value, Context.Store.LocalPath(ArchivePaths.CheckpointFile(Kind, checkpoint)), ct).ConfigureAwait(false);
@@ -57,7 +62,7 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
 
         if (Kind == HistoryFileKind.Scp)
         {
-            failures.AddRange(MissingScpProblems(verified));
+            failures.AddRange(MissingScpProblems(absent));
         }
 
         DownloadVerification.ThrowIfAny(failures, ArchivePaths.CategoryOf(Kind));
@@ -81,14 +86,17 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
     /// </summary>
     private protected virtual bool MayBeMissing(uint checkpoint) => Kind == HistoryFileKind.Scp;
 
-    /// <summary>The absent SCP files that the one SCP presence rule (<see cref="ScpVerifier.IsMissingFileAProblem(uint, uint?, bool)"/>) says are problems.</summary>
-    private List<Exception> MissingScpProblems(ConcurrentDictionary<uint, T> verified)
+    /// <summary>
+    /// The absent SCP files that the one SCP presence rule (<see cref="ScpVerifier.IsMissingFileAProblem(uint, uint?, bool)"/>)
+    /// says are problems. A file that exists counts as present even when it failed, as in <see cref="ArchiveVerifier"/>.
+    /// </summary>
+    private List<Exception> MissingScpProblems(ConcurrentDictionary<uint, bool> absent)
     {
         var problems = new List<Exception>();
         uint? firstWithScp = null;
         foreach (var checkpoint in Context.Range)
         {
-            if (verified.ContainsKey(checkpoint))
+            if (!absent.ContainsKey(checkpoint))
             {
                 firstWithScp ??= checkpoint;
             }
