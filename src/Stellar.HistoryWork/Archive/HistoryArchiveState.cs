@@ -67,8 +67,19 @@ public sealed class HistoryArchiveState
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(fileName);
+        var (state, _) = await ReadWithBytesAsync(stream, fileName, expectedNetworkPassphrase, cancellationToken).ConfigureAwait(false);
+        return state;
+    }
+
+    /// <summary>
+    /// The one bounded HAS read: at most <see cref="MaxFileSize"/> bytes, parsed and validated; also returns the
+    /// bytes read, for callers that compare or copy a HAS byte for byte.
+    /// </summary>
+    /// <exception cref="HistoryArchiveStateException">The file breaks a rule or is too large.</exception>
+    internal static async Task<(HistoryArchiveState State, byte[] Bytes)> ReadWithBytesAsync(Stream stream, string fileName, string? expectedNetworkPassphrase, CancellationToken cancellationToken)
+    {
         var bytes = await HistoryArchiveStateJson.ReadBoundedAsync(stream, fileName, cancellationToken).ConfigureAwait(false);
-        return Parse(bytes.Span, fileName, expectedNetworkPassphrase);
+        return (Parse(bytes.Span, fileName, expectedNetworkPassphrase), bytes.ToArray());
     }
 
     /// <summary>Reads a HAS from a local file; errors name <paramref name="filePath"/>.</summary>

@@ -11,7 +11,6 @@ namespace Stellar.HistoryWork.Download;
 /// </summary>
 public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
 {
-    private const int MaxStateFileSize = 1 << 20;
     private readonly uint? _checkpoint;
     private readonly CheckpointRange? _every;
 
@@ -75,7 +74,7 @@ public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
             path,
             async (stream, ct) =>
             {
-                var state = await HistoryStateVerifier.ReadAsync(new LengthLimitedStream(stream, MaxStateFileSize, path), path, Context.Options.NetworkPassphrase, ct).ConfigureAwait(false);
+                var state = await HistoryStateVerifier.ReadAsync(stream, path, Context.Options.NetworkPassphrase, ct).ConfigureAwait(false);
 
                 // Checked before the store renames the file into place, so a HAS of another checkpoint never has this name.
                 if (checkpoint is { } expected && state.CurrentLedger != expected)

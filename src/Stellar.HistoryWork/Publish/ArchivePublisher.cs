@@ -258,21 +258,7 @@ internal sealed class ArchivePublisher
             var stream = await Reader.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                using var buffer = new MemoryStream();
-                var chunk = new byte[16 * 1024];
-                int read;
-                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    if (buffer.Length + read > HistoryArchiveState.MaxFileSize)
-                    {
-                        throw new InvalidDataException($"{path} is larger than {HistoryArchiveState.MaxFileSize} bytes");
-                    }
-
-                    buffer.Write(chunk, 0, read);
-                }
-
-                var bytes = buffer.ToArray();
-                return (HistoryArchiveState.Parse(bytes, path), bytes);
+                return await HistoryArchiveState.ReadWithBytesAsync(stream, path, null, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (ArchiveFileNotFoundException)

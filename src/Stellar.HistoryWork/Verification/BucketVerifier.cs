@@ -69,7 +69,8 @@ public static class BucketVerifier
                 int read;
                 try
                 {
-                    read = await FillAsync(gzip, current.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+                    // Fill the buffer so hashing works on large chunks; inflate hands out small pieces.
+                    read = await gzip.ReadAtLeastAsync(current.AsMemory(0, size), size, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
                 }
                 catch (XdrStreamException e)
                 {
@@ -163,24 +164,6 @@ public static class BucketVerifier
     {
         sha.AppendData(chunk, 0, length);
         return Task.CompletedTask;
-    }
-
-    private static async ValueTask<int> FillAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        // Fill most of the buffer so hashing works on large chunks; inflate hands out small pieces.
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            var read = await stream.ReadAsync(buffer[total..], cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return total;
     }
 
     private static HistoryVerificationException Problem(string path, ProblemKind kind, string message, Exception? inner = null) =>

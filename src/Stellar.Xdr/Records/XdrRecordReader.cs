@@ -201,25 +201,17 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
         RecordCount++;
     }
 
+    // Reads until the destination is full or the stream ends; fewer bytes mean the stream ended.
     private int Fill(Span<byte> destination)
     {
-        var total = 0;
+        int total;
         try
         {
-            while (total < destination.Length)
-            {
-                var read = _stream.Read(destination[total..]);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                total += read;
-            }
+            total = _stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
         }
         catch (InvalidDataException e)
         {
-            throw Corrupt(e, total);
+            throw Corrupt(e);
         }
 
         BytesRead += total;
@@ -228,31 +220,23 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
 
     private async ValueTask<int> FillAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
-        var total = 0;
+        int total;
         try
         {
-            while (total < destination.Length)
-            {
-                var read = await _stream.ReadAsync(destination[total..], cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                total += read;
-            }
+            total = await _stream.ReadAtLeastAsync(destination, destination.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException e)
         {
-            throw Corrupt(e, total);
+            throw Corrupt(e);
         }
 
         BytesRead += total;
         return total;
     }
 
-    private XdrStreamException Corrupt(InvalidDataException e, int total) =>
-        new(XdrRule.CorruptCompression, BytesRead + total, SourceName, "compressed data is damaged: " + e.Message, e);
+    // The offset is where the read that met the damage began (the record mark or body being read).
+    private XdrStreamException Corrupt(InvalidDataException e) =>
+        new(XdrRule.CorruptCompression, BytesRead, SourceName, "compressed data is damaged: " + e.Message, e);
 
     private void ReturnBuffer()
     {

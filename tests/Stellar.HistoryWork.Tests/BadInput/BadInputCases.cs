@@ -190,6 +190,10 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
         new("has-unknown-large-member", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "unknown member 'padding'",
             a => a.WriteText(BadArchive.State, ReplaceFirst(a.Text(BadArchive.State), "{", "{\n    \"padding\": \"" + new string('A', 4096) + "\","))),
 
+        // Valid JSON padded with whitespace past the 1 MiB cap: only the one bounded HAS read stops it.
+        new("has-too-large", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "TooLarge",
+            a => a.WriteText(BadArchive.State, a.Text(BadArchive.State) + new string(' ', HistoryArchiveState.MaxFileSize))),
+
         new("has-not-json", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "Malformed",
             a => a.WriteText(BadArchive.State, "<html><body>Service Unavailable</body></html>")),
 
