@@ -12,11 +12,12 @@ namespace Stellar.HistoryWork.Cli.Archives;
 internal static class HistoryRange
 {
     /// <summary>
-    /// The range of FROM..TO by <paramref name="rule"/>; TO defaults to the archive's newest ledger. Null when the range
-    /// cannot be worked on (reported, exit 1): the root state is unreadable or claims what the archive does not hold,
-    /// or the range begins before the archive's start.
+    /// The range of FROM..TO by <paramref name="rule"/>; TO defaults to the archive's newest ledger. No range when it
+    /// cannot be worked on (reported; the exit code follows the problem's kind — 3 when the root state could not be
+    /// reached, else 1): the root state is unreadable or claims what the archive does not hold, or the range begins
+    /// before the archive's start.
     /// </summary>
-    public static async Task<ResolvedRange?> ResolveAsync(
+    public static async Task<RangeResolution> ResolveAsync(
         string verb, CliConsole console, IArchiveReader archive, uint? from, uint? to, RangeRule rule, HistorySettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(console);
@@ -84,14 +85,14 @@ internal static class HistoryRange
             return await FailAsync(verb, console, archive, settings, Problems.From(before), startsAt, cancellationToken);
         }
 
-        return new ResolvedRange(ledgers, checkpoints, startsAt, catchup);
+        return new RangeResolution(new ResolvedRange(ledgers, checkpoints, startsAt, catchup), ExitCodes.Ok);
     }
 
     /// <summary>The line every verb prints about where the archive starts.</summary>
     public static string DescribeStart(uint startsAt, CheckpointMath math) =>
         string.Create(CultureInfo.InvariantCulture, $"archive starts at checkpoint {startsAt} (ledger {math.FirstLedgerIn(startsAt)}; found by searching its HAS files)");
 
-    private static async Task<ResolvedRange?> FailAsync(
+    private static async Task<RangeResolution> FailAsync(
         string verb, CliConsole console, IArchiveReader archive, HistorySettings settings, ReportProblem problem, uint? startsAt, CancellationToken cancellationToken)
     {
         if (startsAt is { } start)
@@ -101,7 +102,7 @@ internal static class HistoryRange
 
         await console.Error.WriteLineAsync("error: " + problem);
         await new RunReport { Verb = verb, Ok = false, Archive = archive.Location, StartsAt = startsAt, Problems = [problem] }.WriteAsync(settings.Json, console, cancellationToken);
-        return null;
+        return new RangeResolution(null, ExitCodes.ForFailure([problem.Kind]));
     }
 }
 
@@ -120,3 +121,6 @@ internal enum RangeRule
 /// and for <c>catchup</c> which checkpoint's buckets it applies.
 /// </summary>
 internal sealed record ResolvedRange(LedgerRange Ledgers, CheckpointRange Checkpoints, uint StartsAt, CatchupRange? Catchup);
+
+/// <summary>What <see cref="HistoryRange.ResolveAsync"/> found: the range, or none and the exit code of the problem already reported.</summary>
+internal sealed record RangeResolution(ResolvedRange? Range, int ExitCode);

@@ -51,10 +51,10 @@ internal static class CatchupCommand
         CliConsole console, string[] locations, uint? from, uint to, DirectoryInfo output, int retries, HistorySettings settings, CancellationToken cancellationToken)
     {
         var archive = ArchiveLocations.Open(locations, settings, retries);
-        var resolved = await HistoryRange.ResolveAsync("catchup", console, archive, from, to, RangeRule.Catchup, settings, cancellationToken);
-        if (resolved is null)
+        var resolution = await HistoryRange.ResolveAsync("catchup", console, archive, from, to, RangeRule.Catchup, settings, cancellationToken);
+        if (resolution.Range is not { } resolved)
         {
-            return ExitCodes.Problems;
+            return resolution.ExitCode;
         }
 
         var options = new HistoryWorkOptions

@@ -48,10 +48,10 @@ internal static class MirrorCommand
         var target = OpenTarget(targetLocation);
         var pool = ArchiveLocations.Open(locations, settings, retries);
         var source = new FileKindCounter(pool);
-        var resolved = await HistoryRange.ResolveAsync("mirror", console, source, from, to, RangeRule.FromStart, settings, cancellationToken);
-        if (resolved is null)
+        var resolution = await HistoryRange.ResolveAsync("mirror", console, source, from, to, RangeRule.FromStart, settings, cancellationToken);
+        if (resolution.Range is not { } resolved)
         {
-            return ExitCodes.Problems;
+            return resolution.ExitCode;
         }
 
         var range = resolved.Checkpoints;

@@ -69,7 +69,7 @@ internal static class VerifyCheckpointsCommand
         {
             await console.Error.WriteLineAsync("error: " + problem);
             await new RunReport { Verb = "verify-checkpoints", Ok = false, Archive = archive.Location, Problems = [problem!] }.WriteAsync(json, console, cancellationToken);
-            return ExitCodes.Problems;
+            return ExitCodes.ForFailure([problem!.Kind]);
         }
 
         if (math.CheckpointContaining(trusted.Ledger) > root.CurrentLedger)

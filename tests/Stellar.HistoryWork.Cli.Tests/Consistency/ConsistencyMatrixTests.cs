@@ -15,7 +15,7 @@ namespace Stellar.HistoryWork.Cli.Tests.Consistency;
 /// <remarks>
 /// The ranges differ per verb by design and the expectations follow: <c>verify</c> also checks the root state,
 /// <c>catchup</c> takes the reference node's minimal range, <c>mirror</c> copies every checkpoint of its range.
-/// An unreachable archive (exit 3, kind <c>unreachable</c>) is not a row yet: those land with other work of issue 9.
+/// Every verb runs with <c>--retries 0</c> (one attempt per read), so the unreachable row fails at once.
 /// </remarks>
 public class ConsistencyMatrixTests
 {
@@ -93,6 +93,22 @@ public class ConsistencyMatrixTests
             Library = Outcome.Problems("missing", BadArchive.Results),
             LibraryRange = (127, 127),
         },
+        new Row("unreachable-archive", _ => RefusingArchive(), ["--from", "64", "--to", "127"])
+        {
+            // Nothing listens: every read is refused. That is "unreachable" (exit 3: retry later), never "missing" or
+            // damage. catchup and mirror stop at the root state they plan with; verify goes on and names each file it
+            // needed (the ledger headers gate the transactions and results, and the HAS the buckets, so those are not read).
+            CatchupArgs = ["--to", "127"],
+            Verify = Outcome.Unreachable(
+                ArchivePaths.WellKnownState,
+                "history/00/00/00/history-0000007f.json",
+                Ledger127,
+                "scp/00/00/00/scp-0000007f.xdr.gz"),
+            Catchup = Outcome.Unreachable(ArchivePaths.WellKnownState),
+            Mirror = Outcome.Unreachable(ArchivePaths.WellKnownState),
+            Library = Outcome.Unreachable("history/00/00/00/history-0000007f.json"),
+            LibraryRange = (127, 127),
+        },
         new Row("root-claims-ledger-4294967295", temp => Damaged(temp, ClaimLastLedger), [])
         {
             // Only the command reads the root state; the builder is given its range.
@@ -111,7 +127,7 @@ public class ConsistencyMatrixTests
         using var temp = new TempDirectory();
         var archive = row.Archive(temp);
 
-        var (verify, verifyRun) = await ConsistencyRun.CommandAsync(temp, "verify", ["verify", "--archive", archive, .. row.Args]);
+        var (verify, verifyRun) = await ConsistencyRun.CommandAsync(temp, "verify", ["verify", "--archive", archive, .. row.Args, "--retries", "0"]);
         var (catchup, catchupRun) = await ConsistencyRun.CommandAsync(temp, "catchup", ["catchup", "--archive", archive, .. row.CatchupArgs ?? row.Args, "--out", temp.Combine("catchup-out"), "--retries", "0"]);
         var (mirror, mirrorRun) = await ConsistencyRun.CommandAsync(temp, "mirror", ["mirror", "--archive", archive, .. row.Args, "--to-archive", temp.Combine("mirror-out"), "--retries", "0"]);
 
@@ -145,6 +161,16 @@ public class ConsistencyMatrixTests
         using var archive = new BadArchive();
         damage(archive);
         return ArchiveFixtures.CopyArchive(archive.Root, temp, "damaged");
+    }
+
+    /// <summary>An http archive on a loopback port nobody listens on (taken free, then released).</summary>
+    private static string RefusingArchive()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/");
     }
 
     private static void ClaimLastLedger(BadArchive archive)

@@ -7,7 +7,7 @@ namespace Stellar.HistoryWork.Cli.Tests.Consistency;
 
 /// <summary>
 /// What one entry point said about one input, reduced to what the matrix compares: the exit code (for the library:
-/// 0 succeeded, 1 failed, 2 rejected at construction), the problem kinds and the files they name, and the highest
+/// 0 succeeded, 1 failed, 2 rejected at construction, 3 failed only because the archive could not be reached), the problem kinds and the files they name, and the highest
 /// ledger a trusted hash anchors.
 /// </summary>
 internal sealed record Outcome(int Exit, string[] Kinds, string[] Paths, uint? TrustedUpTo)
@@ -20,6 +20,9 @@ internal sealed record Outcome(int Exit, string[] Kinds, string[] Paths, uint? T
         new(1, kinds.Order(StringComparer.Ordinal).ToArray(), paths.Order(StringComparer.Ordinal).ToArray(), null);
 
     public static Outcome Rejected { get; } = new(2, [], [], null);
+
+    /// <summary>The run could not finish: every problem is <c>unreachable</c> (exit 3; for the library, a failed run).</summary>
+    public static Outcome Unreachable(params string[] paths) => new(3, ["unreachable"], paths.Order(StringComparer.Ordinal).ToArray(), null);
 
     public override string ToString() =>
         $"exit {Exit}, kinds [{string.Join(", ", Kinds)}], paths [{string.Join(", ", Paths)}], trustedUpTo {TrustedUpTo?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}";
@@ -72,9 +75,10 @@ internal static class ConsistencyRun
         }
 
         var problems = result.Works.Where(w => w.State == WorkState.Failed).SelectMany(w => Flatten(w.Error)).ToArray();
+        var kinds = problems.Select(p => p.Kind).Distinct().Order(StringComparer.Ordinal).ToArray();
         return new Outcome(
-            1,
-            problems.Select(p => p.Kind).Distinct().Order(StringComparer.Ordinal).ToArray(),
+            kinds is ["unreachable"] ? 3 : 1,
+            kinds,
             problems.Select(p => p.Path).Distinct().Order(StringComparer.Ordinal).ToArray(),
             null);
     }
@@ -86,6 +90,7 @@ internal static class ConsistencyRun
         HistoryVerificationException e => [(e.Problem.Kind.ToJsonName(), e.Problem.Path)],
         ArchiveFileNotFoundException e => [(ProblemKind.Missing.ToJsonName(), e.Path)],
         HistoryArchiveStateException e => [(ProblemKind.Corrupt.ToJsonName(), e.FileName)],
+        ArchiveTransientException e => [(ProblemKind.Unreachable.ToJsonName(), e.Path)],
         ArchiveException e => [("unreadable", e.Path)],
         null => [],
         _ => [("unexpected:" + error.GetType().Name, error.Message)],
