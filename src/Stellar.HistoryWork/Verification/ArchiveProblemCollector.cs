@@ -18,6 +18,7 @@ internal sealed class ArchiveProblemCollector
     private readonly ConcurrentQueue<VerificationProblem> _problems = new();
     private readonly HistoryWorkTelemetry.DownloadInstruments _telemetry;
     private readonly IProgress<VerificationProgress>? _progress;
+    private readonly List<CheckpointRange> _absentRuns = [];
     private CheckpointRange _range;
     private int _checkpointsTotal;
     private byte[] _flags = [];
@@ -146,13 +147,9 @@ internal sealed class ArchiveProblemCollector
                 end++;
             }
 
-            var first = range[i];
-            var count = end - i + 1;
-            var path = ArchivePaths.HistoryState(first);
-            var what = count == 1
-                ? string.Create(CultureInfo.InvariantCulture, $"checkpoint {first} ({FilesPerCheckpoint} files) is missing entirely")
-                : string.Create(CultureInfo.InvariantCulture, $"checkpoints {first}..{range[end]} ({count} checkpoints, {(long)count * FilesPerCheckpoint} files) are missing entirely");
-            Add(path, first, ProblemKind.Missing, $"{path}: {what} (rule: every file of the range exists)");
+            var run = new CheckpointRange(range[i], range[end], range.Math);
+            _absentRuns.Add(run);
+            Add(VerificationProblem.AbsentRun(run));
             i = end + 1;
         }
     }
@@ -184,6 +181,7 @@ internal sealed class ArchiveProblemCollector
             TrustedUpTo = trustedUpTo,
             FromLedger = fromLedger,
             ToLedger = toLedger,
+            AbsentRuns = [.. _absentRuns],
         };
     }
 

@@ -11,7 +11,7 @@ namespace Stellar.HistoryWork.Verification;
 /// Buckets are verified as soon as a HAS names them, ahead of further checkpoint files. Whatever one job
 /// throws ends that job with a problem, never the run: every job is counted done, so no worker waits forever.
 /// </summary>
-internal sealed class ArchiveVerificationRun
+internal sealed partial class ArchiveVerificationRun
 {
     private readonly IArchiveReader _archive;
     private readonly ArchiveVerifierOptions _options;
@@ -38,7 +38,17 @@ internal sealed class ArchiveVerificationRun
 
     public async Task<VerificationReport> ExecuteAsync(CancellationToken cancellationToken)
     {
-        _root = await ReadStateAsync(ArchivePaths.WellKnownState, null, cancellationToken).ConfigureAwait(false);
+        var report = await ExecuteRangeAsync(cancellationToken).ConfigureAwait(false);
+        return WithShard(report);
+    }
+
+    private async Task<VerificationReport> ExecuteRangeAsync(CancellationToken cancellationToken)
+    {
+        if (ReadsRootState)
+        {
+            _root = await ReadStateAsync(ArchivePaths.WellKnownState, null, cancellationToken).ConfigureAwait(false);
+        }
+
         var finder = new ArchiveStartFinder(_archive, _math);
         if (_options.ToLedger is null && _root is not null && await finder.CheckRootClaimAsync(_root, cancellationToken).ConfigureAwait(false) is { } claim)
         {
@@ -62,8 +72,20 @@ internal sealed class ArchiveVerificationRun
 
         var range = _math.RangeCovering(from, to.Value);
         _ledgers = new LedgerRange(from, to.Value);
-        _problems.Start(range);
         CheckTrustedHashInRange();
+        if (_options.Shard is { } shard)
+        {
+            // From here on the range is the slice; the job's range was only needed for the trusted hash.
+            if (await PlanShardAsync(shard, range, startsAt, cancellationToken).ConfigureAwait(false) is not { } slice)
+            {
+                return _problems.Report(0, null, startsAt);
+            }
+
+            range = slice;
+            to = _ledgers.Value.Last;
+        }
+
+        _problems.Start(range);
 
         // Checkpoints before the archive's start are one absent run, known without asking for each file.
         var present = 0;
@@ -317,44 +339,6 @@ internal sealed class ArchiveVerificationRun
             compressed: false,
             onMissing: onMissing).ConfigureAwait(false);
 
-    private void CheckTrustedHashInRange()
-    {
-        if (_ledgers!.Value.TrustedHashOutsideMessage(_options.TrustedHash) is { } message)
-        {
-            var trusted = _options.TrustedHash!.Ledger;
-            var checkpoint = trusted > _math.LastCheckpoint ? _math.LastCheckpoint : _math.CheckpointContaining(trusted);
-            _problems.Add(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, checkpoint), trusted, ProblemKind.Untrusted, message);
-        }
-    }
-
-    private void CheckTrust(LedgerHeaderFileResult headers)
-    {
-        var checks = new List<TrustedLedgerHash>(2);
-        if (_options.TrustedHash is { } trusted && headers.Find(trusted.Ledger) is not null)
-        {
-            checks.Add(trusted);
-        }
-
-        if (_options.TrustedCheckpointHashes?.Get(headers.Checkpoint) is { } checkpointHash)
-        {
-            checks.Add(checkpointHash);
-        }
-
-        foreach (var check in checks)
-        {
-            try
-            {
-                LedgerHeaderVerifier.VerifyTrusted(headers, check);
-                _trustedMatched.TryAdd(check.Ledger, true);
-            }
-            catch (HistoryVerificationException e)
-            {
-                _trustedMatched[check.Ledger] = false;
-                _problems.Add(e.Problem);
-            }
-        }
-    }
-
     private void CheckChain(CheckpointRange range)
     {
         // Newest back: each older file must end where the next newer one begins.
@@ -365,30 +349,5 @@ internal sealed class ArchiveVerificationRun
                 _problems.Try(() => newer.VerifyFollows(older));
             }
         }
-    }
-
-    /// <summary>
-    /// The highest ledger of the range a trusted hash anchored: the chain at and below it ends at that hash.
-    /// Null when no trusted hash matched, or when anything broke (then nothing is vouched for).
-    /// </summary>
-    private uint? TrustedUpTo(CheckpointRange range)
-    {
-        if (!_problems.IsEmpty)
-        {
-            return null;
-        }
-
-        uint? upTo = null;
-        foreach (var (ledger, matched) in _trustedMatched)
-        {
-            // An anchor past the range's last ledger (a checkpoint hash of its last checkpoint) vouches for all of it.
-            if (matched && ledger >= _ledgers!.Value.First && range.Contains(_math.CheckpointContaining(ledger)))
-            {
-                var anchored = Math.Min(ledger, _ledgers.Value.Last);
-                upTo = upTo is null ? anchored : Math.Max(upTo.Value, anchored);
-            }
-        }
-
-        return upTo;
     }
 }

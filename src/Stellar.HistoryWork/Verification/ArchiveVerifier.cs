@@ -50,6 +50,11 @@ public sealed partial class ArchiveVerifier
             throw new ArgumentOutOfRangeException(nameof(options), $"FromLedger {options.FromLedger} is after ToLedger {options.ToLedger}.");
         }
 
+        if (options.Shard is not null && options.ToLedger is null)
+        {
+            throw new ArgumentException("A shard needs ToLedger, so that every shard cuts the same range.", nameof(options));
+        }
+
         // The last ledger may only be known once the root state is read; what is known is checked now.
         new LedgerRange(options.FromLedger ?? 1, options.ToLedger ?? uint.MaxValue).RequireTrustedHashInside(options.TrustedHash);
         _archive = ArchivePool.For(archive, options.Pool);

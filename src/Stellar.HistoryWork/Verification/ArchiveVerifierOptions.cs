@@ -16,6 +16,15 @@ public sealed class ArchiveVerifierOptions
     /// <summary>Last ledger of the range. Default: <c>currentLedger</c> of <c>.well-known/stellar-history.json</c>.</summary>
     public uint? ToLedger { get; init; }
 
+    /// <summary>
+    /// Verify only this shard's slice of the range (<see cref="ArchiveShard.SliceOf"/>); null for the whole range.
+    /// The range stays the job's: <see cref="TrustedHash"/> must lie in it, but a shard whose slice does not hold that
+    /// ledger does not use it. Buckets named by the HAS of the checkpoint just below the slice are left to the shard
+    /// below (<see cref="ArchiveShard.CheckpointBelow"/>), so that each bucket is verified by one shard. Requires
+    /// <see cref="ToLedger"/>, so that every shard cuts the same range.
+    /// </summary>
+    public ArchiveShard? Shard { get; init; }
+
     /// <summary>Checkpoint frequency. Default 64.</summary>
     public CheckpointMath Checkpoints { get; init; } = CheckpointMath.Default;
 

@@ -19,6 +19,20 @@ public sealed record VerificationProblem(string Path, uint? Ledger, ProblemKind 
     public static IReadOnlyList<VerificationProblem> FromException(Exception error, string path) =>
         FailureClassifier.ToProblems(error, path);
 
+    /// <summary>
+    /// The one problem of a run of checkpoints that lack every file (a hole in the archive stays one line).
+    /// </summary>
+    /// <param name="run">The checkpoints of the run.</param>
+    public static VerificationProblem AbsentRun(CheckpointRange run)
+    {
+        var path = ArchivePaths.HistoryState(run.First);
+        var what = run.Count == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"checkpoint {run.First} ({ArchiveProblemCollector.FilesPerCheckpoint} files) is missing entirely")
+            : string.Create(CultureInfo.InvariantCulture, $"checkpoints {run.First}..{run.Last} ({run.Count} checkpoints, {(long)run.Count * ArchiveProblemCollector.FilesPerCheckpoint} files) are missing entirely");
+        return new VerificationProblem(path, run.First, ProblemKind.Missing, $"{path}: {what} (rule: every file of the range exists)");
+    }
+
+    /// <inheritdoc/>
     public override string ToString() =>
         Ledger is { } ledger
             ? string.Create(CultureInfo.InvariantCulture, $"{Kind.ToJsonName()}: {Path} (ledger {ledger}): {Message}")

@@ -27,7 +27,34 @@ public sealed record VerificationReport(
 
     /// <summary>The last ledger asked for (the range's last checkpoint file is verified whole); null when no range could be resolved.</summary>
     public uint? ToLedger { get; init; }
+
+    /// <summary>
+    /// The runs of checkpoints that lack every file, each reported as one <see cref="ProblemKind.Missing"/> problem
+    /// (<see cref="VerificationProblem.AbsentRun"/>): what merging shard reports joins across slice boundaries.
+    /// </summary>
+    public IReadOnlyList<CheckpointRange> AbsentRuns { get; init; } = [];
+
+    /// <summary>
+    /// For a run of one shard (<see cref="ArchiveVerifierOptions.Shard"/>): the job's range, the slice verified and
+    /// the ends of its header chain, which link it to its neighbours; null for an unsharded run.
+    /// </summary>
+    public ShardVerification? Shard { get; init; }
 }
+
+/// <summary>What a shard's run adds to its <see cref="VerificationReport"/>: enough to link and merge it with the others.</summary>
+/// <param name="Shard">Which shard.</param>
+/// <param name="JobLedgers">The job's range, which every shard cut the same way (<see cref="VerificationReport.FromLedger"/>..<see cref="VerificationReport.ToLedger"/> are the slice's).</param>
+/// <param name="Slice">The slice's checkpoints; null when the range has fewer checkpoints than shards and this one got none.</param>
+/// <param name="FirstFile">The ends of the slice's first header file (its first ledger and that ledger's <c>previousLedgerHash</c>), null when it was not verified.</param>
+/// <param name="LastFile">The ends of the slice's last header file (its last ledger and hash), null when it was not verified.</param>
+/// <param name="BucketsLeftBelow">Buckets this shard's HAS files name that it left to the shard below.</param>
+public sealed record ShardVerification(
+    ArchiveShard Shard,
+    LedgerRange JobLedgers,
+    CheckpointRange? Slice,
+    LedgerFileLink? FirstFile,
+    LedgerFileLink? LastFile,
+    int BucketsLeftBelow);
 
 /// <summary>Progress of an <c>ArchiveVerifier</c> run, reported after every file.</summary>
 public sealed record VerificationProgress(
