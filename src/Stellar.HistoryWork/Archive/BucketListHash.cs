@@ -5,19 +5,23 @@ namespace Stellar.HistoryWork;
 /// <summary>
 /// The bucket-list hash that binds a HAS to a ledger header: per level
 /// <c>SHA256(curr ‖ snap)</c> over raw 32-byte hashes, per list <c>SHA256(level_0 ‖ … ‖ level_10)</c>
-/// (<c>next</c> is not included); the header carries <c>list(live)</c> before protocol 23 and
-/// <c>SHA256(list(live) ‖ list(hot))</c> from protocol 23 on.
+/// (<c>next</c> is not included). Which lists are covered follows the HAS version, as stellar-core computes
+/// it: version 1 hashes to <c>list(live)</c>, version 2 to <c>SHA256(list(live) ‖ list(hot))</c>. The protocol
+/// of the header does not choose: a version 2 state at protocol 22 that names hot-archive buckets the header
+/// never bound must not pass by having them left out.
 /// </summary>
 public static class BucketListHash
 {
-    /// <summary>The <c>bucketListHash</c> a header of protocol <paramref name="protocolVersion"/> must carry for <paramref name="state"/>.</summary>
+    /// <summary>The <c>bucketListHash</c> the header of <paramref name="state"/>'s ledger must carry.</summary>
+    /// <param name="state">The state; its <see cref="HistoryArchiveState.Version"/> says which lists are hashed.</param>
+    /// <param name="fileName">Names the file in the exception.</param>
     /// <returns>32 bytes.</returns>
-    /// <exception cref="HistoryArchiveStateException">Protocol 23 or later and the state has no hot-archive list.</exception>
-    public static byte[] Compute(HistoryArchiveState state, uint protocolVersion, string? fileName = null)
+    /// <exception cref="HistoryArchiveStateException">A version 2 state without a hot-archive list.</exception>
+    public static byte[] Compute(HistoryArchiveState state, string? fileName = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         var live = ComputeList(state.CurrentBuckets);
-        if (protocolVersion < HistoryArchiveState.FirstProtocolWithHotArchive)
+        if (state.Version < HistoryArchiveState.VersionWithHotArchive)
         {
             return live;
         }
@@ -25,7 +29,7 @@ public static class BucketListHash
         var hot = state.HotArchiveBuckets ?? throw new HistoryArchiveStateException(
             fileName ?? $"history archive state of ledger {state.CurrentLedger}",
             HistoryArchiveStateRule.MissingHotArchiveBuckets,
-            $"protocol {protocolVersion} hashes the hot archive too, and this state has no 'hotArchiveBuckets'");
+            $"version {state.Version} hashes the hot archive too, and this state has no 'hotArchiveBuckets'");
         Span<byte> both = stackalloc byte[2 * HashHex.HashSize];
         live.CopyTo(both);
         ComputeList(hot).CopyTo(both[HashHex.HashSize..]);

@@ -100,7 +100,7 @@ public sealed class HistoryArchiveState
     /// Checks the rules of ARCHIVE-FORMAT.md §3: known version, 11 levels per list, hashes of 64
     /// lowercase hex digits, a passphrase in version 2, known <c>next</c> states, and the expected
     /// passphrase when one is given. A version 2 file without <c>hotArchiveBuckets</c> is accepted here
-    /// (real archives hold hand-edited ones); <see cref="ComputeBucketListHash"/> rejects it from protocol 23 on.
+    /// (real archives hold hand-edited ones); <see cref="ComputeBucketListHash"/> rejects it.
     /// </summary>
     /// <exception cref="HistoryArchiveStateException">The first rule broken, naming <paramref name="fileName"/>.</exception>
     public void Validate(string fileName, string? expectedNetworkPassphrase = null) =>
@@ -133,13 +133,12 @@ public sealed class HistoryArchiveState
         GetReferencedLiveBuckets().Concat(GetReferencedHotArchiveBuckets()).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>
-    /// The <c>bucketListHash</c> a ledger header at <see cref="CurrentLedger"/> must carry:
-    /// the live list's hash before protocol 23, <c>SHA256(live ‖ hot)</c> from protocol 23 on.
+    /// The <c>bucketListHash</c> a ledger header at <see cref="CurrentLedger"/> must carry, by <see cref="Version"/>:
+    /// the live list's hash in version 1, <c>SHA256(live ‖ hot)</c> in version 2 (see <see cref="BucketListHash"/>).
     /// </summary>
-    /// <param name="protocolVersion">The header's <c>ledgerVersion</c>.</param>
     /// <returns>32 bytes.</returns>
-    /// <exception cref="HistoryArchiveStateException">Protocol 23 or later but the state has no hot-archive list.</exception>
-    public byte[] ComputeBucketListHash(uint protocolVersion) => BucketListHash.Compute(this, protocolVersion);
+    /// <exception cref="HistoryArchiveStateException">Version 2 without a hot-archive list.</exception>
+    public byte[] ComputeBucketListHash() => BucketListHash.Compute(this);
 
     private static string[] ReferencedBuckets(IReadOnlyList<HistoryStateBucket> levels)
     {

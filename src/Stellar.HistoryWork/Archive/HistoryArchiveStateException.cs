@@ -30,8 +30,18 @@ public enum HistoryArchiveStateRule
     /// <summary>The passphrase differs from the one the caller expects.</summary>
     PassphraseMismatch,
 
-    /// <summary>A bucket-list hash from protocol 23 on needs <c>hotArchiveBuckets</c>, which the file lacks.</summary>
+    /// <summary>A version 2 bucket-list hash needs <c>hotArchiveBuckets</c>, which the file lacks.</summary>
     MissingHotArchiveBuckets,
+
+    /// <summary>
+    /// A level's <c>next</c> is not what stellar-core's <c>containsValidBuckets</c> allows: level 0's must be clear;
+    /// above it, once a non-empty bucket is seen, it must be clear when the level below's snap is of protocol 12 or
+    /// later and resolved (state 1) before that.
+    /// </summary>
+    InvalidFuture,
+
+    /// <summary>Bucket versions decrease from the oldest bucket (level 10's snap) to the newest (level 0's curr).</summary>
+    IncompatibleBucketVersions,
 }
 
 /// <summary>A HAS file broke a rule; <see cref="FileName"/> and <see cref="Rule"/> say which.</summary>

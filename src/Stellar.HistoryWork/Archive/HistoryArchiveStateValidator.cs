@@ -54,6 +54,11 @@ internal static class HistoryArchiveStateValidator
                 CheckHash(level.Curr, $"{name}[{i}].curr");
                 CheckHash(level.Snap, $"{name}[{i}].snap");
                 var next = level.Next ?? throw Broken(HistoryArchiveStateRule.Malformed, $"{name}[{i}].next is missing");
+                if (i == 0 && next.State != FutureBucketState.Clear)
+                {
+                    throw Broken(HistoryArchiveStateRule.InvalidFuture, $"{name}[0].next is state {(int)next.State}: next must be clear at level 0");
+                }
+
                 switch (next.State)
                 {
                     case FutureBucketState.Clear:

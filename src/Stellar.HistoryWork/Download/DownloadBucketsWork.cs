@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Stellar.HistoryWork.Scheduling;
+using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Download;
 
@@ -21,7 +23,9 @@ public sealed class DownloadBucketsWork : HistoryDownloadWork
     private protected override async Task ExecuteAsync(WorkContext context, CancellationToken cancellationToken)
     {
         // Usually one state; a mirror fetches every checkpoint's, and neighbours share most buckets.
-        var states = (await Context.State.GetHistoryArchiveStatesAsync(cancellationToken).ConfigureAwait(false)).Values;
+        var byCheckpoint = await Context.State.GetHistoryArchiveStatesAsync(cancellationToken).ConfigureAwait(false);
+        var states = byCheckpoint.Values;
+        var versions = new ConcurrentDictionary<string, uint>(StringComparer.Ordinal);
         var hot = states.SelectMany(s => s.GetReferencedHotArchiveBuckets()).ToHashSet(StringComparer.Ordinal);
         var all = states.SelectMany(s => s.GetReferencedBuckets()).Distinct(StringComparer.Ordinal).ToList();
         await Context.State.StartStageAsync(Stage, all.Count, cancellationToken).ConfigureAwait(false);
@@ -36,15 +40,16 @@ public sealed class DownloadBucketsWork : HistoryDownloadWork
                 long bytes = 0;
                 if (!Context.Store.Contains(path))
                 {
-                    (_, bytes) = await Context.Store.FetchAsync(
+                    (var verified, bytes) = await Context.Store.FetchAsync(
                         Context.Archive,
                         path,
-                        async (stream, token) =>
-                        {
-                            await DownloadVerification.VerifyBucketAsync(stream, path, hash, Context.Options.MaxBucketSize, token).ConfigureAwait(false);
-                            return true;
-                        },
+                        (stream, token) => DownloadVerification.VerifyBucketAsync(stream, path, hash, Context.Options.MaxBucketSize, token),
                         ct).ConfigureAwait(false);
+                    versions[hash] = verified.MetaLedgerVersion ?? 0;
+                }
+                else
+                {
+                    versions[hash] = await BucketVerifier.ReadMetaLedgerVersionAsync(Context.Store.LocalPath(path), ct).ConfigureAwait(false);
                 }
 
                 await Context.State.RecordBucketAsync(hash, Context.Store.LocalPath(path), hot.Contains(hash), ct).ConfigureAwait(false);
@@ -60,5 +65,11 @@ public sealed class DownloadBucketsWork : HistoryDownloadWork
         }).ConfigureAwait(false);
 
         DownloadVerification.ThrowIfAny(failures, "bucket");
+
+        // stellar-core's containsValidBuckets, before it would assume any of these lists.
+        foreach (var (checkpoint, state) in byCheckpoint)
+        {
+            HistoryStateVerifier.VerifyBucketListStructure(state, ArchivePaths.HistoryState(checkpoint), checkpoint, hash => versions.TryGetValue(hash, out var v) ? v : null);
+        }
     }
 }

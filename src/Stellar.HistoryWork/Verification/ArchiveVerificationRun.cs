@@ -21,6 +21,7 @@ internal sealed partial class ArchiveVerificationRun
     private readonly ConcurrentDictionary<string, uint> _buckets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<uint, LedgerFileLink> _headers = new();
     private readonly ConcurrentDictionary<uint, bool> _trustedMatched = new();
+    private readonly BucketListStructureChecks _structure;
     private readonly Channel<string> _bucketJobs = Channel.CreateUnbounded<string>();
     private readonly Channel<uint> _checkpointJobs = Channel.CreateBounded<uint>(64);
     private HistoryArchiveState? _root;
@@ -34,6 +35,7 @@ internal sealed partial class ArchiveVerificationRun
         _math = options.Checkpoints;
         _problems = problems;
         _files = new ArchiveFileChecker(archive, options.Limits, problems, logger);
+        _structure = new BucketListStructureChecks(problems);
     }
 
     public async Task<VerificationReport> ExecuteAsync(CancellationToken cancellationToken)
@@ -223,6 +225,7 @@ internal sealed partial class ArchiveVerificationRun
             }
 
             AddBuckets(state, checkpoint);
+            _structure.Add(state, statePath, checkpoint);
         }
 
         // Without its HAS the checkpoint is likely part of a hole: asking whether each other file exists
@@ -321,13 +324,14 @@ internal sealed partial class ArchiveVerificationRun
     {
         var path = ArchivePaths.Bucket(hash);
         var checkpoint = _buckets[hash];
-        await _files.VerifyAsync(
+        var result = await _files.VerifyAsync(
             path,
             null,
             (stream, ct) => BucketVerifier.VerifyAsync(stream, hash, path, null, _options.Limits, ct),
             cancellationToken,
             compressed: false,
             missingDetail: string.Create(CultureInfo.InvariantCulture, $"referenced by {ArchivePaths.HistoryState(checkpoint)}")).ConfigureAwait(false);
+        _structure.BucketDone(hash, result is null ? null : result.MetaLedgerVersion ?? 0);
     }
 
     private async Task<HistoryArchiveState?> ReadStateAsync(string path, uint? checkpoint, CancellationToken cancellationToken, Action? onMissing = null) =>

@@ -9,4 +9,11 @@ public sealed record BucketVerificationResult(
     long CompressedBytes,
     long DecompressedBytes,
     bool HasMetaEntry,
-    uint? MetaLedgerVersion);
+    uint? MetaLedgerVersion)
+{
+    /// <summary>Bucket entries read, the METAENTRY included.</summary>
+    public long Entries { get; init; }
+
+    /// <summary>Whether the METAENTRY names the hot-archive list (the entries are <c>HotArchiveBucketEntry</c>).</summary>
+    public bool IsHotArchive { get; init; }
+}

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 
@@ -9,14 +8,12 @@ namespace Stellar.HistoryWork.Verification;
 
 /// <summary>
 /// Verifies a bucket file (ARCHIVE-FORMAT.md §4.4): SHA-256 over the entire decompressed content, record
-/// marks included, must equal the hash in its name. Streams with large pooled buffers; never holds the
-/// bucket; stops at the decompressed size cap so a gzip bomb cannot run on.
+/// marks included, must equal the hash in its name, and the content must be bucket XDR (a blob whose hash is
+/// its name, an HTML page say, is not a bucket: <see cref="BucketRecordScanner"/>). Streams with large pooled
+/// buffers; never holds the bucket; stops at the decompressed size cap so a gzip bomb cannot run on.
 /// </summary>
 public static class BucketVerifier
 {
-    private const int MetaPrefixLength = 12; // record mark, entry type, ledgerVersion
-    private const int MetaEntryType = -1;    // METAENTRY and HOT_ARCHIVE_METAENTRY share the value
-
     /// <summary>
     /// Verifies the gzip-compressed bucket read from <paramref name="compressed"/> against
     /// <paramref name="expectedHashHex"/>. When <paramref name="copyTo"/> is given, every compressed byte
@@ -29,7 +26,7 @@ public static class BucketVerifier
     /// <param name="copyTo">Optional destination for the compressed bytes.</param>
     /// <param name="options">Limits; <see cref="HistoryVerificationOptions.Default"/> when null.</param>
     /// <param name="cancellationToken">Stops the read promptly.</param>
-    /// <exception cref="HistoryVerificationException">Corrupt (bad gzip, 0-byte file, over the cap) or HashMismatch.</exception>
+    /// <exception cref="HistoryVerificationException">Corrupt (bad gzip, 0-byte file, over the cap, not bucket XDR) or HashMismatch.</exception>
     public static async Task<BucketVerificationResult> VerifyAsync(
         Stream compressed,
         string expectedHashHex,
@@ -53,13 +50,12 @@ public static class BucketVerifier
         var counting = new CountingReadStream(compressed, copyTo, leaveOpen: true);
         await using var gzip = HistoryGzip.Open(counting);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var scanner = new BucketRecordScanner(path, HistoryRecordLimits.BucketEntry(options));
 
         // Two buffers: hash one on another core while the next is inflated.
         var size = options.BucketBufferSize;
         var current = ArrayPool<byte>.Shared.Rent(size);
         var next = ArrayPool<byte>.Shared.Rent(size);
-        var prefix = new byte[MetaPrefixLength];
-        var prefixLength = 0;
         long total = 0;
         Task hashing = Task.CompletedTask;
         try
@@ -83,13 +79,6 @@ public static class BucketVerifier
                     break;
                 }
 
-                if (prefixLength < MetaPrefixLength)
-                {
-                    var take = Math.Min(MetaPrefixLength - prefixLength, read);
-                    current.AsSpan(0, take).CopyTo(prefix.AsSpan(prefixLength));
-                    prefixLength += take;
-                }
-
                 total += read;
                 if (total > options.MaxBucketDecompressedBytes)
                 {
@@ -100,8 +89,8 @@ public static class BucketVerifier
                 var chunk = current;
                 var chunkLength = read;
                 hashing = chunkLength >= 64 * 1024
-                    ? Task.Run(() => sha.AppendData(chunk, 0, chunkLength), cancellationToken)
-                    : AppendInline(sha, chunk, chunkLength);
+                    ? Task.Run(() => Consume(sha, scanner, chunk, chunkLength), cancellationToken)
+                    : ConsumeInline(sha, scanner, chunk, chunkLength);
                 (current, next) = (next, current);
             }
         }
@@ -121,15 +110,23 @@ public static class BucketVerifier
         }
 
         var actual = HashHex.ToHex(sha.GetHashAndReset());
+        if (string.Equals(actual, expected, StringComparison.Ordinal))
+        {
+            // Only a file whose hash is its name is worth a structure verdict: anything else is a plain mismatch.
+            scanner.Complete();
+        }
+
         if (!string.Equals(actual, expected, StringComparison.Ordinal))
         {
             throw Problem(path, ProblemKind.HashMismatch, string.Create(CultureInfo.InvariantCulture,
                 $"SHA-256 of the {total} decompressed bytes is {actual}, not the name {expected} (rule: bucket hash = name)"));
         }
 
-        var hasMeta = prefixLength >= 8 && BinaryPrimitives.ReadInt32BigEndian(prefix.AsSpan(4)) == MetaEntryType;
-        uint? metaVersion = hasMeta && prefixLength >= MetaPrefixLength ? BinaryPrimitives.ReadUInt32BigEndian(prefix.AsSpan(8)) : null;
-        return new BucketVerificationResult(expected, counting.BytesRead, total, hasMeta, metaVersion);
+        return new BucketVerificationResult(expected, counting.BytesRead, total, scanner.MetaLedgerVersion is not null, scanner.MetaLedgerVersion)
+        {
+            Entries = scanner.Entries,
+            IsHotArchive = scanner.IsHotArchive,
+        };
     }
 
     /// <summary>Verifies a local gzip bucket file against <paramref name="expectedHashHex"/>.</summary>
@@ -160,9 +157,36 @@ public static class BucketVerifier
         }
     }
 
-    private static Task AppendInline(IncrementalHash sha, byte[] chunk, int length)
+    /// <summary>
+    /// The METAENTRY ledger version of a bucket file already verified and stored (0 without one), read from its
+    /// first record only: what <see cref="BucketListRules"/> needs of a bucket that is reused rather than fetched.
+    /// </summary>
+    internal static async Task<uint> ReadMetaLedgerVersionAsync(string localFile, CancellationToken cancellationToken)
+    {
+        var file = new FileStream(localFile, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.Asynchronous);
+        await using (file.ConfigureAwait(false))
+        {
+            var gzip = HistoryGzip.OpenDecompressed(file, leaveOpen: true);
+            await using (gzip.ConfigureAwait(false))
+            {
+                var prefix = new byte[12]; // record mark, entry type, ledgerVersion
+                var got = await FillAsync(gzip, prefix, cancellationToken).ConfigureAwait(false);
+                return got == prefix.Length && System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(prefix.AsSpan(4)) == -1
+                    ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(prefix.AsSpan(8))
+                    : 0;
+            }
+        }
+    }
+
+    private static void Consume(IncrementalHash sha, BucketRecordScanner scanner, byte[] chunk, int length)
     {
         sha.AppendData(chunk, 0, length);
+        scanner.Consume(chunk.AsSpan(0, length));
+    }
+
+    private static Task ConsumeInline(IncrementalHash sha, BucketRecordScanner scanner, byte[] chunk, int length)
+    {
+        Consume(sha, scanner, chunk, length);
         return Task.CompletedTask;
     }
 

@@ -51,8 +51,8 @@ public static class HistoryStateVerifier
     }
 
     /// <summary>
-    /// The HAS's bucket lists must hash to <paramref name="header"/>'s bucketListHash (live list before
-    /// protocol 23, SHA256(live ‖ hot) from 23 on) and describe the same ledger.
+    /// The HAS's bucket lists must hash to <paramref name="header"/>'s bucketListHash (the live list in HAS
+    /// version 1, SHA256(live ‖ hot) in version 2, whatever the protocol) and describe the same ledger.
     /// </summary>
     /// <exception cref="HistoryVerificationException">BucketListMismatch.</exception>
     public static void VerifyAgainstHeader(HistoryArchiveState state, string path, LedgerHeaderHistoryEntry header)
@@ -69,16 +69,30 @@ public static class HistoryStateVerifier
         byte[] actual;
         try
         {
-            actual = BucketListHash.Compute(state, header.Header.LedgerVersion, path);
+            actual = BucketListHash.Compute(state, path);
         }
         catch (HistoryArchiveStateException e)
         {
-            throw Problem(path, ledger, $"cannot give the bucket-list hash of protocol {header.Header.LedgerVersion}: {e.Detail} (rule: bucket-list hash = header.bucketListHash)", e);
+            throw Problem(path, ledger, $"cannot give the bucket-list hash of HAS version {state.Version}: {e.Detail} (rule: bucket-list hash = header.bucketListHash)", e);
         }
 
         if (!actual.AsSpan().SequenceEqual(header.Header.BucketListHash))
         {
-            throw Problem(path, ledger, $"buckets hash to {HashHex.ToHex(actual)}, but the protocol {header.Header.LedgerVersion} header's bucketListHash is {HashHex.ToHex(header.Header.BucketListHash)} (rule: bucket-list hash = header.bucketListHash)");
+            throw Problem(path, ledger, $"version {state.Version} buckets hash to {HashHex.ToHex(actual)}, but the protocol {header.Header.LedgerVersion} header's bucketListHash is {HashHex.ToHex(header.Header.BucketListHash)} (rule: bucket-list hash = header.bucketListHash)");
+        }
+    }
+
+    /// <summary>
+    /// The structure rules stellar-core checks before it assumes a bucket list (<see cref="BucketListRules"/>), once
+    /// the buckets' versions are known; a bucket <paramref name="versionOf"/> does not know leaves the HAS unjudged.
+    /// </summary>
+    /// <exception cref="HistoryVerificationException">Corrupt, naming the HAS.</exception>
+    internal static void VerifyBucketListStructure(HistoryArchiveState state, string path, uint checkpoint, Func<string, uint?> versionOf)
+    {
+        if (BucketListRules.Check(state, versionOf) is { } broken)
+        {
+            throw HistoryVerificationException.Create(path, checkpoint, ProblemKind.Corrupt,
+                $"{path}: the bucket list is not one stellar-core would assume ({broken.Rule}): {broken.Detail}");
         }
     }
 

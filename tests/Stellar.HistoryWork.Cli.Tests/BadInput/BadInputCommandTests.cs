@@ -61,7 +61,7 @@ public class BadInputCommandTests
 
         run.ExitCode.Should().Be(1, run.ToString());
         run.Error.Should().Contain(bad.Path);
-        File.Exists(Path.Combine(output, bad.Path)).Should().BeFalse();
+        File.Exists(Path.Combine(output, bad.Path)).Should().Be(bad.RejectedAfterStoring);
         ArchiveFixtures.CountFiles(output, "*.partial").Should().Be(0);
     }
 

@@ -84,6 +84,8 @@ public class ConsistencyMatrixTests
         BadInput("bucket-gzip-of-garbage", "hash-mismatch", BadArchive.Bucket),
         BadInput("transactions-out-of-order", "corrupt", BadArchive.Transactions),
         BadInput("has-non-hex-hash", "corrupt", BadArchive.State),
+        BadInput("bucket-html-named-by-its-hash", "corrupt", BadInputCase.Get("bucket-html-named-by-its-hash").Path),
+        BadInput("has-v2-unbound-hot-archive", "bucket-list-mismatch", BadArchive.State),
         new Row("results-file-missing", temp => Damaged(temp, a => File.Delete(a[BadArchive.Results])), ["--from", "64", "--to", "127"])
         {
             CatchupArgs = ["--to", "127"],

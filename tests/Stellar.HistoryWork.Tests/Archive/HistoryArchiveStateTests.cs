@@ -64,7 +64,7 @@ public class HistoryArchiveStateTests
         state.HasHotArchiveBuckets.Should().BeFalse();
         state.CurrentBuckets.Should().Equal(checkpoint.CurrentBuckets);
         checkpoint.HotArchiveBuckets.Should().HaveCount(11);
-        var act = () => state.ComputeBucketListHash(24);
+        var act = () => state.ComputeBucketListHash();
         act.Should().Throw<HistoryArchiveStateException>().Which.Rule.Should().Be(HistoryArchiveStateRule.MissingHotArchiveBuckets);
     }
 

@@ -65,7 +65,11 @@ internal sealed partial class BadArchive : IDisposable
 
     public byte[] Bytes(string archivePath) => File.ReadAllBytes(this[archivePath]);
 
-    public void Write(string archivePath, byte[] bytes) => File.WriteAllBytes(this[archivePath], bytes);
+    public void Write(string archivePath, byte[] bytes)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(this[archivePath])!);
+        File.WriteAllBytes(this[archivePath], bytes);
+    }
 
     public void WriteText(string archivePath, string text) => File.WriteAllText(this[archivePath], text);
 

@@ -27,10 +27,19 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
 
     public bool IsValid => Kind is null;
 
+    /// <summary>
+    /// Whether a download stores the file before a later rule rejects it (a HAS is judged against the headers and the
+    /// buckets after it was fetched; keeping it under a temporary name until then is issue 10 row 10).
+    /// </summary>
+    public bool RejectedAfterStoring { get; init; }
+
+    /// <summary>The download work that must fail, when it is not the one that fetches the file.</summary>
+    public string? FailingWorkOverride { get; init; }
+
     /// <summary>The download work that must fail.</summary>
-    public string FailingWork => ArchivePaths.TryParseCheckpointFile(Path, out var kind, out _)
+    public string FailingWork => FailingWorkOverride ?? (ArchivePaths.TryParseCheckpointFile(Path, out var kind, out _)
         ? $"download-{ArchivePaths.CategoryOf(kind)}-"
-        : Path.StartsWith("bucket/", StringComparison.Ordinal) ? "download-buckets" : "get-history-archive-state";
+        : Path.StartsWith("bucket/", StringComparison.Ordinal) ? "download-buckets" : "get-history-archive-state");
 
     /// <summary>The decompressed-size cap the library tests use, so that a bomb stops early.</summary>
     public const int SmallCap = 1 << 20;
@@ -49,6 +58,17 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
 
         return data;
     }
+
+    private static readonly byte[] HtmlPage = BadArchive.Ascii("<!DOCTYPE html>\n<html><head><title>Moved</title></head><body>This archive has moved.</body></html>\n");
+
+    private static readonly string HtmlBucketHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(HtmlPage));
+
+    private static readonly string HtmlBucket = ArchivePaths.Bucket(HtmlBucketHash);
+
+    /// <summary>The fixture's level 1 bucket with its second entry's type set to 7 (no such BucketEntryType): framing and gzip stay valid.</summary>
+    private static readonly byte[] UnknownEntryPlain = UnknownEntry();
+
+    private static readonly string UnknownEntryBucket = ArchivePaths.Bucket(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(UnknownEntryPlain)));
 
     public static IReadOnlyList<BadInputCase> All { get; } =
     [
@@ -208,14 +228,84 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
                 a.WriteText(BadArchive.State, json.ToJsonString());
             }),
 
+        // Issue 10 row 8: an HTML page named by its own SHA-256 as the pending merge of level 4 (state 1: its output is
+        // not covered by the bucket-list hash, and stellar-core allows it there since every level from 4 down to 3's
+        // snap is empty). It must be bucket XDR.
+        new("bucket-html-named-by-its-hash", HtmlBucket, ProblemKind.Corrupt, null, "a bucket is well-formed bucket XDR",
+            a =>
+            {
+                a.Write(HtmlBucket, BadArchive.Gzip(HtmlPage));
+                a.WriteText(BadArchive.State, WithNext(a.Text(BadArchive.State), level: 4, new JsonObject { ["state"] = 1, ["output"] = HtmlBucketHash }));
+            }) { DumpFails = true },
+
+        // A bucket whose records frame correctly but whose second entry is of an unknown type.
+        new("bucket-unknown-entry-type", UnknownEntryBucket, ProblemKind.Corrupt, null, "a bucket is well-formed bucket XDR",
+            a =>
+            {
+                a.Write(UnknownEntryBucket, BadArchive.Gzip(UnknownEntryPlain));
+                a.WriteText(BadArchive.State, WithNext(a.Text(BadArchive.State), level: 4, new JsonObject { ["state"] = 1, ["output"] = UnknownEntryBucket[^(64 + 7)..^7] }));
+            }) { DumpFails = true },
+
+        // stellar-core's containsValidBuckets: level 0 never has a pending merge.
+        new("has-next-at-level-0", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "next must be clear at level 0",
+            a => a.WriteText(BadArchive.State, WithNext(a.Text(BadArchive.State), level: 0, new JsonObject { ["state"] = 1, ["output"] = BadArchive.BucketHash }))),
+
+        // Level 1's snap is a protocol 22 bucket: from protocol 12 on, level 2's future must be clear.
+        new("has-future-not-cleared", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "future must be cleared",
+            a => a.WriteText(BadArchive.State, WithNext(a.Text(BadArchive.State), level: 2, new JsonObject { ["state"] = 1, ["output"] = BadArchive.BucketHash })))
+        {
+            // Only the buckets' versions tell: the rule is applied once they are fetched.
+            FailingWorkOverride = "download-buckets",
+            RejectedAfterStoring = true,
+        },
+
+        // Issue 10 row 8: the bucket-list hash covers the hot archive by HAS version, not by protocol: a version 2 state
+        // at protocol 22 naming a hot archive the header never bound.
+        new("has-v2-unbound-hot-archive", BadArchive.State, ProblemKind.BucketListMismatch, BadArchive.Checkpoint, "bucket-list hash = header.bucketListHash",
+            a =>
+            {
+                var json = JsonNode.Parse(a.Text(BadArchive.State))!;
+                json["version"] = 2;
+                var hot = new JsonArray();
+                for (var i = 0; i < 11; i++)
+                {
+                    var zero = new string('0', 64);
+                    hot.Add(new JsonObject { ["curr"] = i == 0 ? BadArchive.BucketHash : zero, ["next"] = new JsonObject { ["state"] = 0 }, ["snap"] = zero });
+                }
+
+                json["hotArchiveBuckets"] = hot;
+                a.WriteText(BadArchive.State, json.ToJsonString());
+            })
+        {
+            // A download binds the HAS when the checkpoint's headers are verified.
+            FailingWorkOverride = "download-ledger-",
+            RejectedAfterStoring = true,
+        },
+
         new("has-current-ledger-differs", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "a checkpoint HAS describes its checkpoint",
             a => a.WriteText(BadArchive.State, a.Text(BadArchive.State).Replace("\"currentLedger\": 127", "\"currentLedger\": 191", StringComparison.Ordinal))),
     ];
+
+    /// <summary>The state's text with <paramref name="next"/> as the <c>next</c> of live level <paramref name="level"/>.</summary>
+    private static string WithNext(string state, int level, JsonObject next)
+    {
+        var json = JsonNode.Parse(state)!;
+        json["currentBuckets"]![level]!["next"] = next;
+        return json.ToJsonString();
+    }
 
     private static string ReplaceFirst(string text, string what, string with)
     {
         var at = text.IndexOf(what, StringComparison.Ordinal);
         return text[..at] + with + text[(at + what.Length)..];
+    }
+
+    private static byte[] UnknownEntry()
+    {
+        var source = System.IO.Path.Combine(Stellar.TestSupport.Fixtures.TestnetSmall, ArchivePaths.Bucket(BadArchive.BucketHash).Replace('/', System.IO.Path.DirectorySeparatorChar));
+        var records = BadArchive.SplitRecords(BadArchive.Gunzip(File.ReadAllBytes(source)));
+        BinaryPrimitives.WriteInt32BigEndian(records[1], 7);
+        return BadArchive.Mark(records);
     }
 
     /// <summary>The record of ledger 128 (the first of the next checkpoint file in the real archive).</summary>

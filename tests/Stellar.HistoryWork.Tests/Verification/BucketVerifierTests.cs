@@ -135,9 +135,9 @@ public class BucketVerifierTests
     [Fact]
     public async Task VerifyAsync_MultiMemberGzip_HashesAllMembers()
     {
-        var plain = RandomNumberGenerator.GetBytes(300_000);
+        var plain = Gunzip(BucketFiles(Fixtures.PubnetLegacy).OrderByDescending(f => new FileInfo(f).Length).First());
         using var twoMembers = new MemoryStream();
-        foreach (var part in new[] { plain[..100_000], plain[100_000..] })
+        foreach (var part in new[] { plain[..(plain.Length / 3)], plain[(plain.Length / 3)..] })
         {
             await using var gzip = new GZipStream(twoMembers, CompressionLevel.Fastest, leaveOpen: true);
             await gzip.WriteAsync(part);
@@ -147,6 +147,110 @@ public class BucketVerifierTests
         var result = await BucketVerifier.VerifyAsync(twoMembers, Convert.ToHexStringLower(SHA256.HashData(plain)));
 
         result.DecompressedBytes.Should().Be(plain.Length);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_HotArchiveBuckets_ReadAsHotArchiveEntries()
+    {
+        // The fixture archives hold no hot-archive bucket file; the derived streams from stellar-core captures do.
+        var files = Directory.EnumerateFiles(Path.Combine(Fixtures.Xdr, "derived"), "bucket-hot-archive.xdr", SearchOption.AllDirectories).Take(20).ToList();
+        files.Should().NotBeEmpty();
+        var entries = 0L;
+        foreach (var file in files)
+        {
+            var plain = File.ReadAllBytes(file);
+
+            var result = await BucketVerifier.VerifyAsync(new MemoryStream(GzipOf(plain)), Convert.ToHexStringLower(SHA256.HashData(plain)));
+
+            result.IsHotArchive.Should().BeTrue(file);
+            entries += result.Entries - 1;
+        }
+
+        entries.Should().BeGreaterThan(0, "the streams hold archived and restored entries besides their METAENTRY");
+    }
+
+    [Fact]
+    public async Task VerifyAsync_HtmlPageNamedByItsHash_CorruptNotABucket()
+    {
+        var page = "<html><body>This archive has moved.</body></html>\n"u8.ToArray();
+
+        var act = () => BucketVerifier.VerifyAsync(new MemoryStream(GzipOf(page)), Convert.ToHexStringLower(SHA256.HashData(page)));
+
+        var e = (await act.Should().ThrowAsync<HistoryVerificationException>()).Which;
+        e.Kind.Should().Be(ProblemKind.Corrupt);
+        e.Message.Should().Contain("bucket/").And.Contain("rule: a bucket is well-formed bucket XDR");
+    }
+
+    [Fact]
+    public async Task VerifyAsync_MetaEntryAfterTheFirstRecord_Corrupt()
+    {
+        var records = Records(Gunzip(BucketFiles(Fixtures.TestnetSmall).OrderByDescending(f => new FileInfo(f).Length).First()));
+        records.Count.Should().BeGreaterThan(2);
+        byte[] plain = [.. records[1], .. records[0], .. records.Skip(2).SelectMany(r => r)];
+
+        var act = () => BucketVerifier.VerifyAsync(new MemoryStream(GzipOf(plain)), Convert.ToHexStringLower(SHA256.HashData(plain)));
+
+        (await act.Should().ThrowAsync<HistoryVerificationException>()).Which.Message.Should().Contain("METAENTRY, which may only be the first entry");
+    }
+
+    [Fact]
+    public async Task VerifyAsync_LastRecordCutShort_Corrupt()
+    {
+        var plain = Gunzip(BucketFiles(Fixtures.TestnetSmall).OrderByDescending(f => new FileInfo(f).Length).First())[..^3];
+
+        var act = () => BucketVerifier.VerifyAsync(new MemoryStream(GzipOf(plain)), Convert.ToHexStringLower(SHA256.HashData(plain)));
+
+        (await act.Should().ThrowAsync<HistoryVerificationException>()).Which.Message.Should().Contain("at the end of the file");
+    }
+
+    [Fact]
+    public void BucketRecordScanner_OneByteAtATime_ReadsEveryEntryLikeWholeRecords()
+    {
+        var file = BucketFiles(Fixtures.TestnetSmall).OrderByDescending(f => new FileInfo(f).Length).First();
+        var plain = Gunzip(file);
+        using var scanner = new BucketRecordScanner(file, 1 << 20);
+
+        for (var i = 0; i < plain.Length; i++)
+        {
+            scanner.Consume(plain.AsSpan(i, 1));
+        }
+
+        scanner.Complete();
+        scanner.Entries.Should().Be(Records(plain).Count);
+        scanner.MetaLedgerVersion.Should().NotBeNull();
+    }
+
+    private static byte[] Gunzip(string file)
+    {
+        using var gzip = new GZipStream(File.OpenRead(file), CompressionMode.Decompress);
+        using var plain = new MemoryStream();
+        gzip.CopyTo(plain);
+        return plain.ToArray();
+    }
+
+    private static byte[] GzipOf(byte[] plain)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(plain);
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>The records of a record-marked stream, each with its mark.</summary>
+    private static List<byte[]> Records(byte[] plain)
+    {
+        var records = new List<byte[]>();
+        for (var at = 0; at < plain.Length;)
+        {
+            var length = 4 + (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(plain.AsSpan(at)) & 0x7FFF_FFFF);
+            records.Add(plain[at..(at + length)]);
+            at += length;
+        }
+
+        return records;
     }
 
     [Fact]

@@ -52,7 +52,7 @@ internal static class SyntheticArchiveGenerator
                 NetworkPassphrase = "Test SDF Network ; September 2015",
                 CurrentBuckets = levels,
             };
-            var bucketListHash = state.ComputeBucketListHash(ProtocolVersion);
+            var bucketListHash = state.ComputeBucketListHash();
             previousHash = WriteCheckpoint(root, math, checkpoint, previousHash, bucketListHash);
             var json = state.ToUtf8Bytes();
             WriteFile(root, ArchivePaths.HistoryState(checkpoint), json);
