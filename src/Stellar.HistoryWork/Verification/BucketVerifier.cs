@@ -170,7 +170,7 @@ public static class BucketVerifier
             await using (gzip.ConfigureAwait(false))
             {
                 var prefix = new byte[12]; // record mark, entry type, ledgerVersion
-                var got = await FillAsync(gzip, prefix, cancellationToken).ConfigureAwait(false);
+                var got = await gzip.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
                 return got == prefix.Length && System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(prefix.AsSpan(4)) == -1
                     ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(prefix.AsSpan(8))
                     : 0;
