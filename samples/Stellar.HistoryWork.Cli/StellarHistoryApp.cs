@@ -60,6 +60,7 @@ internal static class StellarHistoryApp
         root.Subcommands.Add(StatusCommand.Create(console));
         root.Subcommands.Add(VerifyCheckpointsCommand.Create(console));
         root.Subcommands.Add(DumpXdrCommand.Create(console));
+        root.Subcommands.Add(MergeReportsCommand.Create(console));
         S3Locations.AddTo(root);
         return root;
     }

@@ -36,6 +36,36 @@ internal static class ArchiveLocations
         return new ArchivePool(readers, poolOptions);
     }
 
+    /// <summary>
+    /// A writable location given to <paramref name="option"/>: a directory, file:///abs/path or s3://BUCKET[/PREFIX]
+    /// (http archives are read-only).
+    /// </summary>
+    public static IArchiveWriter OpenWriter(string option, string location)
+    {
+        if (S3.S3ArchiveLocation.IsS3(location))
+        {
+            return S3Locations.OpenWriter(location);
+        }
+
+        if (location.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"{option} {location}: only a directory, file:///abs/path or s3://BUCKET[/PREFIX] can be written; other backends implement IArchiveWriter.");
+        }
+
+        var path = location;
+        if (location.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Uri.TryCreate(location, UriKind.Absolute, out var uri) || !uri.IsFile)
+            {
+                throw new UsageException($"{option} {location} is not a file:///absolute/path URI.");
+            }
+
+            path = uri.LocalPath;
+        }
+
+        return new LocalArchiveWriter(path);
+    }
+
     private static IArchiveReader OpenOne(string location)
     {
         if (S3.S3ArchiveLocation.IsS3(location))

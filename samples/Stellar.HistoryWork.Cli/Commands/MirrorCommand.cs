@@ -45,7 +45,7 @@ internal static class MirrorCommand
     private static async Task<int> RunAsync(
         CliConsole console, string[] locations, string targetLocation, uint? from, uint? to, int retries, DirectoryInfo? workDir, HistorySettings settings, CancellationToken cancellationToken)
     {
-        var target = OpenTarget(targetLocation);
+        var target = ArchiveLocations.OpenWriter("--to-archive", targetLocation);
         var pool = ArchiveLocations.Open(locations, settings, retries);
         var source = new FileKindCounter(pool);
         var resolution = await HistoryRange.ResolveAsync("mirror", console, source, from, to, RangeRule.FromStart, settings, cancellationToken);
@@ -107,32 +107,6 @@ internal static class MirrorCommand
             },
         }.WriteAsync(settings.Json, console, cancellationToken);
         return result.Succeeded ? ExitCodes.Ok : ExitCodes.ForFailure(problems.Select(p => p.Kind));
-    }
-
-    private static IArchiveWriter OpenTarget(string location)
-    {
-        if (S3.S3ArchiveLocation.IsS3(location))
-        {
-            return S3Locations.OpenWriter(location);
-        }
-
-        if (location.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new UsageException($"--to-archive {location}: only a directory, file:///abs/path or s3://BUCKET[/PREFIX] can be written; other backends implement IArchiveWriter.");
-        }
-
-        var path = location;
-        if (location.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
-        {
-            if (!Uri.TryCreate(location, UriKind.Absolute, out var uri) || !uri.IsFile)
-            {
-                throw new UsageException($"--to-archive {location} is not a file:///absolute/path URI.");
-            }
-
-            path = uri.LocalPath;
-        }
-
-        return new LocalArchiveWriter(path);
     }
 
     private static ProgressSnapshot Snapshot(ArchiveMirrorProgress? p, CheckpointRange range, TimeSpan elapsed)

@@ -4,6 +4,7 @@ using System.Globalization;
 using Stellar.HistoryWork.Cli.Archives;
 using Stellar.HistoryWork.Cli.Progress;
 using Stellar.HistoryWork.Cli.Reporting;
+using Stellar.HistoryWork.Cli.Sharding;
 using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Cli.Commands;
@@ -18,6 +19,7 @@ internal static class VerifyCommand
         var to = CommonOptions.To();
         var retries = CommonOptions.Retries();
         var history = new HistoryOptions();
+        var sharding = new ShardOptions();
         var command = new Command(
             "verify",
             "Verify every file of an archive range (default: the whole archive): HAS, buckets, header chain, transactions, results, SCP, bucket-list hash. Reports every problem.")
@@ -25,15 +27,20 @@ internal static class VerifyCommand
             archive, from, to, retries,
         };
         history.AddTo(command);
+        sharding.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var settings = await history.BindAsync(parse, ct);
-            return await RunAsync(console.ForReport(settings.Json), [.. NetworkPreset.ChooseArchives(parse.GetValue(archive), settings.Network)], parse.GetValue(from), parse.GetValue(to), parse.GetValue(retries), settings, ct);
+            var shard = sharding.Resolve(parse, parse.GetValue(to), Environment.GetEnvironmentVariable);
+            var reportDir = parse.GetValue(sharding.ReportDir) is { } dir ? ArchiveLocations.OpenWriter("--report-dir", dir) : null;
+            var locations = NetworkPreset.ChooseArchives(parse.GetValue(archive), settings.Network);
+            return await RunAsync(console.ForReport(settings.Json), [.. locations], parse.GetValue(from), parse.GetValue(to), parse.GetValue(retries), settings, (shard, reportDir), ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string[] locations, uint? from, uint? to, int retries, HistorySettings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        CliConsole console, string[] locations, uint? from, uint? to, int retries, HistorySettings settings, (ArchiveShard? Shard, IArchiveWriter? ReportDir) sharding, CancellationToken cancellationToken)
     {
         if (from > to)
         {
@@ -62,6 +69,7 @@ internal static class VerifyCommand
             NetworkPassphrase = settings.NetworkPassphrase,
             Concurrency = settings.Concurrency,
             Progress = progress,
+            Shard = sharding.Shard,
         });
         var clock = Stopwatch.StartNew();
         var report = await ProgressDisplay.RunAsync(
@@ -76,6 +84,17 @@ internal static class VerifyCommand
         cancellationToken.ThrowIfCancellationRequested();
         var problems = report.Problems.Select(Problems.From).ToArray();
         await WriteSummaryAsync(console, archive.Location, report, problems, elapsed, archive.Retries, settings.Checkpoints);
+        if (sharding.Shard is { } shard)
+        {
+            var shardReport = ShardReport.From(shard, archive.Location, report, problems, counter!.CountByKind(), settings.TrustedHash, settings.Checkpoints);
+            await console.Output.WriteLineAsync($"{"shard",-10}{DescribeShard(shardReport)}");
+            if (sharding.ReportDir is { } reportDir)
+            {
+                // One put of the whole report: a local directory renames it into place, so a reader never sees half of one.
+                await reportDir.PutBytesAsync(ShardReport.FileName(shard.Index, shard.Count), shardReport.ToJson(), cancellationToken);
+            }
+        }
+
         await new RunReport
         {
             Verb = "verify",
@@ -95,6 +114,11 @@ internal static class VerifyCommand
         }.WriteAsync(settings.Json, console, cancellationToken);
         return report.Ok ? ExitCodes.Ok : ExitCodes.ForFailure(problems.Select(p => p.Kind));
     }
+
+    private static string DescribeShard(ShardReport report) =>
+        report.Slice is { } slice
+            ? string.Create(CultureInfo.InvariantCulture, $"{report.Index} of {report.Count}: checkpoints {slice.First}..{slice.Last}, {report.BucketsLeftBelow} buckets left to the shard below")
+            : string.Create(CultureInfo.InvariantCulture, $"{report.Index} of {report.Count}: no checkpoints (the range has fewer than {report.Count})");
 
     private static ProgressSnapshot Snapshot(VerificationProgress? p, TimeSpan elapsed)
     {

@@ -16,24 +16,32 @@ internal static class JsonOutput
     /// <summary>True for <c>--json -</c>: the report goes to standard output, and nothing else may.</summary>
     public static bool IsStandardOutput(FileInfo? file) => file?.ToString() == "-";
 
-    public static async Task WriteAsync(FileInfo file, CliConsole console, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
+    /// <summary>The JSON <paramref name="write"/> writes, indented as every report, with a final newline.</summary>
+    public static byte[] ToBytes(Action<Utf8JsonWriter> write)
     {
+        ArgumentNullException.ThrowIfNull(write);
         using var buffer = new MemoryStream();
-        await using (var json = new Utf8JsonWriter(buffer, Options))
+        using (var json = new Utf8JsonWriter(buffer, Options))
         {
             write(json);
         }
 
         buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+    public static async Task WriteAsync(FileInfo file, CliConsole console, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
+    {
+        var bytes = ToBytes(write);
         if (IsStandardOutput(file))
         {
-            await console.Data.WriteAsync(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            await console.Data.WriteAsync(Encoding.UTF8.GetString(bytes));
             return;
         }
 
         try
         {
-            await File.WriteAllBytesAsync(file.FullName, buffer.ToArray(), cancellationToken);
+            await File.WriteAllBytesAsync(file.FullName, bytes, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

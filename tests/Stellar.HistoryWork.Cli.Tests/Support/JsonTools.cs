@@ -12,11 +12,18 @@ internal static class JsonTools
 
     public static string SchemaPath => Path.Combine(Fixtures.RepositoryRoot, "docs", "report.schema.json");
 
+    // Loaded after the report's schema, whose problem definition it refers to.
+    private static readonly Lazy<JsonSchema> ShardSchema = new(() => Schema.Value is not null ? JsonSchema.FromFile(Path.Combine(Fixtures.RepositoryRoot, "docs", "shard-report.schema.json")) : null!);
+
     /// <summary>The schema's errors for <paramref name="json"/>, one line each (empty when it validates).</summary>
-    public static IReadOnlyList<string> SchemaErrors(string json)
+    public static IReadOnlyList<string> SchemaErrors(string json) => SchemaErrors(json, "report.schema.json");
+
+    /// <summary>The errors of <paramref name="json"/> against docs/<paramref name="schemaFile"/> (report or shard-report schema).</summary>
+    public static IReadOnlyList<string> SchemaErrors(string json, string schemaFile)
     {
         using var document = JsonDocument.Parse(json);
-        var result = Schema.Value.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        var schema = schemaFile == "shard-report.schema.json" ? ShardSchema.Value : Schema.Value;
+        var result = schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (result.IsValid)
         {
             return [];

@@ -5,7 +5,7 @@ namespace Stellar.HistoryWork.Cli.Tests.Support;
 /// <summary>One run of an external program (dotnet, the installed tool) with its output captured.</summary>
 internal sealed record ProcessRun(int ExitCode, string Output, string Error)
 {
-    public static async Task<ProcessRun> RunAsync(string file, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null)
+    public static async Task<ProcessRun> RunAsync(string file, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -24,6 +24,11 @@ internal sealed record ProcessRun(int ExitCode, string Output, string Error)
         start.Environment.Remove("MSBUILD_EXE_PATH");
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

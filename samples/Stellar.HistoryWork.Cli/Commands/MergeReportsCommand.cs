@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Stellar.HistoryWork.Cli.Reporting;
+using Stellar.HistoryWork.Cli.Sharding;
+
+namespace Stellar.HistoryWork.Cli.Commands;
+
+/// <summary>
+/// <c>merge-reports LOC [--shard-count N] [--json FILE]</c>: the reports of shards 0..N−1 (<c>shard-I-of-N.json</c>,
+/// written by <c>verify --shard-count N --report-dir LOC</c>) merged into the report of one run over the job's range
+/// (<see cref="ShardMerge"/>). Exit codes as <c>verify</c>.
+/// </summary>
+internal static partial class MergeReportsCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var location = new Argument<string>("LOC") { Description = "The directory (or file:///abs/path) the shards wrote their reports to (--report-dir)." };
+        var count = new Option<int?>("--shard-count")
+        {
+            Description = "How many shards the job had. Default: read from the report names (one count only).",
+            CustomParser = r => int.TryParse(r.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : Fail(r),
+        };
+        var json = CommonOptions.Json();
+        var command = new Command("merge-reports", "Merge the reports of a sharded verify (shard-I-of-N.json) into one: every shard present, slices tiling the range and linked by hash, counts summed, problems joined, trust carried down the links.")
+        {
+            location, count, json,
+        };
+        command.SetAction((parse, ct) => RunAsync(console.ForReport(parse.GetValue(json)), parse.GetValue(location)!, parse.GetValue(count), parse.GetValue(json), ct));
+        return command;
+    }
+
+    private static int? Fail(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        result.AddError($"--shard-count: '{result.Tokens[0].Value}' is not a whole number of at least 1.");
+        return null;
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, string location, int? count, FileInfo? json, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var directory = LocalDirectory(location);
+        count ??= CountFromNames(directory);
+        var reports = new ShardReport?[count.Value];
+        var unreadable = new List<ReportProblem>();
+        for (var i = 0; i < reports.Length; i++)
+        {
+            var name = ShardReport.FileName(i, count.Value);
+            var path = Path.Combine(directory, name);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
+            try
+            {
+                reports[i] = ShardReport.Parse(await File.ReadAllBytesAsync(path, cancellationToken));
+            }
+            catch (FormatException e)
+            {
+                unreadable.Add(new ReportProblem(name, null, ShardMerge.ShardMismatch, $"{name}: {e.Message} (rule: a shard report as verify --report-dir writes it)"));
+                reports[i] = null;
+            }
+        }
+
+        var merged = ShardMerge.Merge(reports);
+        var problems = unreadable.Count == 0 ? merged.Problems : [.. unreadable, .. merged.Problems.Where(p => !unreadable.Any(u => u.Path == p.Path))];
+        var ok = merged.Ok && unreadable.Count == 0;
+        var output = console.Output;
+        await output.WriteLineAsync($"{"reports",-10}{directory}: {reports.Count(r => r is not null)} of {count} shards");
+        await output.WriteLineAsync($"{"archive",-10}{merged.Archive ?? "unknown"}");
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"range",-10}{(merged.FromLedger is { } f && merged.ToLedger is { } t ? $"ledgers {f}..{t}" : "unknown")}: {merged.Checkpoints} checkpoints, {merged.Files} files, {ByteFormat.Size(merged.Bytes)}"));
+        await output.WriteLineAsync($"{"problems",-10}{(problems.Count == 0 ? "none" : problems.Count.ToString(CultureInfo.InvariantCulture))}");
+        await output.WriteLineAsync($"{"trust",-10}{TrustDescription.Describe(merged.TrustedUpTo, merged.ToLedger, ok)}");
+        await ReportProblem.WriteListAsync(output, problems);
+        if (!ok)
+        {
+            await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"error: the shards of {merged.Archive ?? directory} did not verify: {problems.Count} problem{(problems.Count == 1 ? "" : "s")}."));
+        }
+
+        await new RunReport
+        {
+            Verb = "merge-reports",
+            Ok = ok,
+            Archive = merged.Archive,
+            TrustedUpTo = ok ? merged.TrustedUpTo : null,
+            FromLedger = merged.FromLedger,
+            ToLedger = merged.ToLedger,
+            StartsAt = merged.StartsAt,
+            Checkpoints = merged.Checkpoints,
+            Files = merged.Files,
+            FilesByKind = merged.FilesByKind,
+            Bytes = merged.Bytes,
+            Duration = clock.Elapsed,
+            Problems = problems,
+            Extra = w => w.WriteNumber("shards", count.Value),
+        }.WriteAsync(json, console, cancellationToken);
+        return ok ? ExitCodes.Ok : ExitCodes.ForFailure(problems.Select(p => p.Kind));
+    }
+
+    private static string LocalDirectory(string location)
+    {
+        var path = location;
+        if (location.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Uri.TryCreate(location, UriKind.Absolute, out var uri) || !uri.IsFile)
+            {
+                throw new UsageException($"merge-reports {location} is not a file:///absolute/path URI.");
+            }
+
+            path = uri.LocalPath;
+        }
+
+        if (!Directory.Exists(path))
+        {
+            throw new UsageException($"merge-reports {location}: the directory '{path}' does not exist.");
+        }
+
+        return path;
+    }
+
+    private static int CountFromNames(string directory)
+    {
+        var counts = Directory.EnumerateFiles(directory, "shard-*-of-*.json")
+            .Select(f => ReportName().Match(Path.GetFileName(f)))
+            .Where(m => m.Success)
+            .Select(m => int.Parse(m.Groups["count"].Value, CultureInfo.InvariantCulture))
+            .Distinct()
+            .Order()
+            .ToArray();
+        return counts.Length switch
+        {
+            0 => throw new UsageException($"merge-reports {directory}: no shard-I-of-N.json reports there."),
+            1 => counts[0],
+            _ => throw new UsageException($"merge-reports {directory}: reports of {string.Join(", ", counts)} shards; give --shard-count."),
+        };
+    }
+
+    [GeneratedRegex("^shard-(?<index>[0-9]{1,9})-of-(?<count>[1-9][0-9]{0,8})\\.json$", RegexOptions.CultureInvariant)]
+    private static partial Regex ReportName();
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.Json;
+using Stellar.HistoryWork.Cli.Reporting;
+using Stellar.HistoryWork.Verification;
+
+namespace Stellar.HistoryWork.Cli.Sharding;
+
+/// <summary>
+/// The report one shard writes (<c>shard-I-of-N.json</c>, docs/shard-report.schema.json) and <c>merge-reports</c>
+/// reads: the job's range and this shard's slice, ok, counts, problems, trust, and the boundary record that links
+/// the slice to its neighbours by hash. Nothing in it depends on when or how fast the shard ran, so a rerun of the
+/// same shard over the same archive writes the same bytes.
+/// </summary>
+internal sealed record ShardReport
+{
+    /// <summary>The <c>version</c> of the shard report format.</summary>
+    public const int FormatVersion = 1;
+
+    public required int Index { get; init; }
+
+    public required int Count { get; init; }
+
+    public string? Archive { get; init; }
+
+    public bool Ok { get; init; }
+
+    /// <summary>The job's range (the same for every shard); null when the shard could not resolve it.</summary>
+    public LedgerRange? Range { get; init; }
+
+    public uint CheckpointFrequency { get; init; } = CheckpointMath.DefaultFrequency;
+
+    /// <summary>This shard's checkpoints; null when it has none or could not resolve the range.</summary>
+    public (uint First, uint Last)? Slice { get; init; }
+
+    public uint? StartsAt { get; init; }
+
+    public long Checkpoints { get; init; }
+
+    public long Files { get; init; }
+
+    public IReadOnlyDictionary<string, long> FilesByKind { get; init; } = new Dictionary<string, long>();
+
+    public long Bytes { get; init; }
+
+    public int BucketsLeftBelow { get; init; }
+
+    public IReadOnlyList<ReportProblem> Problems { get; init; } = [];
+
+    /// <summary>Runs of checkpoints that lack every file (each also one problem), joined across slices by the merge.</summary>
+    public IReadOnlyList<(uint First, uint Last)> AbsentRuns { get; init; } = [];
+
+    /// <summary>The job's trusted hash as LEDGER:HEX, whether or not this slice holds it.</summary>
+    public string? TrustedHash { get; init; }
+
+    public uint? TrustedUpTo { get; init; }
+
+    /// <summary>The slice's first ledger and its <c>previousLedgerHash</c>; null when its first header file did not verify.</summary>
+    public (uint Ledger, string PreviousLedgerHash)? First { get; init; }
+
+    /// <summary>The slice's last ledger and its hash; null when its last header file did not verify.</summary>
+    public (uint Ledger, string Hash)? Last { get; init; }
+
+    /// <summary>The report's name for shard <paramref name="index"/> of <paramref name="count"/>.</summary>
+    public static string FileName(int index, int count) => string.Create(CultureInfo.InvariantCulture, $"shard-{index}-of-{count}.json");
+
+    /// <summary>The report of a shard's verification.</summary>
+    public static ShardReport From(ArchiveShard shard, string archive, VerificationReport report, IReadOnlyList<ReportProblem> problems, IReadOnlyDictionary<string, long> filesByKind, TrustedLedgerHash? trusted, CheckpointMath math)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(math);
+        var part = report.Shard;
+        return new ShardReport
+        {
+            Index = shard.Index,
+            Count = shard.Count,
+            Archive = archive,
+            Ok = report.Ok,
+            Range = part?.JobLedgers,
+            CheckpointFrequency = math.Frequency,
+            Slice = part?.Slice is { } slice ? (slice.First, slice.Last) : null,
+            StartsAt = report.StartsAt,
+            Checkpoints = report.Checkpoints,
+            Files = report.Files,
+            FilesByKind = filesByKind,
+            Bytes = report.Bytes,
+            BucketsLeftBelow = part?.BucketsLeftBelow ?? 0,
+            Problems = problems,
+            AbsentRuns = [.. report.AbsentRuns.Select(r => (r.First, r.Last))],
+            TrustedHash = trusted?.ToString(),
+            TrustedUpTo = report.TrustedUpTo,
+            First = part?.FirstFile is { } first ? (first.FirstLedger, HashHex.ToHex(first.FirstPreviousHash)) : null,
+            Last = part?.LastFile is { } last ? (last.LastLedger, HashHex.ToHex(last.LastHash)) : null,
+        };
+    }
+
+    public byte[] ToJson() => JsonOutput.ToBytes(Write);
+
+    /// <summary>Reads a report written by <see cref="ToJson"/>.</summary>
+    /// <exception cref="FormatException">The JSON is not a shard report of this format.</exception>
+    public static ShardReport Parse(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(utf8.ToArray());
+            return ShardReportJson.Read(json.RootElement);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw new FormatException("not a shard report: " + e.Message, e);
+        }
+    }
+
+    private void Write(Utf8JsonWriter json) => ShardReportJson.Write(json, this);
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Stellar.HistoryWork.Cli.Tests.Support;
+
+namespace Stellar.HistoryWork.Cli.Tests.Sharding;
+
+/// <summary><c>verify --shard-count</c> options and the shard report (issue 14), run in process.</summary>
+public class ShardCommandTests
+{
+    private static readonly string Fixture = ArchiveFixtures.ArchiveRoot("testnet-2025-small");
+
+    public static TheoryData<string[], string> UsageErrors => new()
+    {
+        { ["--shard-count", "8", "--shard-index", "1"], "--to" },
+        { ["--to", "10047", "--shard-count", "8", "--shard-index", "8"], "not below" },
+        { ["--to", "10047", "--shard-index", "1"], "--shard-count" },
+        { ["--to", "10047", "--report-dir", "/tmp/x"], "--shard-count" },
+        { ["--to", "10047", "--shard-count", "0", "--shard-index", "0"], "at least 1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UsageErrors))]
+    public async Task Verify_BadShardOptions_ExitsTwoNamingTheRule(string[] options, string expected)
+    {
+        var run = await CliRun.RunAsync(["verify", "--archive", Fixture, "--quiet", .. options]);
+
+        run.ExitCode.Should().Be(ExitCodes.Usage, run.ToString());
+        run.Error.Should().Contain(expected);
+    }
+
+    [Fact]
+    public async Task Verify_ShardCountWithoutIndexOrEnvironment_ExitsTwo()
+    {
+        // The test host runs in no Indexed Job; a child process gets a clean environment to be sure.
+        var run = await ProcessRun.RunAsync(
+            "dotnet",
+            [ShardFixtures.CommandDll, "verify", "--archive", Fixture, "--to", "10047", "--shard-count", "8", "--quiet"],
+            environment: new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = "", ["AWS_BATCH_JOB_ARRAY_INDEX"] = "" });
+
+        run.ExitCode.Should().Be(ExitCodes.Usage, run.ToString());
+        run.Error.Should().Contain("JOB_COMPLETION_INDEX").And.Contain("AWS_BATCH_JOB_ARRAY_INDEX");
+    }
+
+    [Fact]
+    public async Task Verify_AwsBatchIndex_TakenWhenNoJobCompletionIndex()
+    {
+        using var temp = new TempDirectory();
+
+        var run = await ProcessRun.RunAsync(
+            "dotnet",
+            [ShardFixtures.CommandDll, "verify", "--archive", Fixture, "--to", "10047", "--shard-count", "40", "--report-dir", temp.Path, "--quiet"],
+            environment: new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = "", ["AWS_BATCH_JOB_ARRAY_INDEX"] = "39" });
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        File.Exists(temp.Combine("shard-39-of-40.json")).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Verify_ShardReport_ValidatesAgainstItsSchemaWithTheBoundaryRecord()
+    {
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync("verify", "--archive", Fixture, "--to", "10047", "--shard-count", "8", "--shard-index", "6", "--report-dir", temp.Path, "--quiet");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        var text = await File.ReadAllTextAsync(temp.Combine("shard-6-of-8.json"));
+        SchemaErrors(text).Should().BeEmpty();
+        using var json = JsonDocument.Parse(text);
+        var slice = ShardFixtures.Slice(6);
+        var boundary = json.RootElement.GetProperty("boundary");
+        boundary.GetProperty("firstLedger").GetUInt32().Should().Be(slice.FirstLedger);
+        boundary.GetProperty("lastLedger").GetUInt32().Should().Be(slice.Last);
+        boundary.GetProperty("lastLedgerHash").GetString().Should().Be(LedgerFiles.LastHash(ArchiveFixtures.LedgerFile(Fixture, slice.Last)));
+        json.RootElement.GetProperty("slice").GetProperty("firstCheckpoint").GetUInt32().Should().Be(slice.First);
+        json.RootElement.GetProperty("range").GetProperty("fromLedger").GetUInt32().Should().Be(1u);
+    }
+
+    [Fact]
+    public async Task MergeReports_NoReports_ExitsTwo()
+    {
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync("merge-reports", temp.Path);
+
+        run.ExitCode.Should().Be(ExitCodes.Usage, run.ToString());
+    }
+
+    private static string[] SchemaErrors(string json) => [.. JsonTools.SchemaErrors(json, "shard-report.schema.json")];
+}
