@@ -44,7 +44,7 @@ public class ReadmeExampleTests
         data.Headers.Should().HaveCount(10047);
         data.LiveBuckets.Values.Should().OnlyContain(path => File.Exists(path));
 
-        var report = await new ArchiveVerifier(ArchiveReader.FromLocation(Fixtures.TestnetSmall), new ArchiveVerifierOptions { Concurrency = 16 }).VerifyAsync(ct);
+        var report = await new ArchiveVerifier(ArchiveReader.FromLocation(Fixtures.TestnetSmall), new ArchiveVerifierOptions { MaxConcurrency = 16 }).VerifyAsync(ct);
         report.Problems.Should().BeEmpty();
         report.Ok.Should().BeTrue();
     }

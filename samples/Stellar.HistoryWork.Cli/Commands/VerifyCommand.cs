@@ -67,7 +67,7 @@ internal static class VerifyCommand
             TrustedHash = settings.TrustedHash,
             TrustedCheckpointHashes = settings.TrustedCheckpointHashes,
             NetworkPassphrase = settings.NetworkPassphrase,
-            Concurrency = settings.Concurrency,
+            MaxConcurrency = settings.Concurrency,
             Progress = progress,
             Shard = sharding.Shard,
         });

@@ -113,7 +113,7 @@ internal sealed partial class ArchiveVerificationRun
 
         // Fed lazily, newest first, so that planning a huge range costs no more than its flags (a byte a checkpoint).
         var feeder = FeedCheckpointsAsync(range, startsAt, cancellationToken);
-        var workers = new Task[(int)Math.Min(_options.Concurrency, Math.Max(1L, range.Count * 8L))];
+        var workers = new Task[(int)Math.Min(_options.MaxConcurrency, Math.Max(1L, range.Count * 8L))];
         for (var i = 0; i < workers.Length; i++)
         {
             workers[i] = Task.Run(() => WorkAsync(cancellationToken), cancellationToken);

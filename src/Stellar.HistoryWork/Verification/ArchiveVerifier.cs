@@ -38,7 +38,7 @@ public sealed partial class ArchiveVerifier
         options ??= new ArchiveVerifierOptions();
         ArgumentNullException.ThrowIfNull(options.Checkpoints);
         ArgumentNullException.ThrowIfNull(options.Limits);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Concurrency);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxConcurrency);
         options.Limits.Validate();
         if (options.FromLedger == 0 || options.ToLedger == 0)
         {

@@ -48,8 +48,11 @@ public sealed class ArchiveVerifierOptions
     /// </summary>
     public ArchivePoolOptions? Pool { get; init; }
 
-    /// <summary>Files verified at once. Default 16.</summary>
-    public int Concurrency { get; init; } = 16;
+    /// <summary>
+    /// Files verified at once. Default 16. (Each archive's own limit on files open at once is
+    /// <see cref="ArchivePoolOptions.MaxConcurrency"/>.)
+    /// </summary>
+    public int MaxConcurrency { get; init; } = 16;
 
     /// <summary>Receives progress after every file; null for none.</summary>
     public IProgress<VerificationProgress>? Progress { get; init; }

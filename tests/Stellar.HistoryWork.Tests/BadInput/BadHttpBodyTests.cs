@@ -32,7 +32,7 @@ public class BadHttpBodyTests
         using var reader = new HttpArchiveReader(server.BaseUri, options: ShortStall);
 
         var pool = new ArchivePoolOptions { MaxAttempts = 3, Delay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
-        var report = await new ArchiveVerifier(reader, new ArchiveVerifierOptions { Concurrency = 4, Pool = pool }).VerifyAsync();
+        var report = await new ArchiveVerifier(reader, new ArchiveVerifierOptions { MaxConcurrency = 4, Pool = pool }).VerifyAsync();
 
         var problems = string.Join(Environment.NewLine, report.Problems);
         report.Problems.Should().OnlyContain(p => p.Path == path, problems);

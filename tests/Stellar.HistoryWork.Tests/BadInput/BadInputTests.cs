@@ -27,7 +27,7 @@ public class BadInputTests
         using var archive = new BadArchive();
         bad.Damage(archive);
 
-        var report = await new ArchiveVerifier(new LocalArchiveReader(archive.Root), new ArchiveVerifierOptions { Limits = SmallCaps, Concurrency = 4 })
+        var report = await new ArchiveVerifier(new LocalArchiveReader(archive.Root), new ArchiveVerifierOptions { Limits = SmallCaps, MaxConcurrency = 4 })
             .VerifyAsync();
 
         if (bad.IsValid)

@@ -28,7 +28,7 @@ public class ArchiveVerifierFailureTests
     public async Task VerifyAsync_ReaderThrowsAnUntypedException_EndsWithAProblemNamingTheFile(string failing)
     {
         var reader = new ThrowingArchiveReader(new LocalArchiveReader(Fixtures.TestnetSmall), failing);
-        var verifier = new ArchiveVerifier(reader, new ArchiveVerifierOptions { FromLedger = 1, ToLedger = 255, Concurrency = 4 });
+        var verifier = new ArchiveVerifier(reader, new ArchiveVerifierOptions { FromLedger = 1, ToLedger = 255, MaxConcurrency = 4 });
 
         var report = await verifier.VerifyAsync().WaitAsync(HangGuard);
 

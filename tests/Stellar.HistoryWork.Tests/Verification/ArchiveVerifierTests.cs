@@ -382,7 +382,7 @@ public class ArchiveVerifierTests
     [Fact]
     public async Task VerifyAsync_ConcurrencyOne_SameReportAsDefault()
     {
-        var one = await VerifyAsync(Fixtures.TestnetHotArchive, new ArchiveVerifierOptions { Concurrency = 1 });
+        var one = await VerifyAsync(Fixtures.TestnetHotArchive, new ArchiveVerifierOptions { MaxConcurrency = 1 });
         var many = await VerifyAsync(Fixtures.TestnetHotArchive);
 
         one.Should().BeEquivalentTo(many, o => o.Excluding(r => r.Problems));

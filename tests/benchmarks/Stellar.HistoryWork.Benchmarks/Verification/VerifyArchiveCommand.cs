@@ -18,7 +18,7 @@ internal static class VerifyArchiveCommand
         }
 
         var from = args.Length > 2 ? uint.Parse(args[2], CultureInfo.InvariantCulture) : (uint?)null;
-        var options = new ArchiveVerifierOptions { FromLedger = from, Concurrency = Concurrency(), Limits = Limits() };
+        var options = new ArchiveVerifierOptions { FromLedger = from, MaxConcurrency = Concurrency(), Limits = Limits() };
         var watch = Stopwatch.StartNew();
         var report = new ArchiveVerifier(new LocalArchiveReader(args[1]), options).VerifyAsync().GetAwaiter().GetResult();
         watch.Stop();
