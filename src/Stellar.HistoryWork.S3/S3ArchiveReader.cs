@@ -36,10 +36,7 @@ public sealed class S3ArchiveReader : IArchiveReader, IDisposable
 
     internal S3ArchiveReader(IAmazonS3 client, S3ArchiveLocation location, S3ArchiveOptions? options, bool ownsClient)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(location);
-        _options = options ?? new S3ArchiveOptions();
-        _options.Validate();
+        _options = S3ArchiveSetup.Check(client, location, options);
         _client = client;
         _ownsClient = ownsClient;
         ArchiveLocation = location;
@@ -90,11 +87,8 @@ public sealed class S3ArchiveReader : IArchiveReader, IDisposable
     /// <exception cref="S3ArchiveAccessException">No credentials were found.</exception>
     public static S3ArchiveReader Create(string location, S3ConnectionOptions? connection = null, S3ArchiveOptions? options = null)
     {
-        var parsed = S3ArchiveLocation.Parse(location);
-        var client = (connection ?? new S3ConnectionOptions()).CreateClient(out var credentials);
-        options ??= new S3ArchiveOptions();
-        options.CredentialsDescription ??= credentials;
-        return new S3ArchiveReader(client, parsed, options, ownsClient: true);
+        var (client, parsed, checkedOptions) = S3ArchiveSetup.Open(location, connection, options);
+        return new S3ArchiveReader(client, parsed, checkedOptions, ownsClient: true);
     }
 
     /// <inheritdoc />

@@ -35,10 +35,7 @@ public sealed class S3ArchiveWriter : IArchiveWriter, IDisposable
 
     private S3ArchiveWriter(IAmazonS3 client, S3ArchiveLocation location, S3ArchiveOptions? options, bool ownsClient)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(location);
-        _options = options ?? new S3ArchiveOptions();
-        _options.Validate();
+        _options = S3ArchiveSetup.Check(client, location, options);
         _client = client;
         _ownsClient = ownsClient;
         _reader = new S3ArchiveReader(client, location, _options, ownsClient: false);
@@ -65,11 +62,8 @@ public sealed class S3ArchiveWriter : IArchiveWriter, IDisposable
     /// <exception cref="S3ArchiveAccessException">No credentials were found.</exception>
     public static S3ArchiveWriter Create(string location, S3ConnectionOptions? connection = null, S3ArchiveOptions? options = null)
     {
-        var parsed = S3ArchiveLocation.Parse(location);
-        var client = (connection ?? new S3ConnectionOptions()).CreateClient(out var credentials);
-        options ??= new S3ArchiveOptions();
-        options.CredentialsDescription ??= credentials;
-        return new S3ArchiveWriter(client, parsed, options, ownsClient: true);
+        var (client, parsed, checkedOptions) = S3ArchiveSetup.Open(location, connection, options);
+        return new S3ArchiveWriter(client, parsed, checkedOptions, ownsClient: true);
     }
 
     /// <summary>Checks that the bucket exists and the credentials are accepted (see <see cref="S3ArchiveReader.CheckAccessAsync"/>).</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Stellar.Xdr;
 
 namespace Stellar.HistoryWork.Verification;
 
@@ -30,6 +31,54 @@ internal static class LedgerEntryPlacement
         }
 
         return seq <= headers.Last.Header.LedgerSeq;
+    }
+
+    /// <summary>
+    /// Reads the entries of a transactions or results file where they may stand and accounts for every ledger of
+    /// <paramref name="headers"/>: <paramref name="checkEntry"/> for each ledger with an entry,
+    /// <paramref name="checkLedgerWithoutEntry"/> for each one without, in ledger order. An entry past the end of a
+    /// requested range ends the read.
+    /// </summary>
+    /// <returns>The entries read and the decompressed bytes.</returns>
+    public static async Task<(int Entries, long Bytes)> ReadInPlaceAsync<T>(
+        Stream decompressed,
+        string path,
+        LedgerHeaderFileResult headers,
+        HistoryVerificationOptions options,
+        Func<T, uint> ledgerOf,
+        Action<LedgerHeaderHistoryEntry, T> checkEntry,
+        Action<LedgerHeaderHistoryEntry> checkLedgerWithoutEntry,
+        CancellationToken cancellationToken)
+        where T : class, IXdrType<T>
+    {
+        var entries = 0;
+        // Counted in 64 bits: an entry for the last possible ledger must not wrap the next one to 0.
+        long next = headers.First.Header.LedgerSeq; // the next ledger not yet accounted for
+        await using var reader = new HistoryRecordReader<T>(decompressed, path, options);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } entry)
+        {
+            var seq = ledgerOf(entry);
+            if (!IsWithinRange(path, headers, next, seq))
+            {
+                break; // past the end of a requested range
+            }
+
+            WithoutEntries(headers, next, (long)seq - 1, checkLedgerWithoutEntry);
+            checkEntry(headers.Find(seq)!, entry);
+            entries++;
+            next = (long)seq + 1;
+        }
+
+        WithoutEntries(headers, next, headers.Last.Header.LedgerSeq, checkLedgerWithoutEntry);
+        return (entries, reader.BytesRead);
+    }
+
+    private static void WithoutEntries(LedgerHeaderFileResult headers, long from, long to, Action<LedgerHeaderHistoryEntry> check)
+    {
+        for (var ledger = from; ledger <= to; ledger++)
+        {
+            check(headers.Find((uint)ledger)!);
+        }
     }
 
     private static HistoryVerificationException Corrupt(string path, uint ledger, string message) =>

@@ -36,57 +36,34 @@ public static class ResultsVerifier
         options ??= HistoryVerificationOptions.Default;
         options.Validate();
 
-        var entries = 0;
-        // Counted in 64 bits: an entry for the last possible ledger must not wrap the next one to 0.
-        long next = headers.First.Header.LedgerSeq;
-        var last = headers.Last.Header.LedgerSeq;
-        long bytes;
-        await using (var reader = new HistoryRecordReader<TransactionHistoryResultEntry>(decompressed, path, options))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } entry)
-            {
-                var seq = entry.LedgerSeq;
-                if (!LedgerEntryPlacement.IsWithinRange(path, headers, next, seq))
-                {
-                    break; // past the end of a requested range
-                }
-
-                CheckEmptyLedgers(path, headers, next, (long)seq - 1);
-                var header = headers.Find(seq)!.Header;
-                var actual = StellarHashes.TransactionResultSetHash(entry.TxResultSet);
-                if (!actual.AsSpan().SequenceEqual(header.TxSetResultHash))
-                {
-                    throw Problem(path, seq, ProblemKind.HashMismatch,
-                        $"result set hashes to {HashHex.ToHex(actual)}, but the header's txSetResultHash is {HashHex.ToHex(header.TxSetResultHash)} (rule: SHA256(XDR(TransactionResultSet)) = txSetResultHash)");
-                }
-
-                entries++;
-                next = (long)seq + 1;
-            }
-
-            bytes = reader.BytesRead;
-        }
-
-        CheckEmptyLedgers(path, headers, next, last);
+        var (entries, bytes) = await LedgerEntryPlacement.ReadInPlaceAsync<TransactionHistoryResultEntry>(
+            decompressed, path, headers, options, static e => e.LedgerSeq, (header, entry) => CheckEntry(path, header, entry), header => CheckLedgerWithoutEntry(path, header), cancellationToken).ConfigureAwait(false);
         return new HistoryFileResult(path, headers.Checkpoint, entries, bytes);
     }
 
-    private static void CheckEmptyLedgers(string path, LedgerHeaderFileResult headers, long from, long to)
+    private static void CheckEntry(string path, LedgerHeaderHistoryEntry header, TransactionHistoryResultEntry entry)
     {
-        for (var ledger = from; ledger <= to; ledger++)
+        var actual = StellarHashes.TransactionResultSetHash(entry.TxResultSet);
+        if (!actual.AsSpan().SequenceEqual(header.Header.TxSetResultHash))
         {
-            var seq = (uint)ledger;
-            var expected = headers.Find(seq)!.Header.TxSetResultHash;
-            var ok = seq == 1
-                ? !expected.AsSpan().ContainsAnyExcept((byte)0)
-                : expected.AsSpan().SequenceEqual(EmptyResultSetHash);
-            if (!ok)
-            {
-                throw Problem(path, seq, ProblemKind.HashMismatch,
-                    seq == 1
-                        ? $"genesis txSetResultHash is {HashHex.ToHex(expected)}, not all zeros (rule: genesis has no results)"
-                        : $"ledger has no entry, but its txSetResultHash {HashHex.ToHex(expected)} is not the empty result set's (rule: a ledger without an entry had no results)");
-            }
+            throw Problem(path, entry.LedgerSeq, ProblemKind.HashMismatch,
+                $"result set hashes to {HashHex.ToHex(actual)}, but the header's txSetResultHash is {HashHex.ToHex(header.Header.TxSetResultHash)} (rule: SHA256(XDR(TransactionResultSet)) = txSetResultHash)");
+        }
+    }
+
+    private static void CheckLedgerWithoutEntry(string path, LedgerHeaderHistoryEntry header)
+    {
+        var seq = header.Header.LedgerSeq;
+        var expected = header.Header.TxSetResultHash;
+        var ok = seq == 1
+            ? !expected.AsSpan().ContainsAnyExcept((byte)0)
+            : expected.AsSpan().SequenceEqual(EmptyResultSetHash);
+        if (!ok)
+        {
+            throw Problem(path, seq, ProblemKind.HashMismatch,
+                seq == 1
+                    ? $"genesis txSetResultHash is {HashHex.ToHex(expected)}, not all zeros (rule: genesis has no results)"
+                    : $"ledger has no entry, but its txSetResultHash {HashHex.ToHex(expected)} is not the empty result set's (rule: a ledger without an entry had no results)");
         }
     }
 

@@ -36,33 +36,20 @@ public static class TransactionsVerifier
         options ??= HistoryVerificationOptions.Default;
         options.Validate();
 
-        var entries = 0;
         var transactions = 0;
-        // Counted in 64 bits: an entry for the last possible ledger must not wrap the next one to 0.
-        long next = headers.First.Header.LedgerSeq; // the next ledger not yet accounted for
-        var last = headers.Last.Header.LedgerSeq;
-        long bytes;
-        await using (var reader = new HistoryRecordReader<TransactionHistoryEntry>(decompressed, path, options))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } entry)
+        var (entries, bytes) = await LedgerEntryPlacement.ReadInPlaceAsync<TransactionHistoryEntry>(
+            decompressed,
+            path,
+            headers,
+            options,
+            static e => e.LedgerSeq,
+            (header, entry) =>
             {
-                var seq = entry.LedgerSeq;
-                if (!LedgerEntryPlacement.IsWithinRange(path, headers, next, seq))
-                {
-                    break; // past the end of a requested range
-                }
-
-                CheckEmptyLedgers(path, headers, next, (long)seq - 1, previousLedgerVersion);
-                CheckEntry(path, headers.Find(seq)!, entry);
-                entries++;
+                CheckEntry(path, header, entry);
                 transactions += CountTransactions(entry);
-                next = (long)seq + 1;
-            }
-
-            bytes = reader.BytesRead;
-        }
-
-        CheckEmptyLedgers(path, headers, next, last, previousLedgerVersion);
+            },
+            header => CheckLedgerWithoutEntry(path, headers, header, previousLedgerVersion),
+            cancellationToken).ConfigureAwait(false);
         return new HistoryFileResult(path, headers.Checkpoint, entries, bytes) { Transactions = transactions };
     }
 
@@ -108,28 +95,24 @@ public static class TransactionsVerifier
         }
     }
 
-    private static void CheckEmptyLedgers(string path, LedgerHeaderFileResult headers, long from, long to, uint? previousLedgerVersion)
+    private static void CheckLedgerWithoutEntry(string path, LedgerHeaderFileResult headers, LedgerHeaderHistoryEntry header, uint? previousLedgerVersion)
     {
-        for (var ledger = from; ledger <= to; ledger++)
+        var seq = header.Header.LedgerSeq;
+        var expected = header.Header.ScpValue.TxSetHash;
+        if (seq == 1 || (header.Header.LedgerVersion >= EmptyTransactionSet.FirstZeroHashProtocol && !expected.AsSpan().ContainsAnyExcept((byte)0)))
         {
-            var seq = (uint)ledger;
-            var header = headers.Find(seq)!;
-            var expected = header.Header.ScpValue.TxSetHash;
-            if (seq == 1 || (header.Header.LedgerVersion >= EmptyTransactionSet.FirstZeroHashProtocol && !expected.AsSpan().ContainsAnyExcept((byte)0)))
-            {
-                // Genesis has no transaction set; from protocol 28 an all-zero hash marks an empty set (CAP-0083).
-                continue;
-            }
+            // Genesis has no transaction set; from protocol 28 an all-zero hash marks an empty set (CAP-0083).
+            return;
+        }
 
-            var prevVersion = EmptyTransactionSet.ProtocolFor(headers, seq, previousLedgerVersion);
-            var matched = prevVersion is { } version
-                ? EmptyTransactionSet.Hash(version, header.Header.PreviousLedgerHash).AsSpan().SequenceEqual(expected)
-                : EmptyTransactionSet.Candidates(header.Header.LedgerVersion, header.Header.PreviousLedgerHash).Any(c => c.AsSpan().SequenceEqual(expected));
-            if (!matched)
-            {
-                throw Problem(path, seq, ProblemKind.HashMismatch,
-                    $"ledger has no entry, but its txSetHash {HashHex.ToHex(expected)} is not the hash of an empty set for protocol {prevVersion?.ToString(CultureInfo.InvariantCulture) ?? "≤ " + header.Header.LedgerVersion.ToString(CultureInfo.InvariantCulture)} (rule: a ledger without an entry had the empty set)");
-            }
+        var prevVersion = EmptyTransactionSet.ProtocolFor(headers, seq, previousLedgerVersion);
+        var matched = prevVersion is { } version
+            ? EmptyTransactionSet.Hash(version, header.Header.PreviousLedgerHash).AsSpan().SequenceEqual(expected)
+            : EmptyTransactionSet.Candidates(header.Header.LedgerVersion, header.Header.PreviousLedgerHash).Any(c => c.AsSpan().SequenceEqual(expected));
+        if (!matched)
+        {
+            throw Problem(path, seq, ProblemKind.HashMismatch,
+                $"ledger has no entry, but its txSetHash {HashHex.ToHex(expected)} is not the hash of an empty set for protocol {prevVersion?.ToString(CultureInfo.InvariantCulture) ?? "≤ " + header.Header.LedgerVersion.ToString(CultureInfo.InvariantCulture)} (rule: a ledger without an entry had the empty set)");
         }
     }
 
