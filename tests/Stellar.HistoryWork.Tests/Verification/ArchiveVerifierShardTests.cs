@@ -12,7 +12,7 @@ public class ArchiveVerifierShardTests
     [Fact]
     public async Task VerifyAsync_EightShards_AddUpToOneRunAndLinkByHash()
     {
-        var whole = await new ArchiveVerifier(new LocalArchiveReader(Fixtures.TestnetSmall), new ArchiveVerifierOptions { ToLedger = Last, Concurrency = 4 }).VerifyAsync();
+        var whole = await new ArchiveVerifier(new LocalArchiveReader(Fixtures.TestnetSmall), new ArchiveVerifierOptions { ToLedger = Last, MaxConcurrency = 4 }).VerifyAsync();
 
         var shards = await ShardsAsync(8, trusted: null);
 
@@ -59,7 +59,7 @@ public class ArchiveVerifierShardTests
         var reports = new VerificationReport[count];
         for (var i = 0; i < count; i++)
         {
-            var options = new ArchiveVerifierOptions { ToLedger = Last, Concurrency = 4, Shard = new ArchiveShard(i, count), TrustedHash = trusted };
+            var options = new ArchiveVerifierOptions { ToLedger = Last, MaxConcurrency = 4, Shard = new ArchiveShard(i, count), TrustedHash = trusted };
             reports[i] = await new ArchiveVerifier(new LocalArchiveReader(Fixtures.TestnetSmall), options).VerifyAsync();
         }
 
