@@ -4,7 +4,10 @@ namespace Stellar.HistoryWork;
 /// How many files one archive serves at once, adapted to what it can take by additive increase and
 /// multiplicative decrease (AIMD, as TCP congestion control): an overload signal (a refused, reset or
 /// timed-out connection, 429, 503) halves the limit; a limit's worth of successes adds one, up to the
-/// ceiling.
+/// ceiling. It starts low and doubles with each limit's worth of successes until the first overload (TCP's
+/// slow start), so that a burst of connections never floods a small server at the start. An answer that came much later than the fastest recent one is an overload signal too: a
+/// server whose listen queue is full drops connection attempts, and TCP resends them only after a second,
+/// so the request succeeds late instead of failing (<see cref="QueuedAnswerSlack"/>).
 /// </summary>
 /// <remarks>
 /// A burst of requests started together fails together: only a failure of a request admitted after the
@@ -17,6 +20,15 @@ internal sealed class AdaptiveConcurrencyLimit
     /// <summary>How long the limit stays put after a decrease, at least.</summary>
     public static readonly TimeSpan HoldAfterDecrease = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How much later than twice the fastest recent answer an answer may come before it counts as queued
+    /// (overload): less than the one second a dropped connection attempt costs TCP, more than ordinary jitter.
+    /// </summary>
+    public static readonly TimeSpan QueuedAnswerSlack = TimeSpan.FromMilliseconds(750);
+
+    /// <summary>The limit an adaptive archive starts with (or its ceiling, if lower).</summary>
+    public const int StartLimit = 4;
+
     private readonly Lock _lock = new();
     private readonly Queue<TaskCompletionSource<Lease>> _waiters = new();
     private readonly TimeProvider _time;
@@ -26,8 +38,10 @@ internal sealed class AdaptiveConcurrencyLimit
     private int _inFlight;
     private long _generation;
     private DateTimeOffset _holdUntil = DateTimeOffset.MinValue;
+    private TimeSpan _fastest = TimeSpan.MaxValue;
+    private bool _slowStart;
 
-    /// <param name="ceiling">The most at once, and the starting limit.</param>
+    /// <param name="ceiling">The most at once; a fixed limit starts there, an adaptive one at <see cref="StartLimit"/>.</param>
     /// <param name="adaptive">False for a fixed limit of <paramref name="ceiling"/>.</param>
     /// <param name="time">The clock of the hold after a decrease.</param>
     /// <param name="maxHold">The longest hold a Retry-After can ask for.</param>
@@ -39,7 +53,8 @@ internal sealed class AdaptiveConcurrencyLimit
         IsAdaptive = adaptive;
         _time = time;
         _maxHold = maxHold < HoldAfterDecrease ? HoldAfterDecrease : maxHold;
-        _limit = ceiling;
+        _limit = adaptive ? Math.Min(ceiling, StartLimit) : ceiling;
+        _slowStart = _limit < ceiling;
     }
 
     /// <summary>What a finished request says about the archive's load.</summary>
@@ -100,7 +115,7 @@ internal sealed class AdaptiveConcurrencyLimit
             if (_waiters.Count == 0 && _inFlight < _limit)
             {
                 _inFlight++;
-                return ValueTask.FromResult(new Lease(this, _generation));
+                return ValueTask.FromResult(new Lease(this, _generation, _time.GetTimestamp()));
             }
 
             waiter = new TaskCompletionSource<Lease>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -148,7 +163,7 @@ internal sealed class AdaptiveConcurrencyLimit
                 }
 
                 _inFlight++;
-                (granted ??= []).Add((next, new Lease(this, _generation)));
+                (granted ??= []).Add((next, new Lease(this, _generation, _time.GetTimestamp())));
             }
         }
 
@@ -162,6 +177,21 @@ internal sealed class AdaptiveConcurrencyLimit
         }
     }
 
+    /// <summary>
+    /// Whether an answer after <paramref name="elapsed"/> came queued: later than twice the fastest recent
+    /// answer plus <see cref="QueuedAnswerSlack"/>. The fastest answer drifts up slowly (1/256 of the
+    /// difference per answer), so that a network that got slower for good stops counting as overloaded.
+    /// </summary>
+    private bool IsQueued(TimeSpan elapsed)
+    {
+        lock (_lock)
+        {
+            var queued = _fastest != TimeSpan.MaxValue && elapsed > (2 * _fastest) + QueuedAnswerSlack;
+            _fastest = elapsed < _fastest ? elapsed : _fastest + ((elapsed - _fastest) / 256);
+            return queued;
+        }
+    }
+
     private void Adapt(long generation, Signal signal, TimeSpan? retryAfter)
     {
         var now = _time.GetUtcNow();
@@ -169,13 +199,14 @@ internal sealed class AdaptiveConcurrencyLimit
         {
             _limit = Math.Max(1, _limit / 2);
             _successes = 0;
+            _slowStart = false;
             _generation++;
             var hold = retryAfter is { } hint && hint > HoldAfterDecrease ? (hint < _maxHold ? hint : _maxHold) : HoldAfterDecrease;
             _holdUntil = now + hold;
         }
         else if (signal == Signal.Success && now >= _holdUntil && _limit < Ceiling)
         {
-            if (++_successes >= _limit)
+            if (_slowStart || ++_successes >= _limit)
             {
                 _limit++;
                 _successes = 0;
@@ -188,20 +219,29 @@ internal sealed class AdaptiveConcurrencyLimit
     {
         private readonly AdaptiveConcurrencyLimit _owner;
         private readonly long _generation;
+        private readonly long _admitted;
+        private bool _queued;
         private int _released;
 
-        internal Lease(AdaptiveConcurrencyLimit owner, long generation)
+        internal Lease(AdaptiveConcurrencyLimit owner, long generation, long admitted)
         {
             _owner = owner;
             _generation = generation;
+            _admitted = admitted;
         }
+
+        /// <summary>
+        /// The archive answered (a stream opened, a size known): times the answer from admission, so that a
+        /// queued answer releases as <see cref="Signal.Overload"/> even though it succeeded.
+        /// </summary>
+        public void Answered() => _queued = _owner.IsAdaptive && _owner.IsQueued(_owner._time.GetElapsedTime(_admitted));
 
         /// <summary>Frees the slot; later calls do nothing.</summary>
         public void Release(Signal signal, TimeSpan? retryAfter = null)
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                _owner.Release(_generation, signal, retryAfter);
+                _owner.Release(_generation, signal == Signal.Success && _queued ? Signal.Overload : signal, retryAfter);
             }
         }
     }

@@ -253,6 +253,7 @@ public sealed partial class ArchivePool : IArchiveReader
         try
         {
             var stream = await _archives[index].OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+            lease.Answered();
             MarkHealthy(index);
             return new PoolStream(stream, this, index, lease, _bandwidth);
         }
@@ -269,6 +270,7 @@ public sealed partial class ArchivePool : IArchiveReader
         try
         {
             var exists = await _archives[index].ExistsAsync(path, cancellationToken).ConfigureAwait(false);
+            lease.Answered();
             lease.Release(AdaptiveConcurrencyLimit.Signal.Success);
             MarkHealthy(index);
             return exists ? true : throw new ArchiveFileNotFoundException(_archives[index].Name, path, "not found");

@@ -57,9 +57,11 @@ public sealed class ArchivePoolOptions
     public int MaxConcurrency { get; set; } = 16;
 
     /// <summary>
-    /// Whether each archive's concurrency adapts to what it can take (default true): the limit halves
-    /// when the archive refuses or resets connections, times out, or answers 429 or 503, and grows back by
-    /// one per limit's worth of successes, up to <see cref="MaxConcurrency"/>.
+    /// Whether each archive's concurrency adapts to what it can take (default true): the limit starts at 4
+    /// and doubles per limit's worth of successes until the first overload; it halves when the archive
+    /// refuses or resets connections, times out, answers 429 or 503, or answers much later than its fastest
+    /// recent answer (twice that plus 750 ms: connection attempts dropped by a full listen queue), and grows
+    /// back by one per limit's worth of successes, up to <see cref="MaxConcurrency"/>.
     /// </summary>
     public bool AdaptiveConcurrency { get; set; } = true;
 

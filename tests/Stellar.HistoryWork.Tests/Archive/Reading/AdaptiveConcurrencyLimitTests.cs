@@ -10,7 +10,7 @@ public class AdaptiveConcurrencyLimitTests
     [Fact]
     public async Task Release_OverloadFromOneBurst_HalvesOnce()
     {
-        var limit = Limit(16);
+        var limit = await GrownAsync(16);
         var burst = await AcquireAsync(limit, 16);
 
         foreach (var lease in burst)
@@ -24,7 +24,7 @@ public class AdaptiveConcurrencyLimitTests
     [Fact]
     public async Task Release_OverloadAfterADecrease_HalvesAgain()
     {
-        var limit = Limit(16);
+        var limit = await GrownAsync(16);
         (await limit.AcquireAsync()).Release(Signal.Overload);
         (await limit.AcquireAsync()).Release(Signal.Overload);
         (await limit.AcquireAsync()).Release(Signal.Overload);
@@ -41,7 +41,7 @@ public class AdaptiveConcurrencyLimitTests
     [Fact]
     public async Task Release_Successes_GrowByOnePerLimitAfterTheHold()
     {
-        var limit = Limit(16);
+        var limit = await GrownAsync(16);
         (await limit.AcquireAsync()).Release(Signal.Overload);
         (await limit.AcquireAsync()).Release(Signal.Overload);
         limit.Limit.Should().Be(4);
@@ -62,7 +62,7 @@ public class AdaptiveConcurrencyLimitTests
     [Fact]
     public async Task Release_OverloadWithRetryAfter_HoldsForTheHintUpToTheMaximum()
     {
-        var limit = new AdaptiveConcurrencyLimit(8, adaptive: true, _time, maxHold: TimeSpan.FromSeconds(30));
+        var limit = await GrownAsync(8);
         (await limit.AcquireAsync()).Release(Signal.Overload, TimeSpan.FromDays(400));
 
         _time.Advance(TimeSpan.FromSeconds(29));
@@ -72,6 +72,66 @@ public class AdaptiveConcurrencyLimitTests
         _time.Advance(TimeSpan.FromSeconds(1));
         await SucceedAsync(limit, 4);
         limit.Limit.Should().Be(5, "the hold ends at the maximum, whatever the hint");
+    }
+
+    [Fact]
+    public async Task Release_SuccessAnsweredAfterADroppedConnect_HalvesLikeAnOverload()
+    {
+        // Issue 9 defect 5: a small server's full listen queue drops connection attempts; TCP resends them
+        // a second later, so the request succeeds, late. Found by timing the answer against the fastest.
+        var limit = await GrownAsync(16);
+        await AnswerAsync(limit, TimeSpan.FromMilliseconds(4));
+        await AnswerAsync(limit, TimeSpan.FromMilliseconds(6));
+        limit.Limit.Should().Be(16);
+
+        await AnswerAsync(limit, TimeSpan.FromMilliseconds(1005));
+
+        limit.Limit.Should().Be(8, "an answer a second later than the fastest came from a queue");
+    }
+
+    [Fact]
+    public async Task Release_SuccessWithinTheSlack_IsASuccess()
+    {
+        var limit = await GrownAsync(16);
+        (await limit.AcquireAsync()).Release(Signal.Overload);
+        _time.Advance(AdaptiveConcurrencyLimit.HoldAfterDecrease);
+        await AnswerAsync(limit, TimeSpan.FromMilliseconds(200));
+        for (var i = 0; i < 7; i++)
+        {
+            // Twice the fastest (200 ms) plus the slack, minus a little: ordinary jitter of a distant server.
+            await AnswerAsync(limit, (2 * TimeSpan.FromMilliseconds(200)) + AdaptiveConcurrencyLimit.QueuedAnswerSlack - TimeSpan.FromMilliseconds(10));
+        }
+
+        limit.Limit.Should().Be(9, "eight answers within the slack are eight successes");
+    }
+
+    [Fact]
+    public async Task Release_SlowAnswerNotAdaptive_KeepsTheCeiling()
+    {
+        var limit = new AdaptiveConcurrencyLimit(8, adaptive: false, _time, TimeSpan.FromSeconds(30));
+        await AnswerAsync(limit, TimeSpan.FromMilliseconds(1));
+        await AnswerAsync(limit, TimeSpan.FromSeconds(5));
+
+        limit.Limit.Should().Be(8);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_Adaptive_StartsLowAndDoublesUntilTheFirstOverload()
+    {
+        // TCP's slow start: a burst at a high --concurrency never floods a small server at the start.
+        var limit = Limit(32);
+        limit.Limit.Should().Be(AdaptiveConcurrencyLimit.StartLimit);
+
+        await SucceedAsync(limit, 4);
+        limit.Limit.Should().Be(8, "each success adds one while starting: the limit doubles per limit's worth");
+        await SucceedAsync(limit, 8);
+        limit.Limit.Should().Be(16);
+
+        (await limit.AcquireAsync()).Release(Signal.Overload);
+        limit.Limit.Should().Be(8);
+        _time.Advance(AdaptiveConcurrencyLimit.HoldAfterDecrease);
+        await SucceedAsync(limit, 8);
+        limit.Limit.Should().Be(9, "after the first overload it grows by one per limit's worth");
     }
 
     [Fact]
@@ -134,6 +194,15 @@ public class AdaptiveConcurrencyLimitTests
 
     private AdaptiveConcurrencyLimit Limit(int ceiling) => new(ceiling, adaptive: true, _time, TimeSpan.FromSeconds(30));
 
+    /// <summary>An adaptive limit grown out of its slow start to its ceiling.</summary>
+    private async Task<AdaptiveConcurrencyLimit> GrownAsync(int ceiling)
+    {
+        var limit = Limit(ceiling);
+        await SucceedAsync(limit, ceiling);
+        limit.Limit.Should().Be(ceiling);
+        return limit;
+    }
+
     private static async Task<List<AdaptiveConcurrencyLimit.Lease>> AcquireAsync(AdaptiveConcurrencyLimit limit, int count)
     {
         var leases = new List<AdaptiveConcurrencyLimit.Lease>();
@@ -143,6 +212,14 @@ public class AdaptiveConcurrencyLimitTests
         }
 
         return leases;
+    }
+
+    private async Task AnswerAsync(AdaptiveConcurrencyLimit limit, TimeSpan after)
+    {
+        var lease = await limit.AcquireAsync();
+        _time.Advance(after);
+        lease.Answered();
+        lease.Release(Signal.Success);
     }
 
     private static async Task SucceedAsync(AdaptiveConcurrencyLimit limit, int count)

@@ -273,7 +273,7 @@ public sealed class ArchivePoolTests : IAsyncLifetime
         {
         }
 
-        pool.ConcurrencyLimit(_a).Should().Be(4, "a 503 is an overload signal");
+        pool.ConcurrencyLimit(_a).Should().Be(AdaptiveConcurrencyLimit.StartLimit / 2, "a 503 is an overload signal");
         _serverA.RequestCount(LedgerPath).Should().Be(2);
     }
 
