@@ -39,7 +39,7 @@ internal static class ExitCodes
         return any ? Unreachable : Problems;
     }
 
-    /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it); what was kept is said on standard error.</summary>
+    /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it) or SIGTERM; what was kept is said on standard error.</summary>
     public const int Cancelled = 130;
 }
 

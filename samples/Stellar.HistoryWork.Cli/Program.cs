@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Stellar.HistoryWork.Cli;
 
 internal static class Program
@@ -11,6 +13,14 @@ internal static class Program
             e.Cancel = !cancellation.IsCancellationRequested;
             cancellation.Cancel();
         };
+
+        // SIGTERM (how Kubernetes and AWS Batch stop a container) is a clean stop too: nothing half-written is left
+        // under a final name (every file is renamed into place whole) and a rerun resumes. A second one kills.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = !cancellation.IsCancellationRequested;
+            cancellation.Cancel();
+        });
 
         var console = new CliConsole(Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);
         return await StellarHistoryApp.RunAsync(args, console, cancellation.Token);

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Stellar.TestSupport;
+using YamlDotNet.RepresentationModel;
+
+namespace Stellar.HistoryWork.Cli.Tests.Deploy;
+
+/// <summary>
+/// deploy/kubernetes (issue 14), on paper but checked: every manifest parses, the Jobs have what this design needs
+/// (Indexed, Never, backoffLimitPerIndex, the failure policy), each container command line parses with the command's
+/// own parser, and the failure policy's exit codes are the command's.
+/// </summary>
+public partial class KubernetesManifestTests
+{
+    private static readonly string Directory = Path.Combine(Fixtures.RepositoryRoot, "deploy", "kubernetes");
+
+    public static TheoryData<string> Manifests => [.. ManifestFiles()];
+
+    public static TheoryData<string> Jobs => [.. ManifestFiles().Where(m => Load(m)["kind"].ToString() == "Job")];
+
+    [Theory]
+    [MemberData(nameof(Manifests))]
+    public void Manifest_Parses_WithApiVersionKindAndName(string file)
+    {
+        var root = Load(file);
+
+        root["apiVersion"].ToString().Should().NotBeEmpty();
+        root["kind"].ToString().Should().BeOneOf("Job", "PersistentVolumeClaim");
+        ((YamlMappingNode)root["metadata"])["name"].ToString().Should().StartWith("stellar-history");
+    }
+
+    [Theory]
+    [MemberData(nameof(Jobs))]
+    public void Job_FailurePolicy_MapsTheCommandsExitCodes(string file)
+    {
+        var spec = (YamlMappingNode)Load(file)["spec"];
+        var template = (YamlMappingNode)((YamlMappingNode)spec["template"])["spec"];
+        template["restartPolicy"].ToString().Should().Be("Never", "a podFailurePolicy needs it");
+
+        var rules = ((YamlSequenceNode)((YamlMappingNode)spec["podFailurePolicy"])["rules"]).Cast<YamlMappingNode>().ToArray();
+        var byCode = rules.Where(r => r.Children.ContainsKey("onExitCodes"))
+            .SelectMany(r => ((YamlSequenceNode)((YamlMappingNode)r["onExitCodes"])["values"]).Select(v => (Code: int.Parse(v.ToString(), CultureInfo.InvariantCulture), Action: r["action"].ToString())))
+            .ToDictionary(p => p.Code, p => p.Action);
+        var indexed = spec.Children.TryGetValue("completionMode", out var mode) && mode.ToString() == "Indexed";
+        byCode[ExitCodes.Problems].Should().Be(indexed ? "FailIndex" : "FailJob", "problems were found and reported: a retry finds them again");
+        byCode[ExitCodes.Usage].Should().Be("FailJob", "a wrong command line fails every index");
+        byCode[ExitCodes.Unreachable].Should().Be("Count", "an unreachable archive is worth a retry");
+        byCode.Keys.Should().BeSubsetOf([ExitCodes.Ok, ExitCodes.Problems, ExitCodes.Usage, ExitCodes.Unreachable, ExitCodes.Cancelled]);
+        rules.Should().Contain(r => r["action"].ToString() == "Ignore"
+            && ((YamlSequenceNode)r["onPodConditions"]).Cast<YamlMappingNode>().Any(c => c["type"].ToString() == "DisruptionTarget"));
+        foreach (var rule in rules.Where(r => r.Children.ContainsKey("onExitCodes")))
+        {
+            ((YamlMappingNode)rule["onExitCodes"])["containerName"].ToString().Should().Be(Container(template)["name"].ToString());
+        }
+
+        if (indexed)
+        {
+            spec["backoffLimitPerIndex"].ToString().Should().Be("3");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Jobs))]
+    public void Job_ContainerCommandLine_ParsesWithTheCommandsParser(string file)
+    {
+        var spec = (YamlMappingNode)Load(file)["spec"];
+        var container = Container((YamlMappingNode)((YamlMappingNode)spec["template"])["spec"]);
+        var args = Args(container);
+
+        var parse = StellarHistoryApp.BuildRootCommand(new CliConsole(TextWriter.Null, TextWriter.Null, interactive: false)).Parse(args);
+
+        parse.Errors.Should().BeEmpty(string.Join(' ', args));
+        if (spec.Children.TryGetValue("completionMode", out var mode) && mode.ToString() == "Indexed")
+        {
+            args.Should().NotContain("--shard-index", "each pod takes its index from JOB_COMPLETION_INDEX");
+            args[Array.IndexOf(args, "--shard-count") + 1].Should().Be(spec["completions"].ToString(), "one index, one shard");
+            args.Should().Contain("--to", "every shard must cut the same range");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Jobs))]
+    public void Job_Pod_RunsAsNonRootWithResources(string file)
+    {
+        var template = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)Load(file)["spec"])["template"])["spec"];
+        var container = Container(template);
+
+        ((YamlMappingNode)template["securityContext"])["runAsNonRoot"].ToString().Should().Be("true");
+        var resources = (YamlMappingNode)container["resources"];
+        ((YamlMappingNode)resources["requests"])["memory"].ToString().Should().NotBeEmpty();
+        ((YamlMappingNode)resources["limits"])["memory"].ToString().Should().NotBeEmpty();
+    }
+
+    private static IEnumerable<string> ManifestFiles() =>
+        System.IO.Directory.EnumerateFiles(Directory, "*.yaml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal);
+
+    private static YamlMappingNode Container(YamlMappingNode podSpec) =>
+        ((YamlSequenceNode)podSpec["containers"]).Cast<YamlMappingNode>().Single();
+
+    /// <summary>The container's args with $(VAR) expanded from its env, as Kubernetes does.</summary>
+    private static string[] Args(YamlMappingNode container)
+    {
+        var env = container.Children.TryGetValue("env", out var list)
+            ? ((YamlSequenceNode)list).Cast<YamlMappingNode>().ToDictionary(e => e["name"].ToString(), e => e["value"].ToString())
+            : [];
+        return [.. ((YamlSequenceNode)container["args"]).Select(a => Variable().Replace(a.ToString(), m => env.TryGetValue(m.Groups[1].Value, out var v) ? v : m.Value))];
+    }
+
+    private static YamlMappingNode Load(string file)
+    {
+        var stream = new YamlStream();
+        using var reader = new StringReader(File.ReadAllText(Path.Combine(Directory, file)));
+        stream.Load(reader);
+        return (YamlMappingNode)stream.Documents.Single().RootNode;
+    }
+
+    [GeneratedRegex(@"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")]
+    private static partial Regex Variable();
+}
