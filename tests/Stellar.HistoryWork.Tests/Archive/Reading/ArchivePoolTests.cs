@@ -38,6 +38,9 @@ public sealed class ArchivePoolTests : IAsyncLifetime
         using var metrics = new ArchiveMetrics();
         _serverA.AddFault(LedgerPath, HttpFault.Status(503, times: int.MaxValue));
         _serverB.AddFault(LedgerPath, HttpFault.Status(500, times: 1));
+        // Each failure at its own instant, so that once both have failed the one that failed first is tried
+        // next (equal instants made it a coin toss, and A could be drawn until the attempts ran out).
+        _time.AutoAdvanceAmount = TimeSpan.FromMilliseconds(1);
         // No backoff: once both archives have failed, the test clock would otherwise have to move.
         var pool = new ArchivePool([_a, _b], new ArchivePoolOptions { TimeProvider = _time, Delay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero });
 
