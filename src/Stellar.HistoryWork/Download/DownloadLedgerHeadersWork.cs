@@ -11,6 +11,9 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
 {
     private readonly bool _bindHistoryArchiveState;
 
+    // Pool members whose headers contradicted the trusted hash, across this work's attempts.
+    private readonly HashSet<IArchiveReader> _forked = new(ReferenceEqualityComparer.Instance);
+
     internal DownloadLedgerHeadersWork(HistoryWorkContext context, bool bindHistoryArchiveState)
         : base(context, HistoryWorkStage.LedgerHeaders, HistoryFileKind.Ledger)
     {
@@ -39,7 +42,16 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
             if (e.Problem.Ledger is { } ledger)
             {
                 var checkpoint = Context.Checkpoints.CheckpointContaining(ledger);
-                Context.Store.Remove(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, checkpoint));
+                var path = ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, checkpoint);
+                var member = Context.Store.RejectBound(Context.Archive, path, e);
+                if (e.IsTrustFailure && member is not null && Context.Archive is ArchivePool pool && Forked(member) < pool.Archives.Count)
+                {
+                    // One member's fork is that member's fault while another remains (issue 10 row 13): it is avoided
+                    // and the retry asks another; only when no member is left is the trusted hash contradicted.
+                    throw HistoryVerificationException.Create(path, ledger, ProblemKind.HashMismatch,
+                        $"{e.Problem.Message} The archive that served it is avoided; another is asked (rule: the chain ends at the trusted hash)", e);
+                }
+
                 if (e.Kind == ProblemKind.ChainBreak && Context.Checkpoints.TryGetPrevious(checkpoint, out var older))
                 {
                     Context.Store.Remove(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, older));
@@ -54,7 +66,7 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
             var states = await Context.State.GetHistoryArchiveStatesAsync(cancellationToken).ConfigureAwait(false);
             foreach (var (checkpoint, has) in states)
             {
-                DownloadVerification.VerifyBucketList(has, ArchivePaths.HistoryState(checkpoint), verified[checkpoint], Context.Options.NetworkPassphrase);
+                await BindAsync(checkpoint, has, verified[checkpoint], cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -64,5 +76,43 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
         }
 
         await Context.State.SetTrustedUpToAsync(trustedUpTo, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Counts <paramref name="member"/> among the members that served a fork; returns how many did.</summary>
+    private int Forked(IArchiveReader member)
+    {
+        lock (_forked)
+        {
+            _forked.Add(member);
+            return _forked.Count;
+        }
+    }
+
+    /// <summary>
+    /// Binds a fetched HAS to its verified header. One that does not bind is dropped from the store, the archive
+    /// that served it is avoided, and it is fetched again (from another member of a pool) and bound once more:
+    /// otherwise every retry would meet the same cached file while a good archive waits (issue 10 row 13).
+    /// </summary>
+    private async Task BindAsync(uint checkpoint, HistoryArchiveState has, LedgerHeaderFileResult headers, CancellationToken cancellationToken)
+    {
+        var path = ArchivePaths.HistoryState(checkpoint);
+        try
+        {
+            DownloadVerification.VerifyBucketList(has, path, headers, Context.Options.NetworkPassphrase);
+        }
+        catch (HistoryVerificationException e) when (e.Kind == ProblemKind.BucketListMismatch)
+        {
+            Context.Store.RejectBound(Context.Archive, path, e);
+            var (again, _) = await GetHistoryArchiveStateWork.FetchStateAsync(Context, checkpoint, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                DownloadVerification.VerifyBucketList(again, path, headers, Context.Options.NetworkPassphrase);
+            }
+            catch (HistoryVerificationException)
+            {
+                Context.Store.RejectBound(Context.Archive, path, e);
+                throw;
+            }
+        }
     }
 }

@@ -66,15 +66,20 @@ public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
         DownloadVerification.ThrowIfAny(failures, "history archive state");
     }
 
-    private async Task FetchAsync(uint? checkpoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches, checks and shares one HAS (<c>.well-known</c> when <paramref name="checkpoint"/> is null); also how
+    /// the headers' work fetches a checkpoint's HAS again after the one it had failed to bind.
+    /// </summary>
+    /// <returns>The state and the bytes fetched.</returns>
+    internal static async Task<(HistoryArchiveState State, long Bytes)> FetchStateAsync(HistoryWorkContext context, uint? checkpoint, CancellationToken cancellationToken)
     {
         var path = checkpoint is { } c ? ArchivePaths.HistoryState(c) : ArchivePaths.WellKnownState;
-        var (has, bytes) = await Context.Store.FetchAsync(
-            Context.Archive,
+        var (has, bytes) = await context.Store.FetchAsync(
+            context.Archive,
             path,
             async (stream, ct) =>
             {
-                var state = await HistoryStateVerifier.ReadAsync(stream, path, Context.Options.NetworkPassphrase, ct).ConfigureAwait(false);
+                var state = await HistoryStateVerifier.ReadAsync(stream, path, context.Options.NetworkPassphrase, ct).ConfigureAwait(false);
 
                 // Checked before the store renames the file into place, so a HAS of another checkpoint never has this name.
                 if (checkpoint is { } expected && state.CurrentLedger != expected)
@@ -86,7 +91,13 @@ public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
             },
             cancellationToken).ConfigureAwait(false);
 
-        await Context.State.SetHistoryArchiveStateAsync(has.CurrentLedger, has, cancellationToken).ConfigureAwait(false);
+        await context.State.SetHistoryArchiveStateAsync(has.CurrentLedger, has, cancellationToken).ConfigureAwait(false);
+        return (has, bytes);
+    }
+
+    private async Task FetchAsync(uint? checkpoint, CancellationToken cancellationToken)
+    {
+        var (_, bytes) = await FetchStateAsync(Context, checkpoint, cancellationToken).ConfigureAwait(false);
         await Context.State.AdvanceStageAsync(Stage, 1, bytes, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Stellar.HistoryWork.IO;
 using Stellar.HistoryWork.Telemetry;
@@ -13,6 +14,8 @@ namespace Stellar.HistoryWork.Download;
 /// </summary>
 public sealed class VerifiedFileStore
 {
+    // The (disposed) stream each bound-later file came through: a pool's stream names the member that served it.
+    private readonly ConcurrentDictionary<string, Stream> _sources = new(StringComparer.Ordinal);
     private readonly HistoryWorkTelemetry.DownloadInstruments _telemetry;
 
     /// <summary>Creates a store rooted at <paramref name="root"/> (created when missing).</summary>
@@ -76,6 +79,11 @@ public sealed class VerifiedFileStore
                     {
                         var verified = await verify(tee, ct).ConfigureAwait(false);
                         await EnsureEndedAsync(tee, archivePath, ct).ConfigureAwait(false);
+                        if (IsBoundLater(archivePath))
+                        {
+                            _sources[archivePath] = source;
+                        }
+
                         return (verified, tee.BytesRead);
                     }
                     catch (Exception e) when (FailureClassifier.IsBadContent(e))
@@ -123,4 +131,27 @@ public sealed class VerifiedFileStore
 
     /// <summary>Removes a stored file that turned out to be bad.</summary>
     public void Remove(string archivePath) => AtomicFile.TryDelete(LocalPath(archivePath));
+
+    /// <summary>
+    /// A stored file passed its own checks but a rule binding it to other files failed (a HAS against the headers,
+    /// headers against the trusted hash): removes it, and tells <paramref name="reader"/> which archive served it
+    /// so that the next fetch goes elsewhere (a pool avoids that member; issue 10 row 13).
+    /// </summary>
+    /// <returns>The pool member that served the file, when <paramref name="reader"/> is a pool and it is known.</returns>
+    internal IArchiveReader? RejectBound(IArchiveReader reader, string archivePath, Exception problem)
+    {
+        Remove(archivePath);
+        if (!_sources.TryRemove(archivePath, out var source))
+        {
+            return null;
+        }
+
+        reader.ReportBadContent(source, problem);
+        return (reader as ArchivePool)?.MemberOf(source);
+    }
+
+    // Which archive served a file matters only for the files later rules bind: a HAS and ledger headers.
+    private static bool IsBoundLater(string archivePath) =>
+        ArchivePaths.TryParseHistoryState(archivePath, out _)
+        || (ArchivePaths.TryParseCheckpointFile(archivePath, out var kind, out _) && kind == HistoryFileKind.Ledger);
 }

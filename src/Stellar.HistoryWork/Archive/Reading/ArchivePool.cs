@@ -150,6 +150,10 @@ public sealed partial class ArchivePool : IArchiveReader
         }
     }
 
+    /// <summary>The member that delivered <paramref name="stream"/> (opened by this pool), else null.</summary>
+    internal IArchiveReader? MemberOf(Stream stream) =>
+        stream is PoolStream pooled && pooled.Pool == this ? _archives[pooled.Index] : null;
+
     /// <inheritdoc cref="Location"/>
     public override string ToString() => Location;
 
