@@ -277,9 +277,8 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
                 a.WriteText(BadArchive.State, json.ToJsonString());
             })
         {
-            // A download binds the HAS when the checkpoint's headers are verified.
+            // A download binds the HAS when the checkpoint's headers are verified (and drops one that does not bind).
             FailingWorkOverride = "download-ledger-",
-            RejectedAfterStoring = true,
         },
 
         new("has-current-ledger-differs", BadArchive.State, ProblemKind.Corrupt, BadArchive.Checkpoint, "a checkpoint HAS describes its checkpoint",
