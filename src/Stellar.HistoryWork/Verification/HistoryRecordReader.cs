@@ -21,7 +21,7 @@ internal sealed class HistoryRecordReader<T> : IAsyncDisposable
         _checkpoint = ArchivePaths.TryParseCheckpointFile(path, out _, out var checkpoint) ? checkpoint : null;
         _reader = new XdrRecordReader(
             decompressed,
-            new XdrRecordReaderOptions { MaxRecordLength = options.MaxRecordLength },
+            new XdrRecordReaderOptions { MaxRecordLength = HistoryRecordLimits.For<T>(options) },
             path,
             leaveOpen: true);
     }

@@ -130,6 +130,11 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
                 a.Write(BadArchive.Ledger, BadArchive.Gzip(plain));
             }) { DumpFails = true },
 
+        // Issue 10 row 12: a transactions record may be no larger than a tx set can be (stellar-core's overlay drops
+        // messages over 16 MiB); the mark claims 16 MiB + 4 and is rejected before any buffer grows.
+        new("transactions-record-over-protocol-cap", BadArchive.Transactions, ProblemKind.Corrupt, BadArchive.Checkpoint, "RecordTooLarge",
+            a => a.Write(BadArchive.Transactions, BadArchive.Gzip([.. BadArchive.BigEndian(0x8000_0000u | ((16u << 20) + 4)), .. BadArchive.BigEndian(100, 0, 0, 0)]))) { DumpFails = true },
+
         // stellar-core's reader masks bit 31 (the last-fragment flag) and accepts a record without it.
         new("record-mark-bit31-clear", BadArchive.Ledger, null, null, "",
             a =>
