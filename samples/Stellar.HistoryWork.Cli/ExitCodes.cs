@@ -18,17 +18,28 @@ internal static class ExitCodes
     public const int Unreachable = 3;
 
     /// <summary>
-    /// The exit code of a run that did not succeed, from the kinds of its problems: <see cref="Unreachable"/>
-    /// when every problem is <c>unreachable</c> (the archive could not be read; retrying later may succeed),
-    /// else <see cref="Problems"/> (the data is bad) — 1 wins when both happened.
+    /// Could not finish because this machine failed at its own files: disk full, quota, read-only file system,
+    /// permission denied (<c>local-error</c> problems). Not the archive's doing: fix the machine and run again.
+    /// </summary>
+    public const int LocalError = 4;
+
+    /// <summary>
+    /// The exit code of a run that did not succeed, from the kinds of its problems: <see cref="Problems"/> when any is
+    /// about the data (1 wins), else <see cref="LocalError"/> when any is <c>local-error</c> (this machine's disk or
+    /// permissions), else <see cref="Unreachable"/> when every problem is <c>unreachable</c> (retrying later may succeed).
     /// </summary>
     public static int ForFailure(IEnumerable<string> problemKinds)
     {
         ArgumentNullException.ThrowIfNull(problemKinds);
         var any = false;
+        var local = false;
         foreach (var kind in problemKinds)
         {
-            if (kind != ProblemKind.Unreachable.ToJsonName())
+            if (kind == ProblemKind.LocalError.ToJsonName())
+            {
+                local = true;
+            }
+            else if (kind != ProblemKind.Unreachable.ToJsonName())
             {
                 return Problems;
             }
@@ -36,8 +47,12 @@ internal static class ExitCodes
             any = true;
         }
 
-        return any ? Unreachable : Problems;
+        return local ? LocalError : any ? Unreachable : Problems;
     }
+
+    /// <summary>Whether the library classifies <paramref name="error"/> as this machine failing at its own files (its one rule).</summary>
+    public static bool IsLocalError(Exception error) =>
+        VerificationProblem.FromException(error, "-") is [{ Kind: ProblemKind.LocalError }, ..];
 
     /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it) or SIGTERM; what was kept is said on standard error.</summary>
     public const int Cancelled = 130;
@@ -92,6 +107,24 @@ internal sealed class ArchiveUnreachableException : Exception
     }
 
     public ArchiveUnreachableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>This machine failed at a file of its own (disk full, read-only, no permission); exits 4 with the message.</summary>
+internal sealed class LocalErrorException : Exception
+{
+    public LocalErrorException()
+    {
+    }
+
+    public LocalErrorException(string message)
+        : base(message)
+    {
+    }
+
+    public LocalErrorException(string message, Exception innerException)
         : base(message, innerException)
     {
     }

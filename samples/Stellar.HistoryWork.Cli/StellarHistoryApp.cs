@@ -96,6 +96,12 @@ internal static class StellarHistoryApp
             await console.Error.WriteLineAsync("error: " + e.Message);
             return ExitCodes.Problems;
         }
+        catch (Exception e) when (e is LocalErrorException || ExitCodes.IsLocalError(e))
+        {
+            // A file of ours that cannot be written (disk full, read-only, no permission): not the data's fault.
+            await console.Error.WriteLineAsync("error: on this machine: " + e.Message);
+            return ExitCodes.LocalError;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or HttpRequestException)
         {
             await console.Error.WriteLineAsync("error: " + e.Message);

@@ -43,6 +43,10 @@ internal static class JsonOutput
         {
             await File.WriteAllBytesAsync(file.FullName, bytes, cancellationToken);
         }
+        catch (Exception e) when (ExitCodes.IsLocalError(e))
+        {
+            throw new LocalErrorException($"cannot write the report to '{file.FullName}': {e.Message}", e);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"cannot write the report to '{file.FullName}': {e.Message}", e);

@@ -56,6 +56,13 @@ public abstract partial class HistoryWorkItem : IWork
             await OnGivenUpAsync(e.Message).ConfigureAwait(false);
             return WorkOutcome.Failed(e.Message, e);
         }
+        catch (Exception e) when (FailureClassifier.Classify(e) == FailureClass.LocalStorage)
+        {
+            // A full disk or a read-only directory does not heal between attempts: stop, and say it is ours.
+            LogLocalFailure(Logger, Name, e.Message);
+            await OnGivenUpAsync(e.Message).ConfigureAwait(false);
+            return WorkOutcome.Failed(e.Message, e);
+        }
         catch (Exception e) when (FailureClassifier.IsRetryable(e))
         {
             Telemetry.CheckFailed(e);
@@ -86,6 +93,9 @@ public abstract partial class HistoryWorkItem : IWork
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "{Work} attempt {Attempt} on {Archive} failed: {Reason}")]
     private static partial void LogAttemptFailed(ILogger logger, string work, int attempt, string archive, string reason);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "{Work} failed on this machine's own files: {Reason}")]
+    private static partial void LogLocalFailure(ILogger logger, string work, string reason);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "{Work} contradicts the trusted hash: {Reason}")]
     private static partial void LogTrustFailure(ILogger logger, string work, string reason);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Stellar.HistoryWork.Download;
 using Stellar.HistoryWork.Scheduling;
+using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Publish;
 
@@ -54,7 +55,9 @@ public abstract class HistoryPublishWork : IWork
         catch (Exception e)
         {
             Target.Logger.AttemptFailed(e, Name, context.Attempt, Target.Name, e.Message);
-            return WorkOutcome.Retry(e.Message, e);
+
+            // A full disk or a read-only directory does not heal between attempts.
+            return FailureClassifier.Classify(e) == FailureClass.LocalStorage ? WorkOutcome.Failed(e.Message, e) : WorkOutcome.Retry(e.Message, e);
         }
     }
 

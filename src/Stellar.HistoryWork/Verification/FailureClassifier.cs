@@ -6,8 +6,14 @@ namespace Stellar.HistoryWork.Verification;
 /// <summary>What a failure to read or verify an archive file means for whoever hit it.</summary>
 internal enum FailureClass
 {
-    /// <summary>A bug or a local failure: not the archive's doing, and no report problem of its own.</summary>
+    /// <summary>A bug: not the archive's doing, and no report problem of its own.</summary>
     Local,
+
+    /// <summary>
+    /// This machine failed to write or read its own files — disk full, quota, read-only file system, permission
+    /// denied (<see cref="ProblemKind.LocalError"/>): never the archive's doing, and retrying at once cannot help.
+    /// </summary>
+    LocalStorage,
 
     /// <summary>The archive could not be reached or kept failing (<see cref="ProblemKind.Unreachable"/>); later may work.</summary>
     Unreachable,
@@ -30,6 +36,16 @@ internal enum FailureClass
 /// </summary>
 internal static class FailureClassifier
 {
+    // Error numbers as .NET reports them in IOException.HResult: the raw errno on Unix (Linux values; macOS's
+    // quota error differs and falls through to the generic rule), the Win32 code in the low 16 bits on Windows.
+    private const int UnixFileTooLarge = 27;
+    private const int UnixNoSpace = 28;
+    private const int UnixReadOnly = 30;
+    private const int UnixQuota = 122;
+    private const int WindowsWriteProtect = 19;
+    private const int WindowsHandleDiskFull = 39;
+    private const int WindowsDiskFull = 112;
+
     /// <summary>What <paramref name="error"/> means; an aggregate takes the gravest of its parts.</summary>
     public static FailureClass Classify(Exception error)
     {
@@ -46,10 +62,26 @@ internal static class FailureClassifier
             AggregateException aggregate => aggregate.InnerExceptions.Count == 0
                 ? FailureClass.Local
                 : aggregate.InnerExceptions.Max(Classify),
+            _ when IsLocalStorageFailure(error) => FailureClass.LocalStorage,
             HttpRequestException or TimeoutException or IOException => FailureClass.Unreachable,
             _ => FailureClass.Local,
         };
     }
+
+    /// <summary>
+    /// Whether <paramref name="error"/> is this machine failing at its own files: the archive readers turn every
+    /// failure of theirs into an <see cref="ArchiveException"/> (matched before this), so a bare
+    /// <see cref="UnauthorizedAccessException"/>, or an <see cref="IOException"/> whose error number says the disk is
+    /// full, over quota or read-only, came from writing or reading our own files (the store, a local target, a report).
+    /// </summary>
+    private static bool IsLocalStorageFailure(Exception error) => error switch
+    {
+        UnauthorizedAccessException => true,
+        IOException io when io is not ArchiveException => OperatingSystem.IsWindows()
+            ? (io.HResult & 0xFFFF) is WindowsDiskFull or WindowsHandleDiskFull or WindowsWriteProtect
+            : io.HResult is UnixNoSpace or UnixReadOnly or UnixQuota or UnixFileTooLarge,
+        _ => false,
+    };
 
     /// <summary>Whether the archive served bytes that break a rule (not: it was unreachable, or our trust disagrees).</summary>
     public static bool IsBadContent(Exception error) => Classify(error) == FailureClass.BadContent;
@@ -65,8 +97,9 @@ internal static class FailureClassifier
     /// <summary>
     /// The report problems behind <paramref name="error"/>: one per failed file (aggregates are opened).
     /// <paramref name="path"/> names the file when the exception does not; <paramref name="ledger"/> likewise.
-    /// A failure that is not the archive's (a bug, a local error) is reported as <see cref="ProblemKind.Unreachable"/>:
-    /// the run could not finish, which never passes for damage in the archive.
+    /// A failure of this machine's own files is <see cref="ProblemKind.LocalError"/>; any other failure that is not the
+    /// archive's (a bug) is reported as <see cref="ProblemKind.Unreachable"/>: the run could not finish, which never
+    /// passes for damage in the archive.
     /// </summary>
     public static IReadOnlyList<VerificationProblem> ToProblems(Exception error, string path, uint? ledger = null)
     {
@@ -113,6 +146,10 @@ internal static class FailureClassifier
                     ledger,
                     state.Rule == HistoryArchiveStateRule.PassphraseMismatch ? ProblemKind.PassphraseMismatch : ProblemKind.Corrupt,
                     state.Message));
+                break;
+            case Exception when Classify(error) == FailureClass.LocalStorage:
+                problems.Add(new VerificationProblem(path, ledger, ProblemKind.LocalError,
+                    $"{path}: this machine could not write or read its own copy: {error.Message} (rule: a local failure is never the archive's; free space or fix permissions and run again)"));
                 break;
             case XdrException or InvalidDataException:
                 problems.Add(new VerificationProblem(path, ledger, ProblemKind.Corrupt, $"{path}: {error.Message} (rule: a history file is well-formed gzip and XDR)"));

@@ -30,6 +30,12 @@ public enum ProblemKind
     /// (<c>unreachable</c>).
     /// </summary>
     Unreachable,
+
+    /// <summary>
+    /// This machine failed at its own files — disk full, quota exceeded, read-only file system, permission denied —
+    /// so the run could not finish; never the archive's doing (<c>local-error</c>).
+    /// </summary>
+    LocalError,
 }
 
 /// <summary>The report spellings of <see cref="ProblemKind"/>.</summary>
@@ -46,6 +52,7 @@ public static class ProblemKindNames
         ProblemKind.PassphraseMismatch => "passphrase-mismatch",
         ProblemKind.Untrusted => "untrusted",
         ProblemKind.Unreachable => "unreachable",
+        ProblemKind.LocalError => "local-error",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown problem kind"),
     };
 
