@@ -71,7 +71,7 @@ def normal(lines, place):
             continue  # progress lines: how many depends on speed
         line = line.replace(place, "<dir>").replace(PLACE, "<dir>")
         line = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", line)
-        line = re.sub(r"stellar-history-[A-Za-z0-9_]+", "stellar-history-TEMP", line)
+        line = re.sub(r"stellar-history-(run-)?[A-Za-z0-9_]+", "stellar-history-TEMP", line)
         line = re.sub(r'"durationSeconds": [0-9.]+', '"durationSeconds": N', line)
         # Which HAS a shared bucket is first found through depends on the order of concurrent reads.
         line = re.sub(r"referenced by history/[0-9a-f/]+/history-[0-9a-f]{8}\.json", "referenced by a HAS", line)

@@ -12,8 +12,10 @@ public sealed class HistoryWorkOptions
     public CheckpointMath Checkpoints { get; set; } = CheckpointMath.Default;
 
     /// <summary>
-    /// Where verified files are kept, in archive layout. Default: a folder under the system's temporary
-    /// directory. Files land under their final names only after they verified, so a rerun reuses them.
+    /// Where verified files are kept, in archive layout. Default: this process's private directory under the system's
+    /// temporary folder (<see cref="PrivateWorkDirectory.ForThisProcess"/>: mode 0700, locked while the process lives,
+    /// swept by a later run). Files land under their final names only after they verified; a rerun reuses a stored
+    /// file only after it verified again.
     /// </summary>
     public string? WorkDirectory { get; set; }
 
@@ -74,7 +76,7 @@ public sealed class HistoryWorkOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     internal string ResolveWorkDirectory() =>
-        WorkDirectory ?? Path.Combine(Path.GetTempPath(), "stellar-history-work");
+        WorkDirectory ?? PrivateWorkDirectory.ForThisProcess.Path;
 
     internal HistoryWorkOptions Clone() => (HistoryWorkOptions)MemberwiseClone();
 

@@ -1,50 +1,44 @@
 namespace Stellar.HistoryWork.Cli.Archives;
 
 /// <summary>
-/// The directory a run keeps its downloads in: <c>--work-dir DIR</c> when given (kept, so a rerun resumes), or a
-/// private temporary directory of this run alone (mode 0700, removed when the run ends).
+/// The directory a run keeps its downloads in: <c>--work-dir DIR</c> when given (kept, so a rerun resumes), or the
+/// library's private run directory (<see cref="PrivateWorkDirectory"/>: mode 0700, locked while the run lives, stale
+/// ones swept). With a resume key, an interrupted run's directory (Ctrl-C, a kill) is kept and the rerun takes it over;
+/// without one, or once <see cref="Complete"/> said the run finished, it is removed when the run ends.
 /// </summary>
 internal sealed class RunDirectory : IDisposable
 {
-    private RunDirectory(string path, bool owned)
+    private readonly PrivateWorkDirectory? _private;
+
+    private RunDirectory(string path, PrivateWorkDirectory? owned)
     {
         Path = path;
-        Owned = owned;
+        _private = owned;
     }
 
     public string Path { get; }
 
-    /// <summary>True for the private temporary directory: removed on <see cref="Dispose"/>.</summary>
-    public bool Owned { get; }
+    /// <summary>True for the private directory (not <c>--work-dir</c>).</summary>
+    public bool Owned => _private is not null;
 
-    public static RunDirectory Create(DirectoryInfo? given)
+    /// <summary>True when an interrupted run's private directory was taken over: what it verified is checked and reused.</summary>
+    public bool Resumed => _private?.Resumed ?? false;
+
+    /// <param name="given"><c>--work-dir</c>, or null for a private directory.</param>
+    /// <param name="resumeKey">What identifies the work (verb, source, target) so that its rerun resumes; null: nothing to resume.</param>
+    public static RunDirectory Create(DirectoryInfo? given, string? resumeKey = null)
     {
         if (given is not null)
         {
-            return new RunDirectory(given.FullName, owned: false);
+            return new RunDirectory(given.FullName, null);
         }
 
-        // CreateTempSubdirectory makes a new, uniquely named directory readable by this user only (0700 on Unix).
-        return new RunDirectory(Directory.CreateTempSubdirectory("stellar-history-").FullName, owned: true);
+        var owned = PrivateWorkDirectory.Create(resumeKey);
+        return new RunDirectory(owned.Path, owned);
     }
 
-    public void Dispose()
-    {
-        if (!Owned)
-        {
-            return;
-        }
+    /// <summary>The run finished: nothing is left to resume.</summary>
+    public void Complete() => _private?.Complete();
 
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A leftover private temporary directory is harmless; the run's outcome matters more.
-        }
-    }
+    public void Dispose() => _private?.Dispose();
 }

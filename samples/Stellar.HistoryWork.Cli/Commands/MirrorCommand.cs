@@ -55,8 +55,15 @@ internal static class MirrorCommand
         }
 
         var range = resolved.Checkpoints;
-        using var work = RunDirectory.Create(workDir);
-        console.KeptOnCancel = $"every checkpoint already published to {target.ToString()!} is kept (data before its HAS); run again to resume.";
+        // The same source and target resume the same private directory: what an interrupted run verified is checked
+        // again and reused, never downloaded again.
+        using var work = RunDirectory.Create(workDir, resumeKey: $"mirror\n{source.Location}\n{target}");
+        if (work.Resumed)
+        {
+            await console.Output.WriteLineAsync($"resuming: an interrupted run's verified files in {work.Path} are checked again and reused");
+        }
+
+        console.KeptOnCancel = $"verified files are kept in {work.Path} and every checkpoint already published to {target} stays (data before its HAS); run the same command again to resume without downloading them again.";
         var progress = new LatestProgress<ArchiveMirrorProgress>();
         var mirror = new ArchiveMirror(source, target, new ArchiveMirrorOptions
         {
@@ -79,6 +86,11 @@ internal static class MirrorCommand
         var result = await ProgressDisplay.RunAsync(
             console, settings.Quiet, _ => Task.FromResult(Snapshot(progress.Latest, range, clock.Elapsed)), mirror.RunAsync(cancellationToken), pool, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
+        if (result.Succeeded)
+        {
+            work.Complete();
+        }
+
         var elapsed = clock.Elapsed;
         var problems = result.Problems.Select(Problems.From).ToArray();
         var trustedUpTo = result.TrustedUpTo is { } upTo ? Math.Min(upTo, resolved.Ledgers.Last) : (uint?)null;

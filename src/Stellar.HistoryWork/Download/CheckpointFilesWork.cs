@@ -122,23 +122,9 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
     private async Task<(bool Found, T Value, long Bytes)> FetchOneAsync(uint checkpoint, CancellationToken cancellationToken)
     {
         var path = ArchivePaths.CheckpointFile(Kind, checkpoint);
-        if (Context.Store.Contains(path))
-        {
-            try
-            {
-                var stored = await Context.Store.VerifyStoredAsync(path, (s, ct) => VerifyAsync(s, path, checkpoint, ct), cancellationToken).ConfigureAwait(false);
-                return (true, stored, 0);
-            }
-            catch (Exception e) when (FailureClassifier.IsBadContent(e))
-            {
-                // Only a stored copy that no longer verifies is dropped; a local read error or a bug keeps it.
-                Context.Store.Remove(path);
-            }
-        }
-
         try
         {
-            var (fetched, bytes) = await Context.Store.FetchAsync(Context.Archive, path, (s, ct) => VerifyAsync(s, path, checkpoint, ct), cancellationToken).ConfigureAwait(false);
+            var (fetched, bytes) = await Context.Store.FetchOrReuseAsync(Context.Archive, path, (s, ct) => VerifyAsync(s, path, checkpoint, ct), cancellationToken).ConfigureAwait(false);
             return (true, fetched, bytes);
         }
         catch (ArchiveFileNotFoundException) when (MayBeMissing(checkpoint))

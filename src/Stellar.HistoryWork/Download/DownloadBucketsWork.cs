@@ -7,8 +7,8 @@ namespace Stellar.HistoryWork.Download;
 /// <summary>
 /// Fetches every bucket the fetched HAS files reference (live and hot archive; the empty bucket has no file), up to
 /// <see cref="HistoryWorkOptions.MaxConcurrentDownloads"/> at once, each streamed archive → gunzip → SHA-256
-/// → temporary file and renamed into place only when its hash equals its name. Buckets already stored are
-/// reused; a retry fetches only what is still missing.
+/// → temporary file and renamed into place only when its hash equals its name. A bucket already stored is reused
+/// only after its hash is checked again (a damaged one is fetched afresh); a retry fetches only what is still missing.
 /// </summary>
 public sealed class DownloadBucketsWork : HistoryDownloadWork
 {
@@ -37,20 +37,13 @@ public sealed class DownloadBucketsWork : HistoryDownloadWork
             var path = ArchivePaths.Bucket(hash);
             try
             {
-                long bytes = 0;
-                if (!Context.Store.Contains(path))
-                {
-                    (var verified, bytes) = await Context.Store.FetchAsync(
-                        Context.Archive,
-                        path,
-                        (stream, token) => DownloadVerification.VerifyBucketAsync(stream, path, hash, Context.Options.MaxBucketSize, token),
-                        ct).ConfigureAwait(false);
-                    versions[hash] = verified.MetaLedgerVersion ?? 0;
-                }
-                else
-                {
-                    versions[hash] = await BucketVerifier.ReadMetaLedgerVersionAsync(Context.Store.LocalPath(path), ct).ConfigureAwait(false);
-                }
+                // A stored bucket is checked again like a download (never trusted for being there), which also gives its version.
+                var (verified, bytes) = await Context.Store.FetchOrReuseAsync(
+                    Context.Archive,
+                    path,
+                    (stream, token) => DownloadVerification.VerifyBucketAsync(stream, path, hash, Context.Options.MaxBucketSize, token),
+                    ct).ConfigureAwait(false);
+                versions[hash] = verified.MetaLedgerVersion ?? 0;
 
                 await Context.State.RecordBucketAsync(hash, Context.Store.LocalPath(path), hot.Contains(hash), ct).ConfigureAwait(false);
                 await Context.State.AdvanceStageAsync(Stage, 1, bytes, ct).ConfigureAwait(false);
@@ -69,7 +62,19 @@ public sealed class DownloadBucketsWork : HistoryDownloadWork
         // stellar-core's containsValidBuckets, before it would assume any of these lists.
         foreach (var (checkpoint, state) in byCheckpoint)
         {
-            HistoryStateVerifier.VerifyBucketListStructure(state, ArchivePaths.HistoryState(checkpoint), checkpoint, hash => versions.TryGetValue(hash, out var v) ? v : null);
+            var statePath = ArchivePaths.HistoryState(checkpoint);
+            try
+            {
+                HistoryStateVerifier.VerifyBucketListStructure(state, statePath, checkpoint, hash => versions.TryGetValue(hash, out var v) ? v : null);
+            }
+            catch (HistoryVerificationException)
+            {
+                // Rejected: it keeps no name, neither the hidden one nor the final one its header may already have given it
+                // (a stored HAS that verified was reused, so the final name held nothing better).
+                Context.Store.RemoveUnbound(statePath);
+                Context.Store.Remove(statePath);
+                throw;
+            }
         }
     }
 }

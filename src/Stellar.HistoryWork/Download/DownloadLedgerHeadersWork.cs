@@ -114,5 +114,8 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
                 throw;
             }
         }
+
+        // Bound by its header: only now does a fetched HAS take its final name (issue 10 row 10).
+        Context.Store.Bind(path);
     }
 }

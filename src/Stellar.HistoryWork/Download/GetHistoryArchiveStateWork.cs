@@ -74,22 +74,23 @@ public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
     internal static async Task<(HistoryArchiveState State, long Bytes)> FetchStateAsync(HistoryWorkContext context, uint? checkpoint, CancellationToken cancellationToken)
     {
         var path = checkpoint is { } c ? ArchivePaths.HistoryState(c) : ArchivePaths.WellKnownState;
-        var (has, bytes) = await context.Store.FetchAsync(
-            context.Archive,
-            path,
-            async (stream, ct) =>
+        async Task<HistoryArchiveState> VerifyAsync(Stream stream, CancellationToken ct)
+        {
+            var state = await HistoryStateVerifier.ReadAsync(stream, path, context.Options.NetworkPassphrase, ct).ConfigureAwait(false);
+
+            // Checked before the store renames the file into place, so a HAS of another checkpoint never has this name.
+            if (checkpoint is { } expected && state.CurrentLedger != expected)
             {
-                var state = await HistoryStateVerifier.ReadAsync(stream, path, context.Options.NetworkPassphrase, ct).ConfigureAwait(false);
+                throw new HistoryVerificationException(new VerificationProblem(path, expected, ProblemKind.Corrupt, $"{path}: currentLedger is {state.CurrentLedger}, not the checkpoint {expected} its name says (rule: a checkpoint HAS describes its checkpoint)"));
+            }
 
-                // Checked before the store renames the file into place, so a HAS of another checkpoint never has this name.
-                if (checkpoint is { } expected && state.CurrentLedger != expected)
-                {
-                    throw new HistoryVerificationException(new VerificationProblem(path, expected, ProblemKind.Corrupt, $"{path}: currentLedger is {state.CurrentLedger}, not the checkpoint {expected} its name says (rule: a checkpoint HAS describes its checkpoint)"));
-                }
+            return state;
+        }
 
-                return state;
-            },
-            cancellationToken).ConfigureAwait(false);
+        // A HAS kept by an earlier run was bound then: it is used once its own rules hold again, and the headers bind it
+        // again. A fetched one waits under a hidden name until the headers bind it (DownloadLedgerHeadersWork), so a
+        // HAS this run rejects never replaces a good one under the final name.
+        var (has, bytes) = await context.Store.FetchOrReuseAsync(context.Archive, path, VerifiedFileStore.UnboundPath(path), VerifyAsync, cancellationToken).ConfigureAwait(false);
 
         await context.State.SetHistoryArchiveStateAsync(has.CurrentLedger, has, cancellationToken).ConfigureAwait(false);
         return (has, bytes);

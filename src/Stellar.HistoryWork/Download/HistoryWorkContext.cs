@@ -14,6 +14,7 @@ internal sealed class HistoryWorkContext
         State = state;
         Options = options;
         Store = store ?? new VerifiedFileStore(options.ResolveWorkDirectory(), options.MeterFactory);
+        Store.SweepStaleOnce();
         Logger = CreateLogger(options);
         Telemetry = HistoryWorkTelemetry.For(options.MeterFactory).Download;
         FetchEveryHistoryArchiveState = options.FetchEveryHistoryArchiveState;

@@ -14,6 +14,11 @@ namespace Stellar.HistoryWork.Download;
 /// </summary>
 public sealed class VerifiedFileStore
 {
+    /// <summary>The suffix of a file waiting to be bound (<see cref="UnboundPath"/>).</summary>
+    internal const string UnboundSuffix = ".unbound";
+
+    private static readonly ConcurrentDictionary<string, bool> SweptRoots = new(StringComparer.Ordinal);
+
     // The (disposed) stream each bound-later file came through: a pool's stream names the member that served it.
     private readonly ConcurrentDictionary<string, Stream> _sources = new(StringComparer.Ordinal);
     private readonly HistoryWorkTelemetry.DownloadInstruments _telemetry;
@@ -35,18 +40,25 @@ public sealed class VerifiedFileStore
     /// <summary>The root directory.</summary>
     public string Root { get; }
 
-    /// <summary>The local path of an archive-relative path.</summary>
-    public string LocalPath(string archivePath)
+    /// <summary>
+    /// Deletes what a killed or crashed run left under <see cref="Root"/> — temporary and unbound files no live writer
+    /// holds (<see cref="AtomicFile.SweepStale"/>) — once per root and process: at the start of the first run that uses it.
+    /// </summary>
+    internal void SweepStaleOnce()
     {
-        ArgumentException.ThrowIfNullOrEmpty(archivePath);
-        var full = Path.GetFullPath(Path.Combine(Root, archivePath));
-        if (!full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (SweptRoots.TryAdd(Root, true))
         {
-            throw new ArgumentException($"The archive path '{archivePath}' leaves the store's directory.", nameof(archivePath));
+            AtomicFile.SweepStale(Root, recursive: true, TimeProvider.System);
         }
-
-        return full;
     }
+
+    /// <summary>
+    /// The local path of an archive-relative path, inside <see cref="Root"/> by name and through any symbolic link
+    /// already on the way.
+    /// </summary>
+    /// <exception cref="ArgumentException">The path is not a relative archive path or leaves the directory by name.</exception>
+    /// <exception cref="IOException">A symbolic link on the way leads outside the directory.</exception>
+    public string LocalPath(string archivePath) => ArchivePathGuard.ResolveConfined(Root, archivePath);
 
     /// <summary>True when a verified file is stored under <paramref name="archivePath"/>.</summary>
     public bool Contains(string archivePath) => File.Exists(LocalPath(archivePath));
@@ -57,15 +69,27 @@ public sealed class VerifiedFileStore
     /// renames it to its final name only when verification returned.
     /// </summary>
     /// <returns>The verifier's result and the number of compressed bytes fetched.</returns>
-    public async Task<(T Result, long Bytes)> FetchAsync<T>(
+    public Task<(T Result, long Bytes)> FetchAsync<T>(
         IArchiveReader reader,
         string archivePath,
+        Func<Stream, CancellationToken, Task<T>> verify,
+        CancellationToken cancellationToken = default) =>
+        FetchAsync(reader, archivePath, archivePath, verify, cancellationToken);
+
+    /// <summary>
+    /// <see cref="FetchAsync{T}(IArchiveReader, string, Func{Stream, CancellationToken, Task{T}}, CancellationToken)"/>
+    /// stored under another name of the store (<see cref="UnboundPath"/>).
+    /// </summary>
+    internal async Task<(T Result, long Bytes)> FetchAsync<T>(
+        IArchiveReader reader,
+        string archivePath,
+        string storeAs,
         Func<Stream, CancellationToken, Task<T>> verify,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(verify);
-        var destination = LocalPath(archivePath);
+        var destination = LocalPath(storeAs);
         var kind = ArchivePaths.KindNameOf(archivePath);
         try
         {
@@ -116,7 +140,10 @@ public sealed class VerifiedFileStore
         }
     }
 
-    /// <summary>Runs <paramref name="verify"/> over a stored file, e.g. to re-read headers on a rerun.</summary>
+    /// <summary>
+    /// Runs <paramref name="verify"/> over a stored file, e.g. to re-read headers on a rerun; as for a download, a byte
+    /// after what the verifier accepted makes the file bad.
+    /// </summary>
     public async Task<T> VerifyStoredAsync<T>(string archivePath, Func<Stream, CancellationToken, Task<T>> verify, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verify);
@@ -124,10 +151,72 @@ public sealed class VerifiedFileStore
         await using (stream.ConfigureAwait(false))
         {
             var result = await verify(stream, cancellationToken).ConfigureAwait(false);
+            await EnsureEndedAsync(stream, archivePath, cancellationToken).ConfigureAwait(false);
             _telemetry.Checked(ArchivePaths.KindNameOf(archivePath));
             return result;
         }
     }
+
+    /// <summary>
+    /// The one rule for a file the store may already hold (a rerun, a resumed work directory): the stored copy is used
+    /// only after it verifies again through <paramref name="verify"/> — never trusted for being there — and one that no
+    /// longer verifies is dropped and fetched afresh; a file not stored is fetched as by <c>FetchAsync</c>.
+    /// </summary>
+    /// <returns>The verifier's result and the compressed bytes fetched (0 when the stored copy was used).</returns>
+    public Task<(T Result, long Bytes)> FetchOrReuseAsync<T>(
+        IArchiveReader reader,
+        string archivePath,
+        Func<Stream, CancellationToken, Task<T>> verify,
+        CancellationToken cancellationToken = default) =>
+        FetchOrReuseAsync(reader, archivePath, archivePath, verify, cancellationToken);
+
+    /// <summary>As above, a fetched copy stored under <paramref name="storeFetchedAs"/> (<see cref="UnboundPath"/>).</summary>
+    internal async Task<(T Result, long Bytes)> FetchOrReuseAsync<T>(
+        IArchiveReader reader,
+        string archivePath,
+        string storeFetchedAs,
+        Func<Stream, CancellationToken, Task<T>> verify,
+        CancellationToken cancellationToken)
+    {
+        if (Contains(archivePath))
+        {
+            try
+            {
+                return (await VerifyStoredAsync(archivePath, verify, cancellationToken).ConfigureAwait(false), 0);
+            }
+            catch (Exception e) when (FailureClassifier.IsBadContent(e))
+            {
+                // Only a stored copy that no longer verifies is dropped; a local read error or a bug keeps it.
+                Remove(archivePath);
+            }
+        }
+
+        return await FetchAsync(reader, archivePath, storeFetchedAs, verify, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Where a file waits until something else binds it — a HAS until its checkpoint's header binds its bucket list — so
+    /// that one the run rejects never replaces a good file under the final name: a hidden name beside it.
+    /// </summary>
+    internal static string UnboundPath(string archivePath)
+    {
+        ArchivePathGuard.Validate(archivePath);
+        var slash = archivePath.LastIndexOf('/');
+        return archivePath[..(slash + 1)] + "." + archivePath[(slash + 1)..] + UnboundSuffix;
+    }
+
+    /// <summary>Moves a file fetched under <see cref="UnboundPath"/> to its final name, once it is bound; no-op when none waits.</summary>
+    internal void Bind(string archivePath)
+    {
+        var unbound = LocalPath(UnboundPath(archivePath));
+        if (File.Exists(unbound))
+        {
+            File.Move(unbound, LocalPath(archivePath), overwrite: true);
+        }
+    }
+
+    /// <summary>Drops a file fetched under <see cref="UnboundPath"/> that turned out not to bind.</summary>
+    internal void RemoveUnbound(string archivePath) => AtomicFile.TryDelete(LocalPath(UnboundPath(archivePath)));
 
     /// <summary>Removes a stored file that turned out to be bad.</summary>
     public void Remove(string archivePath) => AtomicFile.TryDelete(LocalPath(archivePath));
@@ -141,6 +230,7 @@ public sealed class VerifiedFileStore
     internal IArchiveReader? RejectBound(IArchiveReader reader, string archivePath, Exception problem)
     {
         Remove(archivePath);
+        RemoveUnbound(archivePath);
         if (!_sources.TryRemove(archivePath, out var source))
         {
             return null;

@@ -76,7 +76,7 @@ internal static class FailureClassifier
     /// </summary>
     private static bool IsLocalStorageFailure(Exception error) => error switch
     {
-        UnauthorizedAccessException => true,
+        UnauthorizedAccessException or LocalPathEscapeException => true,
         IOException io when io is not ArchiveException => OperatingSystem.IsWindows()
             ? (io.HResult & 0xFFFF) is WindowsDiskFull or WindowsHandleDiskFull or WindowsWriteProtect
             : io.HResult is UnixNoSpace or UnixReadOnly or UnixQuota or UnixFileTooLarge,
@@ -149,7 +149,7 @@ internal static class FailureClassifier
                 break;
             case Exception when Classify(error) == FailureClass.LocalStorage:
                 problems.Add(new VerificationProblem(path, ledger, ProblemKind.LocalError,
-                    $"{path}: this machine could not write or read its own copy: {error.Message} (rule: a local failure is never the archive's; free space or fix permissions and run again)"));
+                    $"{path}: this machine failed at its own files: {error.Message} (rule: a local failure is never the archive's; free space, fix permissions or remove the link, and run again)"));
                 break;
             case XdrException or InvalidDataException:
                 problems.Add(new VerificationProblem(path, ledger, ProblemKind.Corrupt, $"{path}: {error.Message} (rule: a history file is well-formed gzip and XDR)"));

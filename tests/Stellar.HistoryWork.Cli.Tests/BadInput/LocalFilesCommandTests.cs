@@ -18,6 +18,41 @@ public class LocalFilesCommandTests
         run.Error.Should().Contain("/dev/full").And.Contain("No space left on device");
     }
 
+    [Fact]
+    public async Task Mirror_TargetWithADirectorySymlinkLeadingOutside_RefusesItAndWritesNothingThere()
+    {
+        using var temp = new TempDirectory();
+        var target = temp.Combine("target");
+        var outside = temp.Combine("outside");
+        Directory.CreateDirectory(target);
+        Directory.CreateDirectory(outside);
+        Directory.CreateSymbolicLink(Path.Combine(target, "ledger"), outside);
+
+        var run = await CliRun.RunAsync("mirror", "--archive", Fixtures.TestnetSmall, "--to-archive", target, "--from", "9900", "--quiet");
+
+        run.ExitCode.Should().Be(ExitCodes.LocalError, run.ToString());
+        run.Error.Should().Contain(Path.Combine(target, "ledger")).And.Contain("outside");
+        Directory.EnumerateFileSystemEntries(outside, "*", SearchOption.AllDirectories).Should().BeEmpty("no write may escape the target");
+        File.Exists(Path.Combine(target, ".well-known", "stellar-history.json")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Catchup_OutWithADirectorySymlinkLeadingOutside_RefusesItAndWritesNothingThere()
+    {
+        using var temp = new TempDirectory();
+        var output = temp.Combine("out");
+        var outside = temp.Combine("outside");
+        Directory.CreateDirectory(output);
+        Directory.CreateDirectory(outside);
+        Directory.CreateSymbolicLink(Path.Combine(output, "bucket"), outside);
+
+        var run = await CliRun.RunAsync("catchup", "--archive", Fixtures.TestnetSmall, "--to", "10047", "--out", output, "--quiet");
+
+        run.ExitCode.Should().Be(ExitCodes.LocalError, run.ToString());
+        run.Error.Should().Contain(Path.Combine(output, "bucket")).And.Contain("outside");
+        Directory.EnumerateFileSystemEntries(outside, "*", SearchOption.AllDirectories).Should().BeEmpty("no write may escape the work directory");
+    }
+
     [Theory]
     [InlineData(new[] { "local-error" }, ExitCodes.LocalError)]
     [InlineData(new[] { "unreachable", "local-error" }, ExitCodes.LocalError)]

@@ -27,12 +27,6 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
 
     public bool IsValid => Kind is null;
 
-    /// <summary>
-    /// Whether a download stores the file before a later rule rejects it (a HAS is judged against the headers and the
-    /// buckets after it was fetched; keeping it under a temporary name until then is issue 10 row 10).
-    /// </summary>
-    public bool RejectedAfterStoring { get; init; }
-
     /// <summary>The download work that must fail, when it is not the one that fetches the file.</summary>
     public string? FailingWorkOverride { get; init; }
 
@@ -261,7 +255,6 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
         {
             // Only the buckets' versions tell: the rule is applied once they are fetched.
             FailingWorkOverride = "download-buckets",
-            RejectedAfterStoring = true,
         },
 
         // Issue 10 row 8: the bucket-list hash covers the hot archive by HAS version, not by protocol: a version 2 state

@@ -79,7 +79,7 @@ public class BadInputTests
             error.Problem.Kind.Should().Be(bad.Kind);
             error.Problem.Ledger.Should().Be(bad.Ledger);
             error.Message.Should().Contain(bad.Path).And.Contain(bad.Rule);
-            File.Exists(Path.Combine(work, bad.Path)).Should().Be(bad.RejectedAfterStoring, "a file that failed verification never gets its final name");
+            File.Exists(Path.Combine(work, bad.Path)).Should().BeFalse("a file that failed verification never gets its final name, a HAS rejected after it was fetched neither (issue 10 row 10)");
             Directory.EnumerateFiles(work, "*.partial", SearchOption.AllDirectories).Should().BeEmpty();
         }
         finally

@@ -64,6 +64,32 @@ public class LocalFailureTests
         retries.Should().BeEmpty("a full disk fails the publish work at its first write instead of retrying");
     }
 
+    [Fact]
+    public async Task PutBytesAsync_SymlinksInTheTarget_OnlyThoseLeadingOutsideAreRefused()
+    {
+        using var temp = new TempDirectory();
+        var root = Path.Combine(temp.Path, "root");
+        var outside = Path.Combine(temp.Path, "outside");
+        Directory.CreateDirectory(Path.Combine(root, "elsewhere"));
+        Directory.CreateDirectory(outside);
+        Directory.CreateSymbolicLink(Path.Combine(root, "inside"), "elsewhere");
+        Directory.CreateSymbolicLink(Path.Combine(root, "escape"), Path.Combine("..", "outside"));
+        Directory.CreateSymbolicLink(Path.Combine(root, "hop"), "escape");
+        File.CreateSymbolicLink(Path.Combine(root, "elsewhere", "file"), Path.Combine(outside, "file"));
+        Directory.CreateSymbolicLink(Path.Combine(temp.Path, "root-link"), root);
+        var writer = new LocalArchiveWriter(Path.Combine(temp.Path, "root-link"));
+
+        await writer.PutBytesAsync("inside/a", new byte[] { 1 });
+        File.ReadAllBytes(Path.Combine(root, "elsewhere", "a")).Should().Equal(1);
+        foreach (var refused in new[] { "escape/a", "hop/a", "hop/deeper/a", "inside/file", "elsewhere/file" })
+        {
+            var write = async () => await writer.PutBytesAsync(refused, new byte[] { 2 });
+            (await write.Should().ThrowAsync<IOException>(refused)).Which.Message.Should().Contain("outside");
+        }
+
+        Directory.EnumerateFileSystemEntries(outside).Should().BeEmpty();
+    }
+
     private static IOException DiskFullError()
     {
         try

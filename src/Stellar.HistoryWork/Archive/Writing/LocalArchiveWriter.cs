@@ -5,7 +5,8 @@ namespace Stellar.HistoryWork;
 /// <summary>
 /// Writes an archive into a local directory. Each file is written to a temporary name in its final
 /// directory, flushed to disk, then renamed over the final name, so readers and crashes only ever see
-/// a whole file. Re-running a write replaces the file; paths cannot escape the root.
+/// a whole file. Re-running a write replaces the file; paths cannot escape the root, neither by name nor through
+/// a symbolic link planted in the tree (<see cref="ArchivePathGuard.ResolveConfined"/>).
 /// </summary>
 public sealed class LocalArchiveWriter : IArchiveWriter
 {
@@ -32,14 +33,14 @@ public sealed class LocalArchiveWriter : IArchiveWriter
 
     public async ValueTask PutBytesAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        var final = ArchivePathGuard.Resolve(Root, path);
+        var final = ArchivePathGuard.ResolveConfined(Root, path);
         await AtomicFile.WriteAsync(final, (stream, ct) => stream.WriteAsync(data, ct).AsTask(), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask PutFileAsync(string path, string localFile, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(localFile);
-        var final = ArchivePathGuard.Resolve(Root, path);
+        var final = ArchivePathGuard.ResolveConfined(Root, path);
         var source = new FileStream(localFile, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (source.ConfigureAwait(false))
         {
@@ -50,7 +51,7 @@ public sealed class LocalArchiveWriter : IArchiveWriter
     public ValueTask<long?> GetSizeAsync(string path, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var info = new FileInfo(ArchivePathGuard.Resolve(Root, path));
+        var info = new FileInfo(ArchivePathGuard.ResolveConfined(Root, path));
         return ValueTask.FromResult(info.Exists ? info.Length : (long?)null);
     }
 
