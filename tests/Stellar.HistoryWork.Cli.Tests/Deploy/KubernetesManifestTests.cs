@@ -45,7 +45,8 @@ public partial class KubernetesManifestTests
         byCode[ExitCodes.Problems].Should().Be(indexed ? "FailIndex" : "FailJob", "problems were found and reported: a retry finds them again");
         byCode[ExitCodes.Usage].Should().Be("FailJob", "a wrong command line fails every index");
         byCode[ExitCodes.Unreachable].Should().Be("Count", "an unreachable archive is worth a retry");
-        byCode.Keys.Should().BeSubsetOf([ExitCodes.Ok, ExitCodes.Problems, ExitCodes.Usage, ExitCodes.Unreachable, ExitCodes.Cancelled]);
+        byCode[ExitCodes.LocalError].Should().Be("Count", "a full or read-only disk of one pod is worth a retry, perhaps on another node");
+        byCode.Keys.Should().BeSubsetOf([ExitCodes.Ok, ExitCodes.Problems, ExitCodes.Usage, ExitCodes.Unreachable, ExitCodes.LocalError, ExitCodes.Cancelled]);
         rules.Should().Contain(r => r["action"].ToString() == "Ignore"
             && ((YamlSequenceNode)r["onPodConditions"]).Cast<YamlMappingNode>().Any(c => c["type"].ToString() == "DisruptionTarget"));
         foreach (var rule in rules.Where(r => r.Children.ContainsKey("onExitCodes")))
