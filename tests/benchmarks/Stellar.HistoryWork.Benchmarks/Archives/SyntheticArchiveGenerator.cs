@@ -24,7 +24,7 @@ internal static class SyntheticArchiveGenerator
         Directory.CreateDirectory(root);
         var math = CheckpointMath.Default;
 
-        // Small buckets at the low levels, large ones at the top, as in a real bucket list.
+        // Small buckets at the low levels, large ones above them, as in a real bucket list.
         var sizes = Enumerable.Range(0, SmallBuckets).Select(i => (64L * 1024) << i)
             .Concat(Enumerable.Repeat(spec.LargeBucketBytes, spec.LargeBuckets))
             .ToArray();
@@ -75,9 +75,11 @@ internal static class SyntheticArchiveGenerator
             slots[i] = small[i];
         }
 
+        // Large ones right above them, leaving the top empty: a real bucket list fills from level 0 up, and the
+        // future rules of the reference node (BucketListRules) judge an empty level between full ones.
         for (var i = 0; i < large.Length; i++)
         {
-            slots[slots.Length - 1 - i] = large[i];
+            slots[small.Length + i] = large[i];
         }
 
         return Enumerable.Range(0, HistoryArchiveState.BucketListLevels)
