@@ -26,6 +26,13 @@ internal sealed class AdaptiveConcurrencyLimit
     /// </summary>
     public static readonly TimeSpan QueuedAnswerSlack = TimeSpan.FromMilliseconds(750);
 
+    /// <summary>
+    /// How long after a decrease the limit stays below the limit that overloaded (it grows back to one less):
+    /// an overload found by a late answer arrives a second or more after the cause, far slower than successes
+    /// of small files arrive, so growing straight back to it would overload the archive again and again.
+    /// </summary>
+    public static readonly TimeSpan PlateauDuration = TimeSpan.FromSeconds(10);
+
     /// <summary>The limit an adaptive archive starts with (or its ceiling, if lower).</summary>
     public const int StartLimit = 4;
 
@@ -40,6 +47,8 @@ internal sealed class AdaptiveConcurrencyLimit
     private DateTimeOffset _holdUntil = DateTimeOffset.MinValue;
     private TimeSpan _fastest = TimeSpan.MaxValue;
     private bool _slowStart;
+    private int _overloadedAt = int.MaxValue;
+    private DateTimeOffset _plateauUntil = DateTimeOffset.MinValue;
 
     /// <param name="ceiling">The most at once; a fixed limit starts there, an adaptive one at <see cref="StartLimit"/>.</param>
     /// <param name="adaptive">False for a fixed limit of <paramref name="ceiling"/>.</param>
@@ -197,6 +206,8 @@ internal sealed class AdaptiveConcurrencyLimit
         var now = _time.GetUtcNow();
         if (signal == Signal.Overload && generation == _generation)
         {
+            _overloadedAt = _limit;
+            _plateauUntil = now + PlateauDuration;
             _limit = Math.Max(1, _limit / 2);
             _successes = 0;
             _slowStart = false;
@@ -204,7 +215,7 @@ internal sealed class AdaptiveConcurrencyLimit
             var hold = retryAfter is { } hint && hint > HoldAfterDecrease ? (hint < _maxHold ? hint : _maxHold) : HoldAfterDecrease;
             _holdUntil = now + hold;
         }
-        else if (signal == Signal.Success && now >= _holdUntil && _limit < Ceiling)
+        else if (signal == Signal.Success && now >= _holdUntil && _limit < Ceiling && (_limit + 1 < _overloadedAt || now >= _plateauUntil))
         {
             if (_slowStart || ++_successes >= _limit)
             {

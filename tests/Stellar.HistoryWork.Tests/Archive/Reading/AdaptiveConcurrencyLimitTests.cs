@@ -56,6 +56,10 @@ public class AdaptiveConcurrencyLimitTests
         limit.Limit.Should().Be(6);
 
         await SucceedAsync(limit, 1000);
+        limit.Limit.Should().Be(7, "below the limit that overloaded (8) while the plateau lasts");
+
+        _time.Advance(AdaptiveConcurrencyLimit.PlateauDuration);
+        await SucceedAsync(limit, 1000);
         limit.Limit.Should().Be(16, "growth stops at the ceiling");
     }
 
@@ -87,6 +91,21 @@ public class AdaptiveConcurrencyLimitTests
         await AnswerAsync(limit, TimeSpan.FromMilliseconds(1005));
 
         limit.Limit.Should().Be(8, "an answer a second later than the fastest came from a queue");
+    }
+
+    [Fact]
+    public async Task Release_Successes_StayBelowTheLimitThatOverloadedUntilThePlateauEnds()
+    {
+        var limit = await GrownAsync(16);
+        (await limit.AcquireAsync()).Release(Signal.Overload);
+        _time.Advance(AdaptiveConcurrencyLimit.HoldAfterDecrease);
+
+        await SucceedAsync(limit, 1000);
+        limit.Limit.Should().Be(15, "one less than the limit that overloaded, while the plateau lasts");
+
+        _time.Advance(AdaptiveConcurrencyLimit.PlateauDuration);
+        await SucceedAsync(limit, 15);
+        limit.Limit.Should().Be(16, "then it probes the old limit again");
     }
 
     [Fact]
