@@ -7,6 +7,7 @@ namespace Stellar.HistoryWork.Cli.Tests.Deploy;
 /// deploy/container/Dockerfile without Docker (issue 14): its build stage's publish command runs as written, and the
 /// result starts; the runtime stage runs as a user that is not root.
 /// </summary>
+[Collection(CommandBuilds.Name)]
 public class ContainerImageTests
 {
     private static readonly string Dockerfile = Path.Combine(Fixtures.RepositoryRoot, "deploy", "container", "Dockerfile");

@@ -10,6 +10,7 @@ namespace Stellar.HistoryWork.Cli.Tests.Tool;
 /// The command as a .NET tool: packed, installed with <c>dotnet tool install --tool-path</c> from a local folder
 /// only, and run — the same installed tool scripts/bench-startup.sh times (ReadyToRun, per-runtime package).
 /// </summary>
+[Collection(CommandBuilds.Name)]
 public class ToolPackageTests
 {
     private const string PackageId = "Stellar.HistoryWork.Cli";
