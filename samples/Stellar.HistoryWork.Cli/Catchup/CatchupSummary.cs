@@ -36,7 +36,7 @@ internal static class CatchupSummary
                 : string.Create(CultureInfo.InvariantCulture, $"buckets at {range.Last}, every checkpoint file of the range")),
             ("buckets", string.Create(CultureInfo.InvariantCulture, $"{summary.LiveBuckets} live + {summary.HotArchiveBuckets} hot archive, each SHA-256 matched its name; bucket list hash matched ledger {outcome.Plan?.HistoryArchiveStateCheckpoint ?? range.Last}")),
             ("files", string.Create(CultureInfo.InvariantCulture, $"{outcome.FileCount} verified ({summary.CheckpointFiles} checkpoint files + {buckets} buckets), {ByteFormat.Size(outcome.Progress.Bytes)}")),
-            ("time", string.Create(CultureInfo.InvariantCulture, $"{outcome.Elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)}), {outcome.Retries} retr{(outcome.Retries == 1 ? "y" : "ies")}")),
+            ("time", string.Create(CultureInfo.InvariantCulture, $"{outcome.Elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)}), {RetryCount.Describe(outcome.Retries)}")),
             ("trust", DescribeTrust(outcome, trustedHash, trustedCheckpoints)),
             ("written to", outcome.Directory),
         };

@@ -159,7 +159,7 @@ internal static class MirrorCommand
             ("target", target),
             ("checkpoints", string.Create(CultureInfo.InvariantCulture, $"{result.CheckpointsMirrored} of {result.Range.Count} mirrored ({result.Range.First}..{result.Range.Last})")),
             ("files", string.Create(CultureInfo.InvariantCulture, $"{result.FilesWritten} written ({ByteFormat.Size(result.BytesWritten)}), {result.FilesSkipped} already there and intact")),
-            ("time", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.00} s, {retries} retr{(retries == 1 ? "y" : "ies")}")),
+            ("time", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.00} s, {RetryCount.Describe(retries)}")),
             ("trust", TrustDescription.Describe(trustedUpTo, resolved.Ledgers.Last, result.Succeeded)),
         };
         if (!result.Succeeded)

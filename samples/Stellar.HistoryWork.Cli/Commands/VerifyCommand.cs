@@ -157,7 +157,7 @@ internal static class VerifyCommand
         lines.AddRange(
         [
             ("range", string.Create(CultureInfo.InvariantCulture, $"{range}: {report.Checkpoints} checkpoints")),
-            ("files", string.Create(CultureInfo.InvariantCulture, $"{report.Files} verified, {ByteFormat.Size(report.Bytes)} in {elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)}), {retries} retr{(retries == 1 ? "y" : "ies")}")),
+            ("files", string.Create(CultureInfo.InvariantCulture, $"{report.Files} verified, {ByteFormat.Size(report.Bytes)} in {elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)}), {RetryCount.Describe(retries)}")),
             ("problems", report.Problems.Count == 0 ? "none" : report.Problems.Count.ToString(CultureInfo.InvariantCulture)),
             ("trust", TrustDescription.Describe(report.TrustedUpTo, report.ToLedger, report.Ok)),
         ]);

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Stellar.HistoryWork.Cli.Progress;
 
 /// <summary>One bar: a stage or task with its counters.</summary>
@@ -31,7 +29,7 @@ internal sealed record ProgressSnapshot(IReadOnlyList<ProgressItem> Items, strin
             return this;
         }
 
-        var text = string.Create(CultureInfo.InvariantCulture, $"{retries} retr{(retries == 1 ? "y" : "ies")}");
+        var text = Reporting.RetryCount.Describe(retries);
         if (avoided.Count > 0)
         {
             text += ", avoiding " + string.Join(", ", avoided.Select(a => a.Name));
