@@ -1,5 +1,6 @@
 using System.Globalization;
 using Stellar.HistoryWork.Cli.Reporting;
+using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Cli.Archives;
 
@@ -54,7 +55,16 @@ internal static class HistoryRange
                 $"--to {last} needs checkpoint {math.CheckpointContaining(last)}, but {archive.Location} has published up to checkpoint {root.CurrentLedger}."));
         }
 
-        var startsAt = await finder.FindFirstCheckpointAsync(math.CheckpointContaining(last), cancellationToken);
+        uint startsAt;
+        try
+        {
+            startsAt = await finder.FindFirstCheckpointAsync(math.CheckpointContaining(last), cancellationToken);
+        }
+        catch (ArchiveException e)
+        {
+            return await FailAsync(verb, console, archive, settings, Problems.From(VerificationProblem.FromException(e, e.Path)[0]), null, cancellationToken);
+        }
+
         var first = from ?? math.FirstLedgerIn(startsAt);
         if (first > last)
         {

@@ -79,7 +79,19 @@ internal static class VerifyCheckpointsCommand
                 $"--trusted-hash is for ledger {trusted.Ledger}, in checkpoint {math.CheckpointContaining(trusted.Ledger)}, but {archive.Location} has published up to checkpoint {root.CurrentLedger}."));
         }
 
-        var startsAt = await new ArchiveStartFinder(archive, math).FindFirstCheckpointAsync(math.CheckpointContaining(trusted.Ledger), cancellationToken);
+        uint startsAt;
+        try
+        {
+            startsAt = await new ArchiveStartFinder(archive, math).FindFirstCheckpointAsync(math.CheckpointContaining(trusted.Ledger), cancellationToken);
+        }
+        catch (ArchiveException e)
+        {
+            var unanswered = Problems.From(VerificationProblem.FromException(e, e.Path)[0]);
+            await console.Error.WriteLineAsync("error: " + unanswered);
+            await new RunReport { Verb = "verify-checkpoints", Ok = false, Archive = archive.Location, Problems = [unanswered] }.WriteAsync(json, console, cancellationToken);
+            return ExitCodes.ForFailure([unanswered.Kind]);
+        }
+
         var starts = $"{"starts",-13}{HistoryRange.DescribeStart(startsAt, math)}";
         if (from is { } given && math.CheckpointContaining(given) < startsAt)
         {

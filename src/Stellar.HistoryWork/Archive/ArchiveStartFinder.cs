@@ -34,10 +34,15 @@ public sealed class ArchiveStartFinder
     /// The oldest checkpoint up to <paramref name="last"/> that has a HAS. <paramref name="last"/> itself is not
     /// checked: if it lacks its HAS, verifying it says so.
     /// </summary>
+    /// <exception cref="ArchiveException">
+    /// A probe got no answer (after the reader's own retries): where the archive starts cannot be known, and a guess
+    /// would be reported as a fact. The exception names the HAS file that went unanswered; callers report it as
+    /// <see cref="ProblemKind.Unreachable"/>, like any other file the archive could not deliver.
+    /// </exception>
     public async Task<uint> FindFirstCheckpointAsync(uint last, CancellationToken cancellationToken = default)
     {
         var first = _math.FirstCheckpoint;
-        if (last <= first || !await IsAbsentAsync(_archive, ArchivePaths.HistoryState(first), cancellationToken).ConfigureAwait(false))
+        if (last <= first || !await ProbeIsAbsentAsync(first, cancellationToken).ConfigureAwait(false))
         {
             return first;
         }
@@ -90,8 +95,8 @@ public sealed class ArchiveStartFinder
     /// <summary>True only when the archive answers that it has no such file; an unanswered check counts as present.</summary>
     /// <remarks>
     /// Retries are the reader's (an <see cref="ArchivePool"/> retries through its one pipeline); none are added here.
-    /// Counting an unanswered check as present makes the start search go on towards older checkpoints: it can only
-    /// verify more, never skip a file that might be there.
+    /// The root-claim check and the verifier's presence checks use it: there an unanswered check is reported by
+    /// reading the file. The start search does not: a probe without an answer ends the search (it throws).
     /// </remarks>
     internal static async Task<bool> IsAbsentAsync(IArchiveReader archive, string path, CancellationToken cancellationToken)
     {
@@ -130,7 +135,7 @@ public sealed class ArchiveStartFinder
         while (low < high)
         {
             var middle = low + ((high - low) / 2);
-            if (await IsAbsentAsync(_archive, ArchivePaths.HistoryState(CheckpointAt(middle)), cancellationToken).ConfigureAwait(false))
+            if (await ProbeIsAbsentAsync(CheckpointAt(middle), cancellationToken).ConfigureAwait(false))
             {
                 low = middle + 1;
             }
@@ -155,13 +160,31 @@ public sealed class ArchiveStartFinder
                 break;
             }
 
-            if (!await IsAbsentAsync(_archive, ArchivePaths.HistoryState(CheckpointAt(index)), cancellationToken).ConfigureAwait(false))
+            if (!await ProbeIsAbsentAsync(CheckpointAt(index), cancellationToken).ConfigureAwait(false))
             {
                 return index;
             }
         }
 
         return null;
+    }
+
+    /// <summary>One probe of the start search: whether the checkpoint's HAS is absent; no answer throws.</summary>
+    private async Task<bool> ProbeIsAbsentAsync(uint checkpoint, CancellationToken cancellationToken)
+    {
+        var path = ArchivePaths.HistoryState(checkpoint);
+        try
+        {
+            return !await _archive.ExistsAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArchiveException e)
+        {
+            throw new ArchiveException(e.ArchiveName, path, "could not find where the archive starts: " + e.Detail, e);
+        }
+        catch (IOException e)
+        {
+            throw new ArchiveException(_archive.Name, path, "could not find where the archive starts: " + e.Message, e);
+        }
     }
 
     private uint CheckpointAt(uint index) => _math.FirstCheckpoint + (index * _math.Frequency);

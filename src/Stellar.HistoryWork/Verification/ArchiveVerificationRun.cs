@@ -64,7 +64,18 @@ internal sealed partial class ArchiveVerificationRun
             return _problems.Report(0, null, null);
         }
 
-        var startsAt = await finder.FindFirstCheckpointAsync(_math.CheckpointContaining(to.Value), cancellationToken).ConfigureAwait(false);
+        uint startsAt;
+        try
+        {
+            startsAt = await finder.FindFirstCheckpointAsync(_math.CheckpointContaining(to.Value), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArchiveException e)
+        {
+            // No answer where the archive starts: the run cannot be planned, and no start is claimed.
+            _problems.Add(FailureClassifier.ToProblem(e, e.Path));
+            return _problems.Report(0, null, null);
+        }
+
         var from = _options.FromLedger ?? _math.FirstLedgerIn(startsAt);
         if (from > to)
         {

@@ -139,4 +139,30 @@ public class VerifyCommandTests
         var kinds = json.RootElement.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("kind").GetString()).ToList();
         kinds.Should().NotBeEmpty().And.OnlyContain(k => k == "unreachable");
     }
+
+    [Fact]
+    public async Task Run_UnreachableArchiveWithTo_ClaimsNoStartAndExitsThree()
+    {
+        // With --to the root state is not read; the start search met only unanswered probes and used to count them
+        // as present, printing "archive starts at checkpoint 63 ... found by searching" for an archive never reached.
+        using var temp = new TempDirectory();
+        var report = temp.Combine("report.json");
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var run = await CliRun.RunAsync("verify", "--archive", $"http://127.0.0.1:{port}/", "--to", "127", "--retries", "0", "--json", report);
+
+        run.ExitCode.Should().Be(3, run.ToString());
+        run.ToString().Should().NotContain("archive starts at");
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        json.RootElement.GetProperty("startsAt").ValueKind.Should().Be(JsonValueKind.Null);
+        var problems = json.RootElement.GetProperty("problems").EnumerateArray()
+            .Select(p => (Path: p.GetProperty("path").GetString(), Kind: p.GetProperty("kind").GetString(), Message: p.GetProperty("message").GetString()))
+            .ToList();
+        problems.Select(p => p.Kind).Should().OnlyContain(k => k == "unreachable");
+        problems.Select(p => p.Path).Should().Equal(".well-known/stellar-history.json", "history/00/00/00/history-0000003f.json");
+        problems[1].Message.Should().Contain("could not find where the archive starts");
+    }
 }

@@ -98,14 +98,12 @@ public class ConsistencyMatrixTests
         new Row("unreachable-archive", _ => RefusingArchive(), ["--from", "64", "--to", "127"])
         {
             // Nothing listens: every read is refused. That is "unreachable" (exit 3: retry later), never "missing" or
-            // damage. catchup and mirror stop at the root state they plan with; verify goes on and names each file it
-            // needed (the ledger headers gate the transactions and results, and the HAS the buckets, so those are not read).
+            // damage. catchup and mirror stop at the root state they plan with; verify reads the root state too and
+            // stops at the search for the archive's start, naming the first probe that went unanswered (it used to
+            // count that probe as present and claim the archive started at checkpoint 63). The builder is given its
+            // range and names the HAS it needed.
             CatchupArgs = ["--to", "127"],
-            Verify = Outcome.Unreachable(
-                ArchivePaths.WellKnownState,
-                "history/00/00/00/history-0000007f.json",
-                Ledger127,
-                "scp/00/00/00/scp-0000007f.xdr.gz"),
+            Verify = Outcome.Unreachable(ArchivePaths.WellKnownState, "history/00/00/00/history-0000003f.json"),
             Catchup = Outcome.Unreachable(ArchivePaths.WellKnownState),
             Mirror = Outcome.Unreachable(ArchivePaths.WellKnownState),
             Library = Outcome.Unreachable("history/00/00/00/history-0000007f.json"),
