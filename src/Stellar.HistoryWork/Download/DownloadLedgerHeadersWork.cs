@@ -44,7 +44,7 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
                 var checkpoint = Context.Checkpoints.CheckpointContaining(ledger);
                 var path = ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, checkpoint);
                 var member = Context.Store.RejectBound(Context.Archive, path, e);
-                if (e.IsTrustFailure && member is not null && Context.Archive is ArchivePool pool && Forked(member) < pool.Archives.Count)
+                if (e.IsTrustFailure && member is not null && Context.Archive is IFailoverArchive pool && pool.HasAlternativeTo(Forked(member)))
                 {
                     // One member's fork is that member's fault while another remains (issue 10 row 13): it is avoided
                     // and the retry asks another; only when no member is left is the trusted hash contradicted.
@@ -54,7 +54,11 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
 
                 if (e.Kind == ProblemKind.ChainBreak && Context.Checkpoints.TryGetPrevious(checkpoint, out var older))
                 {
-                    Context.Store.Remove(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, older));
+                    var olderPath = ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, older);
+                    Context.Store.Remove(olderPath);
+
+                    // Either side of a break in a mirror's target may be the bad one: both come from the source next.
+                    (Context.Archive as Publish.TargetFirstReader)?.ReadFromSource(olderPath);
                 }
             }
 
@@ -78,13 +82,13 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
         await Context.State.SetTrustedUpToAsync(trustedUpTo, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Counts <paramref name="member"/> among the members that served a fork; returns how many did.</summary>
-    private int Forked(IArchiveReader member)
+    /// <summary>Counts <paramref name="member"/> among the members that served a fork; returns those that did.</summary>
+    private HashSet<IArchiveReader> Forked(IArchiveReader member)
     {
         lock (_forked)
         {
             _forked.Add(member);
-            return _forked.Count;
+            return new HashSet<IArchiveReader>(_forked, ReferenceEqualityComparer.Instance);
         }
     }
 

@@ -191,7 +191,17 @@ public sealed class VerifiedFileStore
             }
         }
 
-        return await FetchAsync(reader, archivePath, storeFetchedAs, verify, cancellationToken).ConfigureAwait(false);
+        var targetFirst = reader as Publish.TargetFirstReader;
+        var triesTarget = targetFirst is not null && !targetFirst.IsReadFromSource(archivePath);
+        try
+        {
+            return await FetchAsync(reader, archivePath, storeFetchedAs, verify, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (triesTarget && FailureClassifier.IsBadContent(e) && targetFirst!.IsReadFromSource(archivePath))
+        {
+            // A mirror's target held a bad copy: the source's is fetched in the same attempt.
+            return await FetchAsync(reader, archivePath, storeFetchedAs, verify, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -237,7 +247,7 @@ public sealed class VerifiedFileStore
         }
 
         reader.ReportBadContent(source, problem);
-        return (reader as ArchivePool)?.MemberOf(source);
+        return (reader as IFailoverArchive)?.MemberOf(source);
     }
 
     // Which archive served a file matters only for the files later rules bind: a HAS and ledger headers.

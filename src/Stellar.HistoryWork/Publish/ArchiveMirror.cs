@@ -52,9 +52,15 @@ public sealed class ArchiveMirror
         }
 
         var userTrust = _options.History.TrustedHash;
-        var publisher = new ArchivePublisher(_target, _options.History);
-        var logger = publisher.Logger;
         var batches = Batches(range);
+        var workDirectory = _options.History.ResolveWorkDirectory();
+
+        // A rerun reads back what the target already holds instead of fetching it from the source again.
+        var reader = _target.Reader is { } targetReader ? new TargetFirstReader(targetReader, _source) : null;
+        var userTrustInNewest = userTrust is not null && batches[0].Contains(range.Math.CheckpointContaining(userTrust.Ledger));
+        var anchor = reader is null ? null : AnchorNewest(reader, range, userTrust, userTrustInNewest, workDirectory);
+        var publisher = new ArchivePublisher(_target, _options.History) { HeldByTarget = reader is null ? null : reader.CameFromTarget };
+        var logger = publisher.Logger;
         var problems = new List<VerificationProblem>();
         var errors = new List<string>();
         TrustedLedgerHash? chainedTrust = null;
@@ -72,10 +78,10 @@ public sealed class ArchiveMirror
             // The caller's trusted hash anchors the batch that holds its ledger; every other batch is anchored to the
             // next newer one, which the batch holding the caller's hash checks by hand below.
             var holdsUserTrust = userTrust is not null && batch.Contains(range.Math.CheckpointContaining(userTrust.Ledger));
-            options.TrustedHash = holdsUserTrust ? userTrust : chainedTrust;
+            options.TrustedHash = holdsUserTrust ? userTrust : (i == 0 ? anchor : chainedTrust);
 
             using var state = new SharedHistoryState(options.TimeProvider);
-            var builder = new HistoryWorkBuilder(_source, batch, state, options);
+            var builder = new HistoryWorkBuilder((IArchiveReader?)reader ?? _source, batch, state, options);
             var scheduler = new WorkScheduler(new WorkSchedulerOptions
             {
                 MaxConcurrency = _options.MaxConcurrency,
@@ -95,6 +101,12 @@ public sealed class ArchiveMirror
                 {
                     failed = true;
                     Collect(result, problems, errors);
+                    if (i == 0 && anchor is not null)
+                    {
+                        // The recorded header may be one the source no longer serves: the next run anchors afresh.
+                        MirrorAnchor.Forget(workDirectory);
+                    }
+
                     logger.MirrorBatchFailed(batch.First, batch.Last, publisher.Name, errors.Count > 0 ? errors[0] : result.ToString());
                     break;
                 }
@@ -115,10 +127,13 @@ public sealed class ArchiveMirror
             {
                 var last = states[batch.Last];
                 newest = (last, await ArchivePublisher.StateBytesAsync(builder.Store, batch.Last, last, cancellationToken).ConfigureAwait(false));
+                var newestHeader = (await state.GetHeadersAsync(batch.Last, cancellationToken).ConfigureAwait(false)).Last;
+                await MirrorAnchor.WriteAsync(workDirectory, _source.Location, new TrustedLedgerHash(newestHeader.Header.LedgerSeq, newestHeader.Hash), cancellationToken).ConfigureAwait(false);
             }
 
-            // Batches run newest first, so the first anchor the caller's trust gives is the highest.
-            if (trustedUpTo is null && (i == 0 || holdsUserTrust))
+            // Batches run newest first, so the first anchor the caller's trust gives is the highest (a mirror's own
+            // anchor is not the caller's trust).
+            if (trustedUpTo is null && ((i == 0 && anchor is null) || holdsUserTrust))
             {
                 trustedUpTo = await state.GetTrustedUpToAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -154,6 +169,28 @@ public sealed class ArchiveMirror
             TrustedUpTo = failed ? null : trustedUpTo,
             StartsAt = startsAt,
         };
+    }
+
+    /// <summary>
+    /// What anchors the newest header when the chain may be read back from the target: the caller's trusted hash when it
+    /// names the range's last ledger; else the source's newest header as an earlier run verified it (returned, to be
+    /// the newest batch's trusted hash; a target header that differs is refetched from the source); else the source's
+    /// own newest ledger file, which is then never read from the target.
+    /// </summary>
+    private TrustedLedgerHash? AnchorNewest(TargetFirstReader reader, CheckpointRange range, TrustedLedgerHash? userTrust, bool userTrustInNewest, string workDirectory)
+    {
+        if (userTrust?.Ledger == range.Last)
+        {
+            return null;
+        }
+
+        if (!userTrustInNewest && MirrorAnchor.Read(workDirectory, _source.Location) is { } known && known.Ledger == range.Last)
+        {
+            return known;
+        }
+
+        reader.ReadFromSource(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, range.Last));
+        return null;
     }
 
     /// <summary>The chain-break problem when the batch's newest header is not the one the next newer batch chains to.</summary>

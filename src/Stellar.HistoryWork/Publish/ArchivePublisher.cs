@@ -54,6 +54,12 @@ internal sealed class ArchivePublisher
 
     public HistoryWorkTelemetry.PublishInstruments Instruments { get; }
 
+    /// <summary>
+    /// Tells paths whose verified copy was read from this very target (a mirror reading its target first): the target
+    /// holds exactly those bytes, so they are skipped without reading them back.
+    /// </summary>
+    public Func<string, bool>? HeldByTarget { get; init; }
+
     private IArchiveReader? Reader { get; }
 
     private int MaxConcurrency { get; }
@@ -208,6 +214,11 @@ internal sealed class ArchivePublisher
     /// </summary>
     private async Task<bool> TargetHoldsAsync(string path, long length, Func<Stream> openExpected, CancellationToken cancellationToken)
     {
+        if (HeldByTarget?.Invoke(path) == true)
+        {
+            return true;
+        }
+
         var size = await Writer.GetSizeAsync(path, cancellationToken).ConfigureAwait(false);
         if (size is null)
         {

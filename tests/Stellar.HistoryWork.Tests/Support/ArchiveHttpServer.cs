@@ -93,6 +93,9 @@ internal sealed class ArchiveHttpServer : IAsyncDisposable
 
     public int TotalRequests => _requests.Values.Sum();
 
+    /// <summary>A snapshot of the requests so far: path → how many.</summary>
+    public IReadOnlyDictionary<string, int> Requests => new Dictionary<string, int>(_requests, StringComparer.Ordinal);
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -21,7 +21,7 @@ namespace Stellar.HistoryWork;
 /// start, which then prefers another archive: partly read bytes are never stitched together. Each open
 /// stream holds one of its archive's concurrency slots until it is disposed.
 /// </remarks>
-public sealed partial class ArchivePool : IArchiveReader
+public sealed partial class ArchivePool : IArchiveReader, IFailoverArchive
 {
     private static readonly ResiliencePropertyKey<Request> RequestKey = new("Stellar.HistoryWork.ArchivePool.Request");
 
@@ -150,9 +150,15 @@ public sealed partial class ArchivePool : IArchiveReader
         }
     }
 
+    /// <inheritdoc />
+    bool IFailoverArchive.HasAlternativeTo(IReadOnlySet<IArchiveReader> failed) => _archives.Any(a => !failed.Contains(a));
+
     /// <summary>The member that delivered <paramref name="stream"/> (opened by this pool), else null.</summary>
     internal IArchiveReader? MemberOf(Stream stream) =>
         stream is PoolStream pooled && pooled.Pool == this ? _archives[pooled.Index] : null;
+
+    /// <inheritdoc />
+    IArchiveReader? IFailoverArchive.MemberOf(Stream stream) => MemberOf(stream);
 
     /// <inheritdoc cref="Location"/>
     public override string ToString() => Location;
