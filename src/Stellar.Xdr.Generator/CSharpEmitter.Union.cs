@@ -19,11 +19,13 @@ internal sealed partial class CSharpEmitter
         foreach (var arm in arms)
         {
             code.Line();
+            code.Line(ArmDoc(union, arm));
             code.Line("public " + ArmType(arm.Type) + " " + PropertyName(arm.Name, name) + " { get; set; }");
         }
 
         code.Line();
         _temp = 0;
+        code.Line(Inherited);
         code.Line("public static " + Ns + name + " Decode(ref global::Stellar.Xdr.XdrReader reader)");
         code.Open();
         code.Line("reader.EnterNested();");
@@ -63,6 +65,7 @@ internal sealed partial class CSharpEmitter
         code.Close();
         code.Line();
         _temp = 0;
+        code.Line(Inherited);
         code.Line("public void Encode(" + Writer + " writer)");
         code.Open();
         code.Line("global::System.ArgumentNullException.ThrowIfNull(writer);");
@@ -100,6 +103,7 @@ internal sealed partial class CSharpEmitter
         code.Close();
         CommonMembers(code, name);
         code.Line();
+        code.Line(Inherited);
         code.Line("public bool Equals(" + Ns + name + "? other)");
         code.Open();
         var comparisons = new List<string> { "this.Discriminant == other.Discriminant" };
@@ -112,6 +116,7 @@ internal sealed partial class CSharpEmitter
         code.Line("return other is not null && (ReferenceEquals(this, other) || (" + string.Join(" && ", comparisons) + "));");
         code.Close();
         code.Line();
+        code.Line(Inherited);
         code.Line("public override int GetHashCode()");
         code.Open();
         code.Line("var hash = default(global::System.HashCode);");
@@ -125,6 +130,7 @@ internal sealed partial class CSharpEmitter
         code.Close();
         code.Line();
         _temp = 0;
+        code.Line(CommonDoc("WriteJson"));
         code.Line("public void WriteJson(" + Json + " writer)");
         code.Open();
         code.Line("global::System.ArgumentNullException.ThrowIfNull(writer);");
@@ -159,15 +165,19 @@ internal sealed partial class CSharpEmitter
     private static void CommonMembers(Code code, string name)
     {
         code.Line();
-        code.Line("/// <summary>Decodes <paramref name=\"bytes\"/>, which must hold exactly one value.</summary>");
+        code.Line(CommonDoc("FromXdr"));
         code.Line("public static " + Ns + name + " FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => " + Support + ".FromXdr<" + Ns + name + ">(bytes, options);");
         code.Line();
+        code.Line(CommonDoc("ToXdr"));
         code.Line("public byte[] ToXdr() => " + Support + ".ToXdr(this);");
         code.Line();
+        code.Line(CommonDoc("ToJson"));
         code.Line("public string ToJson() => " + Support + ".ToJson(this.WriteJson);");
         code.Line();
+        code.Line(CommonDoc("ToString"));
         code.Line("public override string ToString() => this.ToJson();");
         code.Line();
+        code.Line(Inherited);
         code.Line("public override bool Equals(object? obj) => this.Equals(obj as " + Ns + name + ");");
     }
 

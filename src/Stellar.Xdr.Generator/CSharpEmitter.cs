@@ -49,6 +49,7 @@ internal sealed partial class CSharpEmitter
             foreach (var constant in constants)
             {
                 var type = constant.Value is >= int.MinValue and <= int.MaxValue ? "int" : "long";
+                code.Line(ConstDoc(constant));
                 code.Line("public const " + type + " " + constant.Name + " = " + constant.Value.ToString(CultureInfo.InvariantCulture) + ";");
             }
 
@@ -155,6 +156,7 @@ internal sealed partial class CSharpEmitter
         code.Open();
         foreach (var member in enumeration.Members)
         {
+            code.Line(EnumMemberDoc(member));
             code.Line(member.Name + " = " + member.Value.ToString(CultureInfo.InvariantCulture) + ",");
         }
 
@@ -165,6 +167,7 @@ internal sealed partial class CSharpEmitter
         code.Line("/// <summary>XDR coding of <see cref=\"" + name + "\"/>: only declared values are accepted.</summary>");
         code.Line("public static class " + name + "Xdr");
         code.Open();
+        EnumCodecDocs(code, "Decode", name);
         code.Line("public static " + Ns + name + " Decode(ref global::Stellar.Xdr.XdrReader reader)");
         code.Open();
         code.Line("var value = reader.ReadInt32();");
@@ -176,6 +179,7 @@ internal sealed partial class CSharpEmitter
         code.Line("return (" + Ns + name + ")value;");
         code.Close();
         code.Line();
+        EnumCodecDocs(code, "Encode", name);
         code.Line("public static void Encode(" + Writer + " writer, " + Ns + name + " value)");
         code.Open();
         code.Line("global::System.ArgumentNullException.ThrowIfNull(writer);");
@@ -187,6 +191,7 @@ internal sealed partial class CSharpEmitter
         code.Line("writer.WriteInt32((int)value);");
         code.Close();
         code.Line();
+        EnumCodecDocs(code, "IsDefined", name);
         if (contiguous)
         {
             code.Line("public static bool IsDefined(int value) => value is >= " + Int(values[0]) + " and <= " + Int(values[^1]) + ";");
@@ -197,6 +202,7 @@ internal sealed partial class CSharpEmitter
         }
 
         code.Line();
+        EnumCodecDocs(code, "ToName", name);
         code.Line("public static string ToName(" + Ns + name + " value) => value switch");
         code.Open();
         foreach (var member in enumeration.Members.DistinctBy(m => m.Value))
@@ -220,11 +226,13 @@ internal sealed partial class CSharpEmitter
         foreach (var field in structure.Fields)
         {
             var initializer = IsNullable(field.Type) || IsValueType(field.Type) ? string.Empty : " = null!;";
+            code.Line(FieldDoc(field));
             code.Line("public " + CsType(field.Type) + " " + PropertyName(field.Name, name) + " { get; set; }" + initializer);
             code.Line();
         }
 
         _temp = 0;
+        code.Line(Inherited);
         code.Line("public static " + Ns + name + " Decode(ref global::Stellar.Xdr.XdrReader reader)");
         code.Open();
         code.Line("reader.EnterNested();");
@@ -239,6 +247,7 @@ internal sealed partial class CSharpEmitter
         code.Close();
         code.Line();
         _temp = 0;
+        code.Line(Inherited);
         code.Line("public void Encode(" + Writer + " writer)");
         code.Open();
         code.Line("global::System.ArgumentNullException.ThrowIfNull(writer);");
@@ -250,6 +259,7 @@ internal sealed partial class CSharpEmitter
         code.Close();
         CommonMembers(code, name);
         code.Line();
+        code.Line(Inherited);
         code.Line("public bool Equals(" + Ns + name + "? other)");
         code.Open();
         var comparisons = structure.Fields.Select(f =>
@@ -262,6 +272,7 @@ internal sealed partial class CSharpEmitter
             : "return other is not null && (ReferenceEquals(this, other) || (" + string.Join(" && ", comparisons) + "));");
         code.Close();
         code.Line();
+        code.Line(Inherited);
         code.Line("public override int GetHashCode()");
         code.Open();
         code.Line("var hash = default(global::System.HashCode);");
@@ -274,6 +285,7 @@ internal sealed partial class CSharpEmitter
         code.Close();
         code.Line();
         _temp = 0;
+        code.Line(CommonDoc("WriteJson"));
         code.Line("public void WriteJson(" + Json + " writer)");
         code.Open();
         code.Line("global::System.ArgumentNullException.ThrowIfNull(writer);");

@@ -15,11 +15,13 @@ public ref struct XdrReader
     private int _position;
     private int _depth;
 
+    /// <summary>A reader over <paramref name="buffer"/> with the default limits (<see cref="XdrReaderOptions.Default"/>).</summary>
     public XdrReader(ReadOnlySpan<byte> buffer)
         : this(buffer, XdrReaderOptions.Default)
     {
     }
 
+    /// <summary>A reader over <paramref name="buffer"/> with the limits of <paramref name="options"/>.</summary>
     public XdrReader(ReadOnlySpan<byte> buffer, XdrReaderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -46,14 +48,19 @@ public ref struct XdrReader
     /// <summary>Current nesting depth of structs and unions being decoded.</summary>
     public readonly int Depth => _depth;
 
+    /// <summary>Reads a big-endian 32-bit signed integer (XDR <c>int</c>).</summary>
     public int ReadInt32() => BinaryPrimitives.ReadInt32BigEndian(Take(4));
 
+    /// <summary>Reads a big-endian 32-bit unsigned integer (XDR <c>unsigned int</c>).</summary>
     public uint ReadUInt32() => BinaryPrimitives.ReadUInt32BigEndian(Take(4));
 
+    /// <summary>Reads a big-endian 64-bit signed integer (XDR <c>hyper</c>).</summary>
     public long ReadInt64() => BinaryPrimitives.ReadInt64BigEndian(Take(8));
 
+    /// <summary>Reads a big-endian 64-bit unsigned integer (XDR <c>unsigned hyper</c>).</summary>
     public ulong ReadUInt64() => BinaryPrimitives.ReadUInt64BigEndian(Take(8));
 
+    /// <summary>Reads an XDR <c>bool</c>: 0 or 1; any other value is an <see cref="XdrFormatException"/>.</summary>
     public bool ReadBool()
     {
         var value = ReadUInt32();
@@ -148,6 +155,7 @@ public ref struct XdrReader
         }
     }
 
+    /// <summary>Leaves a nested value entered with <see cref="EnterNested"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ExitNested() => _depth--;
 

@@ -31,26 +31,34 @@ public sealed class XdrString : IEquatable<XdrString>
         _bytes = bytes;
     }
 
+    /// <summary>The empty string.</summary>
     public static XdrString Empty { get; } = new([], owned: true);
 
+    /// <summary>The bytes, as XDR carries them (not necessarily UTF-8).</summary>
     public ReadOnlySpan<byte> Span => _bytes;
 
+    /// <summary>The bytes as memory (see <see cref="Span"/>).</summary>
     public ReadOnlyMemory<byte> Memory => _bytes;
 
+    /// <summary>The number of bytes.</summary>
     public int Length => _bytes.Length;
 
     /// <summary>True when the bytes are valid UTF-8.</summary>
     public bool IsValidUtf8 => Utf8.IsValid(_bytes);
 
+    /// <summary>A copy of the bytes.</summary>
     public byte[] ToArray() => (byte[])_bytes.Clone();
 
     /// <summary>The text when the bytes are valid UTF-8, otherwise the bytes as lowercase hex.</summary>
     public override string ToString() => IsValidUtf8 ? Encoding.UTF8.GetString(_bytes) : Convert.ToHexStringLower(_bytes);
 
+    /// <summary>Whether <paramref name="other"/> holds the same bytes.</summary>
     public bool Equals(XdrString? other) => other is not null && _bytes.AsSpan().SequenceEqual(other._bytes);
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as XdrString);
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(HashCode);
@@ -58,8 +66,10 @@ public sealed class XdrString : IEquatable<XdrString>
         return hash.ToHashCode();
     }
 
+    /// <summary>Whether both are null or hold the same bytes.</summary>
     public static bool operator ==(XdrString? left, XdrString? right) => left is null ? right is null : left.Equals(right);
 
+    /// <summary>Whether exactly one is null or they hold different bytes.</summary>
     public static bool operator !=(XdrString? left, XdrString? right) => !(left == right);
 
     internal static XdrString FromOwnedBytes(byte[] bytes) => bytes.Length == 0 ? Empty : new XdrString(bytes, owned: true);

@@ -13,6 +13,7 @@ public sealed class XdrTypeInfo
     private readonly Action<XdrWriter, object?> _encode;
     private readonly Action<Utf8JsonWriter, object?> _writeJson;
 
+    /// <summary>The entry for the XDR type <paramref name="name"/>, the CLR type <paramref name="clrType"/> and its coding functions.</summary>
     public XdrTypeInfo(string name, Type clrType, XdrDecodeFunc decode, Action<XdrWriter, object?> encode, Action<Utf8JsonWriter, object?> writeJson)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -45,12 +46,14 @@ public sealed class XdrTypeInfo
         return value;
     }
 
+    /// <summary>Writes <paramref name="value"/>, which must be of <see cref="ClrType"/>, to <paramref name="writer"/>.</summary>
     public void Encode(XdrWriter writer, object? value)
     {
         ArgumentNullException.ThrowIfNull(writer);
         _encode(writer, value);
     }
 
+    /// <summary>The XDR encoding of <paramref name="value"/>, which must be of <see cref="ClrType"/>.</summary>
     public byte[] ToXdr(object? value)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -58,11 +61,13 @@ public sealed class XdrTypeInfo
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Writes <paramref name="value"/> as JSON to <paramref name="writer"/>.</summary>
     public void WriteJson(Utf8JsonWriter writer, object? value)
     {
         ArgumentNullException.ThrowIfNull(writer);
         _writeJson(writer, value);
     }
 
+    /// <summary><paramref name="value"/> as JSON.</summary>
     public string ToJson(object? value) => XdrSupport.ToJson(writer => _writeJson(writer, value));
 }

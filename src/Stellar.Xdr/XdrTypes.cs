@@ -11,6 +11,7 @@ public static partial class XdrTypes
     /// <summary>All registered names, sorted.</summary>
     public static IReadOnlyList<string> Names { get; } = Registry.Keys.Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>The entry of the XDR type <paramref name="name"/> (as the schema spells it), if there is one.</summary>
     public static bool TryGet(string name, [NotNullWhen(true)] out XdrTypeInfo? info)
     {
         ArgumentNullException.ThrowIfNull(name);

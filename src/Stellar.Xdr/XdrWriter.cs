@@ -8,6 +8,7 @@ public sealed class XdrWriter
 {
     private readonly IBufferWriter<byte> _output;
 
+    /// <summary>A writer appending to <paramref name="output"/>.</summary>
     public XdrWriter(IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -17,30 +18,35 @@ public sealed class XdrWriter
     /// <summary>Bytes written through this writer.</summary>
     public long BytesWritten { get; private set; }
 
+    /// <summary>Writes a big-endian 32-bit signed integer (XDR <c>int</c>).</summary>
     public void WriteInt32(int value)
     {
         BinaryPrimitives.WriteInt32BigEndian(_output.GetSpan(4), value);
         Advance(4);
     }
 
+    /// <summary>Writes a big-endian 32-bit unsigned integer (XDR <c>unsigned int</c>).</summary>
     public void WriteUInt32(uint value)
     {
         BinaryPrimitives.WriteUInt32BigEndian(_output.GetSpan(4), value);
         Advance(4);
     }
 
+    /// <summary>Writes a big-endian 64-bit signed integer (XDR <c>hyper</c>).</summary>
     public void WriteInt64(long value)
     {
         BinaryPrimitives.WriteInt64BigEndian(_output.GetSpan(8), value);
         Advance(8);
     }
 
+    /// <summary>Writes a big-endian 64-bit unsigned integer (XDR <c>unsigned hyper</c>).</summary>
     public void WriteUInt64(ulong value)
     {
         BinaryPrimitives.WriteUInt64BigEndian(_output.GetSpan(8), value);
         Advance(8);
     }
 
+    /// <summary>Writes an XDR <c>bool</c>: 1 for true, 0 for false.</summary>
     public void WriteBool(bool value) => WriteUInt32(value ? 1u : 0u);
 
     /// <summary>Writes an optional's presence flag.</summary>

@@ -38,6 +38,27 @@ public class SchemaGeneratorTests
         first["XdrTypes.g.cs"].Should().Contain("registry.Add(\"Maybe\"").And.Contain("registry.Add(\"uint32\"").And.Contain("registry.Add(\"hyper\"");
     }
 
+    [Fact]
+    public void Generate_SmallSchema_DocumentsEveryPublicMemberFromTheSchema()
+    {
+        // CS1591 is on for Stellar.Xdr: each public member gets a summary written from the schema (or inherits one).
+        var code = SchemaGenerator.Generate(new Dictionary<string, string> { ["small.xds"] = SchemaParserTests.SmallSchema })["small.g.cs"];
+
+        code.Should().Contain("/// <summary>XDR constant <c>MAX_ITEMS</c> (small.xds:2).</summary>")
+            .And.Contain("/// <summary><c>BLUE</c> = -5 (small.xds:11).</summary>")
+            .And.Contain("/// <summary>XDR field <c>children</c>: <c>Node&lt;MAX_ITEMS&gt;</c> (small.xds:17).</summary>")
+            .And.Contain("/// <summary>Arm <c>label</c>: <c>Name</c>, set when <see cref=\"Discriminant\"/> is <c>GREEN</c>, <c>BLUE</c>; null otherwise (small.xds:24).</summary>")
+            .And.Contain("/// <summary>Arm <c>other</c>: <c>hyper</c>, set when <see cref=\"Discriminant\"/> is any value without an arm of its own; null otherwise");
+        var lines = code.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].TrimStart().StartsWith("public ", StringComparison.Ordinal))
+            {
+                lines[i - 1].TrimStart().Should().StartWith("///", "line {0} ({1}) is public", i + 1, lines[i].Trim());
+            }
+        }
+    }
+
     [Theory]
     [InlineData("struct S {\n  Missing m\n}", "t.xds:2: type 'Missing' is not declared")]
     [InlineData("enum E {\n  A = 0\n}\nunion U : E e {\n  B -> void\n}", "t.xds:5: union U: case 'B' is not a member of enum E")]

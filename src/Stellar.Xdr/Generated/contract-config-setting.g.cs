@@ -7,14 +7,17 @@ namespace Stellar.Xdr;
 /// <summary>Constants declared in contract-config-setting.xds.</summary>
 public static partial class XdrConstants
 {
+    /// <summary>XDR constant <c>CONTRACT_COST_COUNT_LIMIT</c> (contract-config-setting.xds:198).</summary>
     public const int CONTRACT_COST_COUNT_LIMIT = 1024;
 }
 
 /// <summary>XDR struct <c>ConfigSettingContractExecutionLanesV0</c> (contract-config-setting.xds:5).</summary>
 public sealed partial class ConfigSettingContractExecutionLanesV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ConfigSettingContractExecutionLanesV0>, global::System.IEquatable<global::Stellar.Xdr.ConfigSettingContractExecutionLanesV0>
 {
+    /// <summary>XDR field <c>ledgerMaxTxCount</c>: <c>uint32</c> (contract-config-setting.xds:6).</summary>
     public uint LedgerMaxTxCount { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ConfigSettingContractExecutionLanesV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -24,6 +27,7 @@ public sealed partial class ConfigSettingContractExecutionLanesV0 : global::Stel
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -33,19 +37,25 @@ public sealed partial class ConfigSettingContractExecutionLanesV0 : global::Stel
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ConfigSettingContractExecutionLanesV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ConfigSettingContractExecutionLanesV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ConfigSettingContractExecutionLanesV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ConfigSettingContractExecutionLanesV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.LedgerMaxTxCount == other.LedgerMaxTxCount));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -53,6 +63,7 @@ public sealed partial class ConfigSettingContractExecutionLanesV0 : global::Stel
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -66,14 +77,19 @@ public sealed partial class ConfigSettingContractExecutionLanesV0 : global::Stel
 /// <summary>XDR struct <c>ConfigSettingContractComputeV0</c> (contract-config-setting.xds:9).</summary>
 public sealed partial class ConfigSettingContractComputeV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ConfigSettingContractComputeV0>, global::System.IEquatable<global::Stellar.Xdr.ConfigSettingContractComputeV0>
 {
+    /// <summary>XDR field <c>ledgerMaxInstructions</c>: <c>int64</c> (contract-config-setting.xds:10).</summary>
     public long LedgerMaxInstructions { get; set; }
 
+    /// <summary>XDR field <c>txMaxInstructions</c>: <c>int64</c> (contract-config-setting.xds:11).</summary>
     public long TxMaxInstructions { get; set; }
 
+    /// <summary>XDR field <c>feeRatePerInstructionsIncrement</c>: <c>int64</c> (contract-config-setting.xds:12).</summary>
     public long FeeRatePerInstructionsIncrement { get; set; }
 
+    /// <summary>XDR field <c>txMemoryLimit</c>: <c>uint32</c> (contract-config-setting.xds:13).</summary>
     public uint TxMemoryLimit { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ConfigSettingContractComputeV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -86,6 +102,7 @@ public sealed partial class ConfigSettingContractComputeV0 : global::Stellar.Xdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -98,19 +115,25 @@ public sealed partial class ConfigSettingContractComputeV0 : global::Stellar.Xdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ConfigSettingContractComputeV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ConfigSettingContractComputeV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ConfigSettingContractComputeV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ConfigSettingContractComputeV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.LedgerMaxInstructions == other.LedgerMaxInstructions && this.TxMaxInstructions == other.TxMaxInstructions && this.FeeRatePerInstructionsIncrement == other.FeeRatePerInstructionsIncrement && this.TxMemoryLimit == other.TxMemoryLimit));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -121,6 +144,7 @@ public sealed partial class ConfigSettingContractComputeV0 : global::Stellar.Xdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -140,8 +164,10 @@ public sealed partial class ConfigSettingContractComputeV0 : global::Stellar.Xdr
 /// <summary>XDR struct <c>ConfigSettingContractParallelComputeV0</c> (contract-config-setting.xds:16).</summary>
 public sealed partial class ConfigSettingContractParallelComputeV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ConfigSettingContractParallelComputeV0>, global::System.IEquatable<global::Stellar.Xdr.ConfigSettingContractParallelComputeV0>
 {
+    /// <summary>XDR field <c>ledgerMaxDependentTxClusters</c>: <c>uint32</c> (contract-config-setting.xds:17).</summary>
     public uint LedgerMaxDependentTxClusters { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ConfigSettingContractParallelComputeV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -151,6 +177,7 @@ public sealed partial class ConfigSettingContractParallelComputeV0 : global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -160,19 +187,25 @@ public sealed partial class ConfigSettingContractParallelComputeV0 : global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ConfigSettingContractParallelComputeV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ConfigSettingContractParallelComputeV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ConfigSettingContractParallelComputeV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ConfigSettingContractParallelComputeV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.LedgerMaxDependentTxClusters == other.LedgerMaxDependentTxClusters));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -180,6 +213,7 @@ public sealed partial class ConfigSettingContractParallelComputeV0 : global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -193,36 +227,52 @@ public sealed partial class ConfigSettingContractParallelComputeV0 : global::Ste
 /// <summary>XDR struct <c>ConfigSettingContractLedgerCostV0</c> (contract-config-setting.xds:20).</summary>
 public sealed partial class ConfigSettingContractLedgerCostV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ConfigSettingContractLedgerCostV0>, global::System.IEquatable<global::Stellar.Xdr.ConfigSettingContractLedgerCostV0>
 {
+    /// <summary>XDR field <c>ledgerMaxDiskReadEntries</c>: <c>uint32</c> (contract-config-setting.xds:21).</summary>
     public uint LedgerMaxDiskReadEntries { get; set; }
 
+    /// <summary>XDR field <c>ledgerMaxDiskReadBytes</c>: <c>uint32</c> (contract-config-setting.xds:22).</summary>
     public uint LedgerMaxDiskReadBytes { get; set; }
 
+    /// <summary>XDR field <c>ledgerMaxWriteLedgerEntries</c>: <c>uint32</c> (contract-config-setting.xds:23).</summary>
     public uint LedgerMaxWriteLedgerEntries { get; set; }
 
+    /// <summary>XDR field <c>ledgerMaxWriteBytes</c>: <c>uint32</c> (contract-config-setting.xds:24).</summary>
     public uint LedgerMaxWriteBytes { get; set; }
 
+    /// <summary>XDR field <c>txMaxDiskReadEntries</c>: <c>uint32</c> (contract-config-setting.xds:25).</summary>
     public uint TxMaxDiskReadEntries { get; set; }
 
+    /// <summary>XDR field <c>txMaxDiskReadBytes</c>: <c>uint32</c> (contract-config-setting.xds:26).</summary>
     public uint TxMaxDiskReadBytes { get; set; }
 
+    /// <summary>XDR field <c>txMaxWriteLedgerEntries</c>: <c>uint32</c> (contract-config-setting.xds:27).</summary>
     public uint TxMaxWriteLedgerEntries { get; set; }
 
+    /// <summary>XDR field <c>txMaxWriteBytes</c>: <c>uint32</c> (contract-config-setting.xds:28).</summary>
     public uint TxMaxWriteBytes { get; set; }
 
+    /// <summary>XDR field <c>feeDiskReadLedgerEntry</c>: <c>int64</c> (contract-config-setting.xds:29).</summary>
     public long FeeDiskReadLedgerEntry { get; set; }
 
+    /// <summary>XDR field <c>feeWriteLedgerEntry</c>: <c>int64</c> (contract-config-setting.xds:30).</summary>
     public long FeeWriteLedgerEntry { get; set; }
 
+    /// <summary>XDR field <c>feeDiskRead1KB</c>: <c>int64</c> (contract-config-setting.xds:31).</summary>
     public long FeeDiskRead1KB { get; set; }
 
+    /// <summary>XDR field <c>sorobanStateTargetSizeBytes</c>: <c>int64</c> (contract-config-setting.xds:32).</summary>
     public long SorobanStateTargetSizeBytes { get; set; }
 
+    /// <summary>XDR field <c>rentFee1KBSorobanStateSizeLow</c>: <c>int64</c> (contract-config-setting.xds:33).</summary>
     public long RentFee1KBSorobanStateSizeLow { get; set; }
 
+    /// <summary>XDR field <c>rentFee1KBSorobanStateSizeHigh</c>: <c>int64</c> (contract-config-setting.xds:34).</summary>
     public long RentFee1KBSorobanStateSizeHigh { get; set; }
 
+    /// <summary>XDR field <c>sorobanStateRentFeeGrowthFactor</c>: <c>uint32</c> (contract-config-setting.xds:35).</summary>
     public uint SorobanStateRentFeeGrowthFactor { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ConfigSettingContractLedgerCostV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -246,6 +296,7 @@ public sealed partial class ConfigSettingContractLedgerCostV0 : global::Stellar.
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -269,19 +320,25 @@ public sealed partial class ConfigSettingContractLedgerCostV0 : global::Stellar.
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ConfigSettingContractLedgerCostV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ConfigSettingContractLedgerCostV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ConfigSettingContractLedgerCostV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ConfigSettingContractLedgerCostV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.LedgerMaxDiskReadEntries == other.LedgerMaxDiskReadEntries && this.LedgerMaxDiskReadBytes == other.LedgerMaxDiskReadBytes && this.LedgerMaxWriteLedgerEntries == other.LedgerMaxWriteLedgerEntries && this.LedgerMaxWriteBytes == other.LedgerMaxWriteBytes && this.TxMaxDiskReadEntries == other.TxMaxDiskReadEntries && this.TxMaxDiskReadBytes == other.TxMaxDiskReadBytes && this.TxMaxWriteLedgerEntries == other.TxMaxWriteLedgerEntries && this.TxMaxWriteBytes == other.TxMaxWriteBytes && this.FeeDiskReadLedgerEntry == other.FeeDiskReadLedgerEntry && this.FeeWriteLedgerEntry == other.FeeWriteLedgerEntry && this.FeeDiskRead1KB == other.FeeDiskRead1KB && this.SorobanStateTargetSizeBytes == other.SorobanStateTargetSizeBytes && this.RentFee1KBSorobanStateSizeLow == other.RentFee1KBSorobanStateSizeLow && this.RentFee1KBSorobanStateSizeHigh == other.RentFee1KBSorobanStateSizeHigh && this.SorobanStateRentFeeGrowthFactor == other.SorobanStateRentFeeGrowthFactor));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -303,6 +360,7 @@ public sealed partial class ConfigSettingContractLedgerCostV0 : global::Stellar.
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -344,10 +402,13 @@ public sealed partial class ConfigSettingContractLedgerCostV0 : global::Stellar.
 /// <summary>XDR struct <c>ConfigSettingContractLedgerCostExtV0</c> (contract-config-setting.xds:38).</summary>
 public sealed partial class ConfigSettingContractLedgerCostExtV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ConfigSettingContractLedgerCostExtV0>, global::System.IEquatable<global::Stellar.Xdr.ConfigSettingContractLedgerCostExtV0>
 {
+    /// <summary>XDR field <c>txMaxFootprintEntries</c>: <c>uint32</c> (contract-config-setting.xds:39).</summary>
     public uint TxMaxFootprintEntries { get; set; }
 
+    /// <summary>XDR field <c>feeWrite1KB</c>: <c>int64</c> (contract-config-setting.xds:40).</summary>
     public long FeeWrite1KB { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ConfigSettingContractLedgerCostExtV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -358,6 +419,7 @@ public sealed partial class ConfigSettingContractLedgerCostExtV0 : global::Stell
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -368,19 +430,25 @@ public sealed partial class ConfigSettingContractLedgerCostExtV0 : global::Stell
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ConfigSettingContractLedgerCostExtV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ConfigSettingContractLedgerCostExtV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ConfigSettingContractLedgerCostExtV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ConfigSettingContractLedgerCostExtV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.TxMaxFootprintEntries == other.TxMaxFootprintEntries && this.FeeWrite1KB == other.FeeWrite1KB));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -389,6 +457,7 @@ public sealed partial class ConfigSettingContractLedgerCostExtV0 : global::Stell
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -404,8 +473,10 @@ public sealed partial class ConfigSettingContractLedgerCostExtV0 : global::Stell
 /// <summary>XDR struct <c>ConfigSettingContractHistoricalDataV0</c> (contract-config-setting.xds:43).</summary>
 public sealed partial class ConfigSettingContractHistoricalDataV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ConfigSettingContractHistoricalDataV0>, global::System.IEquatable<global::Stellar.Xdr.ConfigSettingContractHistoricalDataV0>
 {
+    /// <summary>XDR field <c>feeHistorical1KB</c>: <c>int64</c> (contract-config-setting.xds:44).</summary>
     public long FeeHistorical1KB { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ConfigSettingContractHistoricalDataV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -415,6 +486,7 @@ public sealed partial class ConfigSettingContractHistoricalDataV0 : global::Stel
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -424,19 +496,25 @@ public sealed partial class ConfigSettingContractHistoricalDataV0 : global::Stel
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ConfigSettingContractHistoricalDataV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ConfigSettingContractHistoricalDataV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ConfigSettingContractHistoricalDataV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ConfigSettingContractHistoricalDataV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.FeeHistorical1KB == other.FeeHistorical1KB));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -444,6 +522,7 @@ public sealed partial class ConfigSettingContractHistoricalDataV0 : global::Stel
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -457,10 +536,13 @@ public sealed partial class ConfigSettingContractHistoricalDataV0 : global::Stel
 /// <summary>XDR struct <c>ConfigSettingContractEventsV0</c> (contract-config-setting.xds:47).</summary>
 public sealed partial class ConfigSettingContractEventsV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ConfigSettingContractEventsV0>, global::System.IEquatable<global::Stellar.Xdr.ConfigSettingContractEventsV0>
 {
+    /// <summary>XDR field <c>txMaxContractEventsSizeBytes</c>: <c>uint32</c> (contract-config-setting.xds:48).</summary>
     public uint TxMaxContractEventsSizeBytes { get; set; }
 
+    /// <summary>XDR field <c>feeContractEvents1KB</c>: <c>int64</c> (contract-config-setting.xds:49).</summary>
     public long FeeContractEvents1KB { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ConfigSettingContractEventsV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -471,6 +553,7 @@ public sealed partial class ConfigSettingContractEventsV0 : global::Stellar.Xdr.
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -481,19 +564,25 @@ public sealed partial class ConfigSettingContractEventsV0 : global::Stellar.Xdr.
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ConfigSettingContractEventsV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ConfigSettingContractEventsV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ConfigSettingContractEventsV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ConfigSettingContractEventsV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.TxMaxContractEventsSizeBytes == other.TxMaxContractEventsSizeBytes && this.FeeContractEvents1KB == other.FeeContractEvents1KB));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -502,6 +591,7 @@ public sealed partial class ConfigSettingContractEventsV0 : global::Stellar.Xdr.
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -517,12 +607,16 @@ public sealed partial class ConfigSettingContractEventsV0 : global::Stellar.Xdr.
 /// <summary>XDR struct <c>ConfigSettingContractBandwidthV0</c> (contract-config-setting.xds:52).</summary>
 public sealed partial class ConfigSettingContractBandwidthV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ConfigSettingContractBandwidthV0>, global::System.IEquatable<global::Stellar.Xdr.ConfigSettingContractBandwidthV0>
 {
+    /// <summary>XDR field <c>ledgerMaxTxsSizeBytes</c>: <c>uint32</c> (contract-config-setting.xds:53).</summary>
     public uint LedgerMaxTxsSizeBytes { get; set; }
 
+    /// <summary>XDR field <c>txMaxSizeBytes</c>: <c>uint32</c> (contract-config-setting.xds:54).</summary>
     public uint TxMaxSizeBytes { get; set; }
 
+    /// <summary>XDR field <c>feeTxSize1KB</c>: <c>int64</c> (contract-config-setting.xds:55).</summary>
     public long FeeTxSize1KB { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ConfigSettingContractBandwidthV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -534,6 +628,7 @@ public sealed partial class ConfigSettingContractBandwidthV0 : global::Stellar.X
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -545,19 +640,25 @@ public sealed partial class ConfigSettingContractBandwidthV0 : global::Stellar.X
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ConfigSettingContractBandwidthV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ConfigSettingContractBandwidthV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ConfigSettingContractBandwidthV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ConfigSettingContractBandwidthV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.LedgerMaxTxsSizeBytes == other.LedgerMaxTxsSizeBytes && this.TxMaxSizeBytes == other.TxMaxSizeBytes && this.FeeTxSize1KB == other.FeeTxSize1KB));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -567,6 +668,7 @@ public sealed partial class ConfigSettingContractBandwidthV0 : global::Stellar.X
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -584,97 +686,184 @@ public sealed partial class ConfigSettingContractBandwidthV0 : global::Stellar.X
 /// <summary>XDR enum <c>ContractCostType</c> (contract-config-setting.xds:58).</summary>
 public enum ContractCostType : int
 {
+    /// <summary><c>WasmInsnExec</c> = 0 (contract-config-setting.xds:59).</summary>
     WasmInsnExec = 0,
+    /// <summary><c>MemAlloc</c> = 1 (contract-config-setting.xds:60).</summary>
     MemAlloc = 1,
+    /// <summary><c>MemCpy</c> = 2 (contract-config-setting.xds:61).</summary>
     MemCpy = 2,
+    /// <summary><c>MemCmp</c> = 3 (contract-config-setting.xds:62).</summary>
     MemCmp = 3,
+    /// <summary><c>DispatchHostFunction</c> = 4 (contract-config-setting.xds:63).</summary>
     DispatchHostFunction = 4,
+    /// <summary><c>VisitObject</c> = 5 (contract-config-setting.xds:64).</summary>
     VisitObject = 5,
+    /// <summary><c>ValSer</c> = 6 (contract-config-setting.xds:65).</summary>
     ValSer = 6,
+    /// <summary><c>ValDeser</c> = 7 (contract-config-setting.xds:66).</summary>
     ValDeser = 7,
+    /// <summary><c>ComputeSha256Hash</c> = 8 (contract-config-setting.xds:67).</summary>
     ComputeSha256Hash = 8,
+    /// <summary><c>ComputeEd25519PubKey</c> = 9 (contract-config-setting.xds:68).</summary>
     ComputeEd25519PubKey = 9,
+    /// <summary><c>VerifyEd25519Sig</c> = 10 (contract-config-setting.xds:69).</summary>
     VerifyEd25519Sig = 10,
+    /// <summary><c>VmInstantiation</c> = 11 (contract-config-setting.xds:70).</summary>
     VmInstantiation = 11,
+    /// <summary><c>VmCachedInstantiation</c> = 12 (contract-config-setting.xds:71).</summary>
     VmCachedInstantiation = 12,
+    /// <summary><c>InvokeVmFunction</c> = 13 (contract-config-setting.xds:72).</summary>
     InvokeVmFunction = 13,
+    /// <summary><c>ComputeKeccak256Hash</c> = 14 (contract-config-setting.xds:73).</summary>
     ComputeKeccak256Hash = 14,
+    /// <summary><c>DecodeEcdsaCurve256Sig</c> = 15 (contract-config-setting.xds:74).</summary>
     DecodeEcdsaCurve256Sig = 15,
+    /// <summary><c>RecoverEcdsaSecp256k1Key</c> = 16 (contract-config-setting.xds:75).</summary>
     RecoverEcdsaSecp256k1Key = 16,
+    /// <summary><c>Int256AddSub</c> = 17 (contract-config-setting.xds:76).</summary>
     Int256AddSub = 17,
+    /// <summary><c>Int256Mul</c> = 18 (contract-config-setting.xds:77).</summary>
     Int256Mul = 18,
+    /// <summary><c>Int256Div</c> = 19 (contract-config-setting.xds:78).</summary>
     Int256Div = 19,
+    /// <summary><c>Int256Pow</c> = 20 (contract-config-setting.xds:79).</summary>
     Int256Pow = 20,
+    /// <summary><c>Int256Shift</c> = 21 (contract-config-setting.xds:80).</summary>
     Int256Shift = 21,
+    /// <summary><c>ChaCha20DrawBytes</c> = 22 (contract-config-setting.xds:81).</summary>
     ChaCha20DrawBytes = 22,
+    /// <summary><c>ParseWasmInstructions</c> = 23 (contract-config-setting.xds:82).</summary>
     ParseWasmInstructions = 23,
+    /// <summary><c>ParseWasmFunctions</c> = 24 (contract-config-setting.xds:83).</summary>
     ParseWasmFunctions = 24,
+    /// <summary><c>ParseWasmGlobals</c> = 25 (contract-config-setting.xds:84).</summary>
     ParseWasmGlobals = 25,
+    /// <summary><c>ParseWasmTableEntries</c> = 26 (contract-config-setting.xds:85).</summary>
     ParseWasmTableEntries = 26,
+    /// <summary><c>ParseWasmTypes</c> = 27 (contract-config-setting.xds:86).</summary>
     ParseWasmTypes = 27,
+    /// <summary><c>ParseWasmDataSegments</c> = 28 (contract-config-setting.xds:87).</summary>
     ParseWasmDataSegments = 28,
+    /// <summary><c>ParseWasmElemSegments</c> = 29 (contract-config-setting.xds:88).</summary>
     ParseWasmElemSegments = 29,
+    /// <summary><c>ParseWasmImports</c> = 30 (contract-config-setting.xds:89).</summary>
     ParseWasmImports = 30,
+    /// <summary><c>ParseWasmExports</c> = 31 (contract-config-setting.xds:90).</summary>
     ParseWasmExports = 31,
+    /// <summary><c>ParseWasmDataSegmentBytes</c> = 32 (contract-config-setting.xds:91).</summary>
     ParseWasmDataSegmentBytes = 32,
+    /// <summary><c>InstantiateWasmInstructions</c> = 33 (contract-config-setting.xds:92).</summary>
     InstantiateWasmInstructions = 33,
+    /// <summary><c>InstantiateWasmFunctions</c> = 34 (contract-config-setting.xds:93).</summary>
     InstantiateWasmFunctions = 34,
+    /// <summary><c>InstantiateWasmGlobals</c> = 35 (contract-config-setting.xds:94).</summary>
     InstantiateWasmGlobals = 35,
+    /// <summary><c>InstantiateWasmTableEntries</c> = 36 (contract-config-setting.xds:95).</summary>
     InstantiateWasmTableEntries = 36,
+    /// <summary><c>InstantiateWasmTypes</c> = 37 (contract-config-setting.xds:96).</summary>
     InstantiateWasmTypes = 37,
+    /// <summary><c>InstantiateWasmDataSegments</c> = 38 (contract-config-setting.xds:97).</summary>
     InstantiateWasmDataSegments = 38,
+    /// <summary><c>InstantiateWasmElemSegments</c> = 39 (contract-config-setting.xds:98).</summary>
     InstantiateWasmElemSegments = 39,
+    /// <summary><c>InstantiateWasmImports</c> = 40 (contract-config-setting.xds:99).</summary>
     InstantiateWasmImports = 40,
+    /// <summary><c>InstantiateWasmExports</c> = 41 (contract-config-setting.xds:100).</summary>
     InstantiateWasmExports = 41,
+    /// <summary><c>InstantiateWasmDataSegmentBytes</c> = 42 (contract-config-setting.xds:101).</summary>
     InstantiateWasmDataSegmentBytes = 42,
+    /// <summary><c>Sec1DecodePointUncompressed</c> = 43 (contract-config-setting.xds:102).</summary>
     Sec1DecodePointUncompressed = 43,
+    /// <summary><c>VerifyEcdsaSecp256r1Sig</c> = 44 (contract-config-setting.xds:103).</summary>
     VerifyEcdsaSecp256r1Sig = 44,
+    /// <summary><c>Bls12381EncodeFp</c> = 45 (contract-config-setting.xds:104).</summary>
     Bls12381EncodeFp = 45,
+    /// <summary><c>Bls12381DecodeFp</c> = 46 (contract-config-setting.xds:105).</summary>
     Bls12381DecodeFp = 46,
+    /// <summary><c>Bls12381G1CheckPointOnCurve</c> = 47 (contract-config-setting.xds:106).</summary>
     Bls12381G1CheckPointOnCurve = 47,
+    /// <summary><c>Bls12381G1CheckPointInSubgroup</c> = 48 (contract-config-setting.xds:107).</summary>
     Bls12381G1CheckPointInSubgroup = 48,
+    /// <summary><c>Bls12381G2CheckPointOnCurve</c> = 49 (contract-config-setting.xds:108).</summary>
     Bls12381G2CheckPointOnCurve = 49,
+    /// <summary><c>Bls12381G2CheckPointInSubgroup</c> = 50 (contract-config-setting.xds:109).</summary>
     Bls12381G2CheckPointInSubgroup = 50,
+    /// <summary><c>Bls12381G1ProjectiveToAffine</c> = 51 (contract-config-setting.xds:110).</summary>
     Bls12381G1ProjectiveToAffine = 51,
+    /// <summary><c>Bls12381G2ProjectiveToAffine</c> = 52 (contract-config-setting.xds:111).</summary>
     Bls12381G2ProjectiveToAffine = 52,
+    /// <summary><c>Bls12381G1Add</c> = 53 (contract-config-setting.xds:112).</summary>
     Bls12381G1Add = 53,
+    /// <summary><c>Bls12381G1Mul</c> = 54 (contract-config-setting.xds:113).</summary>
     Bls12381G1Mul = 54,
+    /// <summary><c>Bls12381G1Msm</c> = 55 (contract-config-setting.xds:114).</summary>
     Bls12381G1Msm = 55,
+    /// <summary><c>Bls12381MapFpToG1</c> = 56 (contract-config-setting.xds:115).</summary>
     Bls12381MapFpToG1 = 56,
+    /// <summary><c>Bls12381HashToG1</c> = 57 (contract-config-setting.xds:116).</summary>
     Bls12381HashToG1 = 57,
+    /// <summary><c>Bls12381G2Add</c> = 58 (contract-config-setting.xds:117).</summary>
     Bls12381G2Add = 58,
+    /// <summary><c>Bls12381G2Mul</c> = 59 (contract-config-setting.xds:118).</summary>
     Bls12381G2Mul = 59,
+    /// <summary><c>Bls12381G2Msm</c> = 60 (contract-config-setting.xds:119).</summary>
     Bls12381G2Msm = 60,
+    /// <summary><c>Bls12381MapFp2ToG2</c> = 61 (contract-config-setting.xds:120).</summary>
     Bls12381MapFp2ToG2 = 61,
+    /// <summary><c>Bls12381HashToG2</c> = 62 (contract-config-setting.xds:121).</summary>
     Bls12381HashToG2 = 62,
+    /// <summary><c>Bls12381Pairing</c> = 63 (contract-config-setting.xds:122).</summary>
     Bls12381Pairing = 63,
+    /// <summary><c>Bls12381FrFromU256</c> = 64 (contract-config-setting.xds:123).</summary>
     Bls12381FrFromU256 = 64,
+    /// <summary><c>Bls12381FrToU256</c> = 65 (contract-config-setting.xds:124).</summary>
     Bls12381FrToU256 = 65,
+    /// <summary><c>Bls12381FrAddSub</c> = 66 (contract-config-setting.xds:125).</summary>
     Bls12381FrAddSub = 66,
+    /// <summary><c>Bls12381FrMul</c> = 67 (contract-config-setting.xds:126).</summary>
     Bls12381FrMul = 67,
+    /// <summary><c>Bls12381FrPow</c> = 68 (contract-config-setting.xds:127).</summary>
     Bls12381FrPow = 68,
+    /// <summary><c>Bls12381FrInv</c> = 69 (contract-config-setting.xds:128).</summary>
     Bls12381FrInv = 69,
+    /// <summary><c>Bn254EncodeFp</c> = 70 (contract-config-setting.xds:129).</summary>
     Bn254EncodeFp = 70,
+    /// <summary><c>Bn254DecodeFp</c> = 71 (contract-config-setting.xds:130).</summary>
     Bn254DecodeFp = 71,
+    /// <summary><c>Bn254G1CheckPointOnCurve</c> = 72 (contract-config-setting.xds:131).</summary>
     Bn254G1CheckPointOnCurve = 72,
+    /// <summary><c>Bn254G2CheckPointOnCurve</c> = 73 (contract-config-setting.xds:132).</summary>
     Bn254G2CheckPointOnCurve = 73,
+    /// <summary><c>Bn254G2CheckPointInSubgroup</c> = 74 (contract-config-setting.xds:133).</summary>
     Bn254G2CheckPointInSubgroup = 74,
+    /// <summary><c>Bn254G1ProjectiveToAffine</c> = 75 (contract-config-setting.xds:134).</summary>
     Bn254G1ProjectiveToAffine = 75,
+    /// <summary><c>Bn254G1Add</c> = 76 (contract-config-setting.xds:135).</summary>
     Bn254G1Add = 76,
+    /// <summary><c>Bn254G1Mul</c> = 77 (contract-config-setting.xds:136).</summary>
     Bn254G1Mul = 77,
+    /// <summary><c>Bn254Pairing</c> = 78 (contract-config-setting.xds:137).</summary>
     Bn254Pairing = 78,
+    /// <summary><c>Bn254FrFromU256</c> = 79 (contract-config-setting.xds:138).</summary>
     Bn254FrFromU256 = 79,
+    /// <summary><c>Bn254FrToU256</c> = 80 (contract-config-setting.xds:139).</summary>
     Bn254FrToU256 = 80,
+    /// <summary><c>Bn254FrAddSub</c> = 81 (contract-config-setting.xds:140).</summary>
     Bn254FrAddSub = 81,
+    /// <summary><c>Bn254FrMul</c> = 82 (contract-config-setting.xds:141).</summary>
     Bn254FrMul = 82,
+    /// <summary><c>Bn254FrPow</c> = 83 (contract-config-setting.xds:142).</summary>
     Bn254FrPow = 83,
+    /// <summary><c>Bn254FrInv</c> = 84 (contract-config-setting.xds:143).</summary>
     Bn254FrInv = 84,
+    /// <summary><c>Bn254G1Msm</c> = 85 (contract-config-setting.xds:144).</summary>
     Bn254G1Msm = 85,
 }
 
 /// <summary>XDR coding of <see cref="ContractCostType"/>: only declared values are accepted.</summary>
 public static class ContractCostTypeXdr
 {
+    /// <summary>Reads a <see cref="ContractCostType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ContractCostType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -686,6 +875,7 @@ public static class ContractCostTypeXdr
         return (global::Stellar.Xdr.ContractCostType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ContractCostType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -697,8 +887,10 @@ public static class ContractCostTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ContractCostType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 85;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ContractCostType value) => value switch
     {
         global::Stellar.Xdr.ContractCostType.WasmInsnExec => "WasmInsnExec",
@@ -794,12 +986,16 @@ public static class ContractCostTypeXdr
 /// <summary>XDR struct <c>ContractCostParamEntry</c> (contract-config-setting.xds:147).</summary>
 public sealed partial class ContractCostParamEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ContractCostParamEntry>, global::System.IEquatable<global::Stellar.Xdr.ContractCostParamEntry>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (contract-config-setting.xds:148).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>constTerm</c>: <c>int64</c> (contract-config-setting.xds:149).</summary>
     public long ConstTerm { get; set; }
 
+    /// <summary>XDR field <c>linearTerm</c>: <c>int64</c> (contract-config-setting.xds:150).</summary>
     public long LinearTerm { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ContractCostParamEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -811,6 +1007,7 @@ public sealed partial class ContractCostParamEntry : global::Stellar.Xdr.IXdrTyp
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -822,19 +1019,25 @@ public sealed partial class ContractCostParamEntry : global::Stellar.Xdr.IXdrTyp
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ContractCostParamEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ContractCostParamEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ContractCostParamEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ContractCostParamEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && this.ConstTerm == other.ConstTerm && this.LinearTerm == other.LinearTerm));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -844,6 +1047,7 @@ public sealed partial class ContractCostParamEntry : global::Stellar.Xdr.IXdrTyp
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -868,26 +1072,37 @@ public sealed partial class ContractCostParamEntry : global::Stellar.Xdr.IXdrTyp
 /// <summary>XDR struct <c>StateArchivalSettings</c> (contract-config-setting.xds:153).</summary>
 public sealed partial class StateArchivalSettings : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.StateArchivalSettings>, global::System.IEquatable<global::Stellar.Xdr.StateArchivalSettings>
 {
+    /// <summary>XDR field <c>maxEntryTTL</c>: <c>uint32</c> (contract-config-setting.xds:154).</summary>
     public uint MaxEntryTTL { get; set; }
 
+    /// <summary>XDR field <c>minTemporaryTTL</c>: <c>uint32</c> (contract-config-setting.xds:155).</summary>
     public uint MinTemporaryTTL { get; set; }
 
+    /// <summary>XDR field <c>minPersistentTTL</c>: <c>uint32</c> (contract-config-setting.xds:156).</summary>
     public uint MinPersistentTTL { get; set; }
 
+    /// <summary>XDR field <c>persistentRentRateDenominator</c>: <c>int64</c> (contract-config-setting.xds:157).</summary>
     public long PersistentRentRateDenominator { get; set; }
 
+    /// <summary>XDR field <c>tempRentRateDenominator</c>: <c>int64</c> (contract-config-setting.xds:158).</summary>
     public long TempRentRateDenominator { get; set; }
 
+    /// <summary>XDR field <c>maxEntriesToArchive</c>: <c>uint32</c> (contract-config-setting.xds:159).</summary>
     public uint MaxEntriesToArchive { get; set; }
 
+    /// <summary>XDR field <c>liveSorobanStateSizeWindowSampleSize</c>: <c>uint32</c> (contract-config-setting.xds:160).</summary>
     public uint LiveSorobanStateSizeWindowSampleSize { get; set; }
 
+    /// <summary>XDR field <c>liveSorobanStateSizeWindowSamplePeriod</c>: <c>uint32</c> (contract-config-setting.xds:161).</summary>
     public uint LiveSorobanStateSizeWindowSamplePeriod { get; set; }
 
+    /// <summary>XDR field <c>evictionScanSize</c>: <c>uint32</c> (contract-config-setting.xds:162).</summary>
     public uint EvictionScanSize { get; set; }
 
+    /// <summary>XDR field <c>startingEvictionScanLevel</c>: <c>uint32</c> (contract-config-setting.xds:163).</summary>
     public uint StartingEvictionScanLevel { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.StateArchivalSettings Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -906,6 +1121,7 @@ public sealed partial class StateArchivalSettings : global::Stellar.Xdr.IXdrType
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -924,19 +1140,25 @@ public sealed partial class StateArchivalSettings : global::Stellar.Xdr.IXdrType
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.StateArchivalSettings FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.StateArchivalSettings>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.StateArchivalSettings);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.StateArchivalSettings? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.MaxEntryTTL == other.MaxEntryTTL && this.MinTemporaryTTL == other.MinTemporaryTTL && this.MinPersistentTTL == other.MinPersistentTTL && this.PersistentRentRateDenominator == other.PersistentRentRateDenominator && this.TempRentRateDenominator == other.TempRentRateDenominator && this.MaxEntriesToArchive == other.MaxEntriesToArchive && this.LiveSorobanStateSizeWindowSampleSize == other.LiveSorobanStateSizeWindowSampleSize && this.LiveSorobanStateSizeWindowSamplePeriod == other.LiveSorobanStateSizeWindowSamplePeriod && this.EvictionScanSize == other.EvictionScanSize && this.StartingEvictionScanLevel == other.StartingEvictionScanLevel));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -953,6 +1175,7 @@ public sealed partial class StateArchivalSettings : global::Stellar.Xdr.IXdrType
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -984,12 +1207,16 @@ public sealed partial class StateArchivalSettings : global::Stellar.Xdr.IXdrType
 /// <summary>XDR struct <c>EvictionIterator</c> (contract-config-setting.xds:166).</summary>
 public sealed partial class EvictionIterator : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.EvictionIterator>, global::System.IEquatable<global::Stellar.Xdr.EvictionIterator>
 {
+    /// <summary>XDR field <c>bucketListLevel</c>: <c>uint32</c> (contract-config-setting.xds:167).</summary>
     public uint BucketListLevel { get; set; }
 
+    /// <summary>XDR field <c>isCurrBucket</c>: <c>bool</c> (contract-config-setting.xds:168).</summary>
     public bool IsCurrBucket { get; set; }
 
+    /// <summary>XDR field <c>bucketFileOffset</c>: <c>uint64</c> (contract-config-setting.xds:169).</summary>
     public ulong BucketFileOffset { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.EvictionIterator Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1001,6 +1228,7 @@ public sealed partial class EvictionIterator : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1012,19 +1240,25 @@ public sealed partial class EvictionIterator : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.EvictionIterator FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.EvictionIterator>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.EvictionIterator);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.EvictionIterator? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.BucketListLevel == other.BucketListLevel && this.IsCurrBucket == other.IsCurrBucket && this.BucketFileOffset == other.BucketFileOffset));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1034,6 +1268,7 @@ public sealed partial class EvictionIterator : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1051,16 +1286,22 @@ public sealed partial class EvictionIterator : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR struct <c>ConfigSettingSCPTiming</c> (contract-config-setting.xds:172).</summary>
 public sealed partial class ConfigSettingSCPTiming : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ConfigSettingSCPTiming>, global::System.IEquatable<global::Stellar.Xdr.ConfigSettingSCPTiming>
 {
+    /// <summary>XDR field <c>ledgerTargetCloseTimeMilliseconds</c>: <c>uint32</c> (contract-config-setting.xds:173).</summary>
     public uint LedgerTargetCloseTimeMilliseconds { get; set; }
 
+    /// <summary>XDR field <c>nominationTimeoutInitialMilliseconds</c>: <c>uint32</c> (contract-config-setting.xds:174).</summary>
     public uint NominationTimeoutInitialMilliseconds { get; set; }
 
+    /// <summary>XDR field <c>nominationTimeoutIncrementMilliseconds</c>: <c>uint32</c> (contract-config-setting.xds:175).</summary>
     public uint NominationTimeoutIncrementMilliseconds { get; set; }
 
+    /// <summary>XDR field <c>ballotTimeoutInitialMilliseconds</c>: <c>uint32</c> (contract-config-setting.xds:176).</summary>
     public uint BallotTimeoutInitialMilliseconds { get; set; }
 
+    /// <summary>XDR field <c>ballotTimeoutIncrementMilliseconds</c>: <c>uint32</c> (contract-config-setting.xds:177).</summary>
     public uint BallotTimeoutIncrementMilliseconds { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ConfigSettingSCPTiming Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1074,6 +1315,7 @@ public sealed partial class ConfigSettingSCPTiming : global::Stellar.Xdr.IXdrTyp
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1087,19 +1329,25 @@ public sealed partial class ConfigSettingSCPTiming : global::Stellar.Xdr.IXdrTyp
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ConfigSettingSCPTiming FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ConfigSettingSCPTiming>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ConfigSettingSCPTiming);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ConfigSettingSCPTiming? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.LedgerTargetCloseTimeMilliseconds == other.LedgerTargetCloseTimeMilliseconds && this.NominationTimeoutInitialMilliseconds == other.NominationTimeoutInitialMilliseconds && this.NominationTimeoutIncrementMilliseconds == other.NominationTimeoutIncrementMilliseconds && this.BallotTimeoutInitialMilliseconds == other.BallotTimeoutInitialMilliseconds && this.BallotTimeoutIncrementMilliseconds == other.BallotTimeoutIncrementMilliseconds));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1111,6 +1359,7 @@ public sealed partial class ConfigSettingSCPTiming : global::Stellar.Xdr.IXdrTyp
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1132,8 +1381,10 @@ public sealed partial class ConfigSettingSCPTiming : global::Stellar.Xdr.IXdrTyp
 /// <summary>XDR struct <c>FrozenLedgerKeys</c> (contract-config-setting.xds:180).</summary>
 public sealed partial class FrozenLedgerKeys : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.FrozenLedgerKeys>, global::System.IEquatable<global::Stellar.Xdr.FrozenLedgerKeys>
 {
+    /// <summary>XDR field <c>keys</c>: <c>EncodedLedgerKey&lt;&gt;</c> (contract-config-setting.xds:181).</summary>
     public byte[][] Keys { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.FrozenLedgerKeys Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1152,6 +1403,7 @@ public sealed partial class FrozenLedgerKeys : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1168,19 +1420,25 @@ public sealed partial class FrozenLedgerKeys : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.FrozenLedgerKeys FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.FrozenLedgerKeys>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.FrozenLedgerKeys);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.FrozenLedgerKeys? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.Keys, other.Keys, static (l0, r0) => global::Stellar.Xdr.XdrSupport.Bytes(l0, r0))));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1188,6 +1446,7 @@ public sealed partial class FrozenLedgerKeys : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1214,10 +1473,13 @@ public sealed partial class FrozenLedgerKeys : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR struct <c>FrozenLedgerKeysDelta</c> (contract-config-setting.xds:184).</summary>
 public sealed partial class FrozenLedgerKeysDelta : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.FrozenLedgerKeysDelta>, global::System.IEquatable<global::Stellar.Xdr.FrozenLedgerKeysDelta>
 {
+    /// <summary>XDR field <c>keysToFreeze</c>: <c>EncodedLedgerKey&lt;&gt;</c> (contract-config-setting.xds:185).</summary>
     public byte[][] KeysToFreeze { get; set; } = null!;
 
+    /// <summary>XDR field <c>keysToUnfreeze</c>: <c>EncodedLedgerKey&lt;&gt;</c> (contract-config-setting.xds:186).</summary>
     public byte[][] KeysToUnfreeze { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.FrozenLedgerKeysDelta Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1246,6 +1508,7 @@ public sealed partial class FrozenLedgerKeysDelta : global::Stellar.Xdr.IXdrType
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1270,19 +1533,25 @@ public sealed partial class FrozenLedgerKeysDelta : global::Stellar.Xdr.IXdrType
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.FrozenLedgerKeysDelta FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.FrozenLedgerKeysDelta>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.FrozenLedgerKeysDelta);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.FrozenLedgerKeysDelta? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.KeysToFreeze, other.KeysToFreeze, static (l0, r0) => global::Stellar.Xdr.XdrSupport.Bytes(l0, r0)) && global::Stellar.Xdr.XdrSupport.Array(this.KeysToUnfreeze, other.KeysToUnfreeze, static (l0, r0) => global::Stellar.Xdr.XdrSupport.Bytes(l0, r0))));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1291,6 +1560,7 @@ public sealed partial class FrozenLedgerKeysDelta : global::Stellar.Xdr.IXdrType
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1332,8 +1602,10 @@ public sealed partial class FrozenLedgerKeysDelta : global::Stellar.Xdr.IXdrType
 /// <summary>XDR struct <c>FreezeBypassTxs</c> (contract-config-setting.xds:189).</summary>
 public sealed partial class FreezeBypassTxs : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.FreezeBypassTxs>, global::System.IEquatable<global::Stellar.Xdr.FreezeBypassTxs>
 {
+    /// <summary>XDR field <c>txHashes</c>: <c>Hash&lt;&gt;</c> (contract-config-setting.xds:190).</summary>
     public byte[][] TxHashes { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.FreezeBypassTxs Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1352,6 +1624,7 @@ public sealed partial class FreezeBypassTxs : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1368,19 +1641,25 @@ public sealed partial class FreezeBypassTxs : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.FreezeBypassTxs FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.FreezeBypassTxs>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.FreezeBypassTxs);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.FreezeBypassTxs? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.TxHashes, other.TxHashes, static (l0, r0) => global::Stellar.Xdr.XdrSupport.Bytes(l0, r0))));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1388,6 +1667,7 @@ public sealed partial class FreezeBypassTxs : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1414,10 +1694,13 @@ public sealed partial class FreezeBypassTxs : global::Stellar.Xdr.IXdrType<globa
 /// <summary>XDR struct <c>FreezeBypassTxsDelta</c> (contract-config-setting.xds:193).</summary>
 public sealed partial class FreezeBypassTxsDelta : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.FreezeBypassTxsDelta>, global::System.IEquatable<global::Stellar.Xdr.FreezeBypassTxsDelta>
 {
+    /// <summary>XDR field <c>addTxs</c>: <c>Hash&lt;&gt;</c> (contract-config-setting.xds:194).</summary>
     public byte[][] AddTxs { get; set; } = null!;
 
+    /// <summary>XDR field <c>removeTxs</c>: <c>Hash&lt;&gt;</c> (contract-config-setting.xds:195).</summary>
     public byte[][] RemoveTxs { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.FreezeBypassTxsDelta Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1446,6 +1729,7 @@ public sealed partial class FreezeBypassTxsDelta : global::Stellar.Xdr.IXdrType<
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1470,19 +1754,25 @@ public sealed partial class FreezeBypassTxsDelta : global::Stellar.Xdr.IXdrType<
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.FreezeBypassTxsDelta FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.FreezeBypassTxsDelta>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.FreezeBypassTxsDelta);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.FreezeBypassTxsDelta? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.AddTxs, other.AddTxs, static (l0, r0) => global::Stellar.Xdr.XdrSupport.Bytes(l0, r0)) && global::Stellar.Xdr.XdrSupport.Array(this.RemoveTxs, other.RemoveTxs, static (l0, r0) => global::Stellar.Xdr.XdrSupport.Bytes(l0, r0))));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1491,6 +1781,7 @@ public sealed partial class FreezeBypassTxsDelta : global::Stellar.Xdr.IXdrType<
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1532,32 +1823,54 @@ public sealed partial class FreezeBypassTxsDelta : global::Stellar.Xdr.IXdrType<
 /// <summary>XDR enum <c>ConfigSettingID</c> (contract-config-setting.xds:202).</summary>
 public enum ConfigSettingID : int
 {
+    /// <summary><c>CONFIG_SETTING_CONTRACT_MAX_SIZE_BYTES</c> = 0 (contract-config-setting.xds:203).</summary>
     CONFIG_SETTING_CONTRACT_MAX_SIZE_BYTES = 0,
+    /// <summary><c>CONFIG_SETTING_CONTRACT_COMPUTE_V0</c> = 1 (contract-config-setting.xds:204).</summary>
     CONFIG_SETTING_CONTRACT_COMPUTE_V0 = 1,
+    /// <summary><c>CONFIG_SETTING_CONTRACT_LEDGER_COST_V0</c> = 2 (contract-config-setting.xds:205).</summary>
     CONFIG_SETTING_CONTRACT_LEDGER_COST_V0 = 2,
+    /// <summary><c>CONFIG_SETTING_CONTRACT_HISTORICAL_DATA_V0</c> = 3 (contract-config-setting.xds:206).</summary>
     CONFIG_SETTING_CONTRACT_HISTORICAL_DATA_V0 = 3,
+    /// <summary><c>CONFIG_SETTING_CONTRACT_EVENTS_V0</c> = 4 (contract-config-setting.xds:207).</summary>
     CONFIG_SETTING_CONTRACT_EVENTS_V0 = 4,
+    /// <summary><c>CONFIG_SETTING_CONTRACT_BANDWIDTH_V0</c> = 5 (contract-config-setting.xds:208).</summary>
     CONFIG_SETTING_CONTRACT_BANDWIDTH_V0 = 5,
+    /// <summary><c>CONFIG_SETTING_CONTRACT_COST_PARAMS_CPU_INSTRUCTIONS</c> = 6 (contract-config-setting.xds:209).</summary>
     CONFIG_SETTING_CONTRACT_COST_PARAMS_CPU_INSTRUCTIONS = 6,
+    /// <summary><c>CONFIG_SETTING_CONTRACT_COST_PARAMS_MEMORY_BYTES</c> = 7 (contract-config-setting.xds:210).</summary>
     CONFIG_SETTING_CONTRACT_COST_PARAMS_MEMORY_BYTES = 7,
+    /// <summary><c>CONFIG_SETTING_CONTRACT_DATA_KEY_SIZE_BYTES</c> = 8 (contract-config-setting.xds:211).</summary>
     CONFIG_SETTING_CONTRACT_DATA_KEY_SIZE_BYTES = 8,
+    /// <summary><c>CONFIG_SETTING_CONTRACT_DATA_ENTRY_SIZE_BYTES</c> = 9 (contract-config-setting.xds:212).</summary>
     CONFIG_SETTING_CONTRACT_DATA_ENTRY_SIZE_BYTES = 9,
+    /// <summary><c>CONFIG_SETTING_STATE_ARCHIVAL</c> = 10 (contract-config-setting.xds:213).</summary>
     CONFIG_SETTING_STATE_ARCHIVAL = 10,
+    /// <summary><c>CONFIG_SETTING_CONTRACT_EXECUTION_LANES</c> = 11 (contract-config-setting.xds:214).</summary>
     CONFIG_SETTING_CONTRACT_EXECUTION_LANES = 11,
+    /// <summary><c>CONFIG_SETTING_LIVE_SOROBAN_STATE_SIZE_WINDOW</c> = 12 (contract-config-setting.xds:215).</summary>
     CONFIG_SETTING_LIVE_SOROBAN_STATE_SIZE_WINDOW = 12,
+    /// <summary><c>CONFIG_SETTING_EVICTION_ITERATOR</c> = 13 (contract-config-setting.xds:216).</summary>
     CONFIG_SETTING_EVICTION_ITERATOR = 13,
+    /// <summary><c>CONFIG_SETTING_CONTRACT_PARALLEL_COMPUTE_V0</c> = 14 (contract-config-setting.xds:217).</summary>
     CONFIG_SETTING_CONTRACT_PARALLEL_COMPUTE_V0 = 14,
+    /// <summary><c>CONFIG_SETTING_CONTRACT_LEDGER_COST_EXT_V0</c> = 15 (contract-config-setting.xds:218).</summary>
     CONFIG_SETTING_CONTRACT_LEDGER_COST_EXT_V0 = 15,
+    /// <summary><c>CONFIG_SETTING_SCP_TIMING</c> = 16 (contract-config-setting.xds:219).</summary>
     CONFIG_SETTING_SCP_TIMING = 16,
+    /// <summary><c>CONFIG_SETTING_FROZEN_LEDGER_KEYS</c> = 17 (contract-config-setting.xds:220).</summary>
     CONFIG_SETTING_FROZEN_LEDGER_KEYS = 17,
+    /// <summary><c>CONFIG_SETTING_FROZEN_LEDGER_KEYS_DELTA</c> = 18 (contract-config-setting.xds:221).</summary>
     CONFIG_SETTING_FROZEN_LEDGER_KEYS_DELTA = 18,
+    /// <summary><c>CONFIG_SETTING_FREEZE_BYPASS_TXS</c> = 19 (contract-config-setting.xds:222).</summary>
     CONFIG_SETTING_FREEZE_BYPASS_TXS = 19,
+    /// <summary><c>CONFIG_SETTING_FREEZE_BYPASS_TXS_DELTA</c> = 20 (contract-config-setting.xds:223).</summary>
     CONFIG_SETTING_FREEZE_BYPASS_TXS_DELTA = 20,
 }
 
 /// <summary>XDR coding of <see cref="ConfigSettingID"/>: only declared values are accepted.</summary>
 public static class ConfigSettingIDXdr
 {
+    /// <summary>Reads a <see cref="ConfigSettingID"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ConfigSettingID Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -1569,6 +1882,7 @@ public static class ConfigSettingIDXdr
         return (global::Stellar.Xdr.ConfigSettingID)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ConfigSettingID value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1580,8 +1894,10 @@ public static class ConfigSettingIDXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ConfigSettingID</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 20;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ConfigSettingID value) => value switch
     {
         global::Stellar.Xdr.ConfigSettingID.CONFIG_SETTING_CONTRACT_MAX_SIZE_BYTES => "CONFIG_SETTING_CONTRACT_MAX_SIZE_BYTES",
@@ -1615,48 +1931,70 @@ public sealed partial class ConfigSettingEntry : global::Stellar.Xdr.IXdrType<gl
     /// <summary>The discriminant (<c>configSettingID</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ConfigSettingID Discriminant { get; set; }
 
+    /// <summary>Arm <c>contractMaxSizeBytes</c>: <c>uint32</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_CONTRACT_MAX_SIZE_BYTES</c>; null otherwise (contract-config-setting.xds:227).</summary>
     public uint? ContractMaxSizeBytes { get; set; }
 
+    /// <summary>Arm <c>contractCompute</c>: <c>ConfigSettingContractComputeV0</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_CONTRACT_COMPUTE_V0</c>; null otherwise (contract-config-setting.xds:228).</summary>
     public global::Stellar.Xdr.ConfigSettingContractComputeV0? ContractCompute { get; set; }
 
+    /// <summary>Arm <c>contractLedgerCost</c>: <c>ConfigSettingContractLedgerCostV0</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_CONTRACT_LEDGER_COST_V0</c>; null otherwise (contract-config-setting.xds:229).</summary>
     public global::Stellar.Xdr.ConfigSettingContractLedgerCostV0? ContractLedgerCost { get; set; }
 
+    /// <summary>Arm <c>contractHistoricalData</c>: <c>ConfigSettingContractHistoricalDataV0</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_CONTRACT_HISTORICAL_DATA_V0</c>; null otherwise (contract-config-setting.xds:230).</summary>
     public global::Stellar.Xdr.ConfigSettingContractHistoricalDataV0? ContractHistoricalData { get; set; }
 
+    /// <summary>Arm <c>contractEvents</c>: <c>ConfigSettingContractEventsV0</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_CONTRACT_EVENTS_V0</c>; null otherwise (contract-config-setting.xds:231).</summary>
     public global::Stellar.Xdr.ConfigSettingContractEventsV0? ContractEvents { get; set; }
 
+    /// <summary>Arm <c>contractBandwidth</c>: <c>ConfigSettingContractBandwidthV0</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_CONTRACT_BANDWIDTH_V0</c>; null otherwise (contract-config-setting.xds:232).</summary>
     public global::Stellar.Xdr.ConfigSettingContractBandwidthV0? ContractBandwidth { get; set; }
 
+    /// <summary>Arm <c>contractCostParamsCpuInsns</c>: <c>ContractCostParams</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_CONTRACT_COST_PARAMS_CPU_INSTRUCTIONS</c>; null otherwise (contract-config-setting.xds:233).</summary>
     public global::Stellar.Xdr.ContractCostParamEntry[]? ContractCostParamsCpuInsns { get; set; }
 
+    /// <summary>Arm <c>contractCostParamsMemBytes</c>: <c>ContractCostParams</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_CONTRACT_COST_PARAMS_MEMORY_BYTES</c>; null otherwise (contract-config-setting.xds:234).</summary>
     public global::Stellar.Xdr.ContractCostParamEntry[]? ContractCostParamsMemBytes { get; set; }
 
+    /// <summary>Arm <c>contractDataKeySizeBytes</c>: <c>uint32</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_CONTRACT_DATA_KEY_SIZE_BYTES</c>; null otherwise (contract-config-setting.xds:235).</summary>
     public uint? ContractDataKeySizeBytes { get; set; }
 
+    /// <summary>Arm <c>contractDataEntrySizeBytes</c>: <c>uint32</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_CONTRACT_DATA_ENTRY_SIZE_BYTES</c>; null otherwise (contract-config-setting.xds:236).</summary>
     public uint? ContractDataEntrySizeBytes { get; set; }
 
+    /// <summary>Arm <c>stateArchivalSettings</c>: <c>StateArchivalSettings</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_STATE_ARCHIVAL</c>; null otherwise (contract-config-setting.xds:237).</summary>
     public global::Stellar.Xdr.StateArchivalSettings? StateArchivalSettings { get; set; }
 
+    /// <summary>Arm <c>contractExecutionLanes</c>: <c>ConfigSettingContractExecutionLanesV0</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_CONTRACT_EXECUTION_LANES</c>; null otherwise (contract-config-setting.xds:238).</summary>
     public global::Stellar.Xdr.ConfigSettingContractExecutionLanesV0? ContractExecutionLanes { get; set; }
 
+    /// <summary>Arm <c>liveSorobanStateSizeWindow</c>: <c>uint64&lt;&gt;</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_LIVE_SOROBAN_STATE_SIZE_WINDOW</c>; null otherwise (contract-config-setting.xds:239).</summary>
     public ulong[]? LiveSorobanStateSizeWindow { get; set; }
 
+    /// <summary>Arm <c>evictionIterator</c>: <c>EvictionIterator</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_EVICTION_ITERATOR</c>; null otherwise (contract-config-setting.xds:240).</summary>
     public global::Stellar.Xdr.EvictionIterator? EvictionIterator { get; set; }
 
+    /// <summary>Arm <c>contractParallelCompute</c>: <c>ConfigSettingContractParallelComputeV0</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_CONTRACT_PARALLEL_COMPUTE_V0</c>; null otherwise (contract-config-setting.xds:241).</summary>
     public global::Stellar.Xdr.ConfigSettingContractParallelComputeV0? ContractParallelCompute { get; set; }
 
+    /// <summary>Arm <c>contractLedgerCostExt</c>: <c>ConfigSettingContractLedgerCostExtV0</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_CONTRACT_LEDGER_COST_EXT_V0</c>; null otherwise (contract-config-setting.xds:242).</summary>
     public global::Stellar.Xdr.ConfigSettingContractLedgerCostExtV0? ContractLedgerCostExt { get; set; }
 
+    /// <summary>Arm <c>contractSCPTiming</c>: <c>ConfigSettingSCPTiming</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_SCP_TIMING</c>; null otherwise (contract-config-setting.xds:243).</summary>
     public global::Stellar.Xdr.ConfigSettingSCPTiming? ContractSCPTiming { get; set; }
 
+    /// <summary>Arm <c>frozenLedgerKeys</c>: <c>FrozenLedgerKeys</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_FROZEN_LEDGER_KEYS</c>; null otherwise (contract-config-setting.xds:244).</summary>
     public global::Stellar.Xdr.FrozenLedgerKeys? FrozenLedgerKeys { get; set; }
 
+    /// <summary>Arm <c>frozenLedgerKeysDelta</c>: <c>FrozenLedgerKeysDelta</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_FROZEN_LEDGER_KEYS_DELTA</c>; null otherwise (contract-config-setting.xds:245).</summary>
     public global::Stellar.Xdr.FrozenLedgerKeysDelta? FrozenLedgerKeysDelta { get; set; }
 
+    /// <summary>Arm <c>freezeBypassTxs</c>: <c>FreezeBypassTxs</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_FREEZE_BYPASS_TXS</c>; null otherwise (contract-config-setting.xds:246).</summary>
     public global::Stellar.Xdr.FreezeBypassTxs? FreezeBypassTxs { get; set; }
 
+    /// <summary>Arm <c>freezeBypassTxsDelta</c>: <c>FreezeBypassTxsDelta</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING_FREEZE_BYPASS_TXS_DELTA</c>; null otherwise (contract-config-setting.xds:247).</summary>
     public global::Stellar.Xdr.FreezeBypassTxsDelta? FreezeBypassTxsDelta { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ConfigSettingEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1763,6 +2101,7 @@ public sealed partial class ConfigSettingEntry : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1861,19 +2200,25 @@ public sealed partial class ConfigSettingEntry : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ConfigSettingEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ConfigSettingEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ConfigSettingEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ConfigSettingEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && this.ContractMaxSizeBytes == other.ContractMaxSizeBytes && global::Stellar.Xdr.XdrSupport.Same(this.ContractCompute, other.ContractCompute) && global::Stellar.Xdr.XdrSupport.Same(this.ContractLedgerCost, other.ContractLedgerCost) && global::Stellar.Xdr.XdrSupport.Same(this.ContractHistoricalData, other.ContractHistoricalData) && global::Stellar.Xdr.XdrSupport.Same(this.ContractEvents, other.ContractEvents) && global::Stellar.Xdr.XdrSupport.Same(this.ContractBandwidth, other.ContractBandwidth) && global::Stellar.Xdr.XdrSupport.Array(this.ContractCostParamsCpuInsns, other.ContractCostParamsCpuInsns) && global::Stellar.Xdr.XdrSupport.Array(this.ContractCostParamsMemBytes, other.ContractCostParamsMemBytes) && this.ContractDataKeySizeBytes == other.ContractDataKeySizeBytes && this.ContractDataEntrySizeBytes == other.ContractDataEntrySizeBytes && global::Stellar.Xdr.XdrSupport.Same(this.StateArchivalSettings, other.StateArchivalSettings) && global::Stellar.Xdr.XdrSupport.Same(this.ContractExecutionLanes, other.ContractExecutionLanes) && global::Stellar.Xdr.XdrSupport.Array(this.LiveSorobanStateSizeWindow, other.LiveSorobanStateSizeWindow) && global::Stellar.Xdr.XdrSupport.Same(this.EvictionIterator, other.EvictionIterator) && global::Stellar.Xdr.XdrSupport.Same(this.ContractParallelCompute, other.ContractParallelCompute) && global::Stellar.Xdr.XdrSupport.Same(this.ContractLedgerCostExt, other.ContractLedgerCostExt) && global::Stellar.Xdr.XdrSupport.Same(this.ContractSCPTiming, other.ContractSCPTiming) && global::Stellar.Xdr.XdrSupport.Same(this.FrozenLedgerKeys, other.FrozenLedgerKeys) && global::Stellar.Xdr.XdrSupport.Same(this.FrozenLedgerKeysDelta, other.FrozenLedgerKeysDelta) && global::Stellar.Xdr.XdrSupport.Same(this.FreezeBypassTxs, other.FreezeBypassTxs) && global::Stellar.Xdr.XdrSupport.Same(this.FreezeBypassTxsDelta, other.FreezeBypassTxsDelta)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1902,6 +2247,7 @@ public sealed partial class ConfigSettingEntry : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);

@@ -7,39 +7,63 @@ namespace Stellar.Xdr;
 /// <summary>Constants declared in contract.xds.</summary>
 public static partial class XdrConstants
 {
+    /// <summary>XDR constant <c>SCSYMBOL_LIMIT</c> (contract.xds:6).</summary>
     public const int SCSYMBOL_LIMIT = 32;
 }
 
 /// <summary>XDR enum <c>SCValType</c> (contract.xds:10).</summary>
 public enum SCValType : int
 {
+    /// <summary><c>SCV_BOOL</c> = 0 (contract.xds:11).</summary>
     SCV_BOOL = 0,
+    /// <summary><c>SCV_VOID</c> = 1 (contract.xds:12).</summary>
     SCV_VOID = 1,
+    /// <summary><c>SCV_ERROR</c> = 2 (contract.xds:13).</summary>
     SCV_ERROR = 2,
+    /// <summary><c>SCV_U32</c> = 3 (contract.xds:14).</summary>
     SCV_U32 = 3,
+    /// <summary><c>SCV_I32</c> = 4 (contract.xds:15).</summary>
     SCV_I32 = 4,
+    /// <summary><c>SCV_U64</c> = 5 (contract.xds:16).</summary>
     SCV_U64 = 5,
+    /// <summary><c>SCV_I64</c> = 6 (contract.xds:17).</summary>
     SCV_I64 = 6,
+    /// <summary><c>SCV_TIMEPOINT</c> = 7 (contract.xds:18).</summary>
     SCV_TIMEPOINT = 7,
+    /// <summary><c>SCV_DURATION</c> = 8 (contract.xds:19).</summary>
     SCV_DURATION = 8,
+    /// <summary><c>SCV_U128</c> = 9 (contract.xds:20).</summary>
     SCV_U128 = 9,
+    /// <summary><c>SCV_I128</c> = 10 (contract.xds:21).</summary>
     SCV_I128 = 10,
+    /// <summary><c>SCV_U256</c> = 11 (contract.xds:22).</summary>
     SCV_U256 = 11,
+    /// <summary><c>SCV_I256</c> = 12 (contract.xds:23).</summary>
     SCV_I256 = 12,
+    /// <summary><c>SCV_BYTES</c> = 13 (contract.xds:24).</summary>
     SCV_BYTES = 13,
+    /// <summary><c>SCV_STRING</c> = 14 (contract.xds:25).</summary>
     SCV_STRING = 14,
+    /// <summary><c>SCV_SYMBOL</c> = 15 (contract.xds:26).</summary>
     SCV_SYMBOL = 15,
+    /// <summary><c>SCV_VEC</c> = 16 (contract.xds:27).</summary>
     SCV_VEC = 16,
+    /// <summary><c>SCV_MAP</c> = 17 (contract.xds:28).</summary>
     SCV_MAP = 17,
+    /// <summary><c>SCV_ADDRESS</c> = 18 (contract.xds:29).</summary>
     SCV_ADDRESS = 18,
+    /// <summary><c>SCV_CONTRACT_INSTANCE</c> = 19 (contract.xds:30).</summary>
     SCV_CONTRACT_INSTANCE = 19,
+    /// <summary><c>SCV_LEDGER_KEY_CONTRACT_INSTANCE</c> = 20 (contract.xds:31).</summary>
     SCV_LEDGER_KEY_CONTRACT_INSTANCE = 20,
+    /// <summary><c>SCV_LEDGER_KEY_NONCE</c> = 21 (contract.xds:32).</summary>
     SCV_LEDGER_KEY_NONCE = 21,
 }
 
 /// <summary>XDR coding of <see cref="SCValType"/>: only declared values are accepted.</summary>
 public static class SCValTypeXdr
 {
+    /// <summary>Reads a <see cref="SCValType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.SCValType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -51,6 +75,7 @@ public static class SCValTypeXdr
         return (global::Stellar.Xdr.SCValType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.SCValType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -62,8 +87,10 @@ public static class SCValTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>SCValType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 21;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.SCValType value) => value switch
     {
         global::Stellar.Xdr.SCValType.SCV_BOOL => "SCV_BOOL",
@@ -95,21 +122,32 @@ public static class SCValTypeXdr
 /// <summary>XDR enum <c>SCErrorType</c> (contract.xds:35).</summary>
 public enum SCErrorType : int
 {
+    /// <summary><c>SCE_CONTRACT</c> = 0 (contract.xds:36).</summary>
     SCE_CONTRACT = 0,
+    /// <summary><c>SCE_WASM_VM</c> = 1 (contract.xds:37).</summary>
     SCE_WASM_VM = 1,
+    /// <summary><c>SCE_CONTEXT</c> = 2 (contract.xds:38).</summary>
     SCE_CONTEXT = 2,
+    /// <summary><c>SCE_STORAGE</c> = 3 (contract.xds:39).</summary>
     SCE_STORAGE = 3,
+    /// <summary><c>SCE_OBJECT</c> = 4 (contract.xds:40).</summary>
     SCE_OBJECT = 4,
+    /// <summary><c>SCE_CRYPTO</c> = 5 (contract.xds:41).</summary>
     SCE_CRYPTO = 5,
+    /// <summary><c>SCE_EVENTS</c> = 6 (contract.xds:42).</summary>
     SCE_EVENTS = 6,
+    /// <summary><c>SCE_BUDGET</c> = 7 (contract.xds:43).</summary>
     SCE_BUDGET = 7,
+    /// <summary><c>SCE_VALUE</c> = 8 (contract.xds:44).</summary>
     SCE_VALUE = 8,
+    /// <summary><c>SCE_AUTH</c> = 9 (contract.xds:45).</summary>
     SCE_AUTH = 9,
 }
 
 /// <summary>XDR coding of <see cref="SCErrorType"/>: only declared values are accepted.</summary>
 public static class SCErrorTypeXdr
 {
+    /// <summary>Reads a <see cref="SCErrorType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.SCErrorType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -121,6 +159,7 @@ public static class SCErrorTypeXdr
         return (global::Stellar.Xdr.SCErrorType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.SCErrorType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -132,8 +171,10 @@ public static class SCErrorTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>SCErrorType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 9;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.SCErrorType value) => value switch
     {
         global::Stellar.Xdr.SCErrorType.SCE_CONTRACT => "SCE_CONTRACT",
@@ -153,21 +194,32 @@ public static class SCErrorTypeXdr
 /// <summary>XDR enum <c>SCErrorCode</c> (contract.xds:48).</summary>
 public enum SCErrorCode : int
 {
+    /// <summary><c>SCEC_ARITH_DOMAIN</c> = 0 (contract.xds:49).</summary>
     SCEC_ARITH_DOMAIN = 0,
+    /// <summary><c>SCEC_INDEX_BOUNDS</c> = 1 (contract.xds:50).</summary>
     SCEC_INDEX_BOUNDS = 1,
+    /// <summary><c>SCEC_INVALID_INPUT</c> = 2 (contract.xds:51).</summary>
     SCEC_INVALID_INPUT = 2,
+    /// <summary><c>SCEC_MISSING_VALUE</c> = 3 (contract.xds:52).</summary>
     SCEC_MISSING_VALUE = 3,
+    /// <summary><c>SCEC_EXISTING_VALUE</c> = 4 (contract.xds:53).</summary>
     SCEC_EXISTING_VALUE = 4,
+    /// <summary><c>SCEC_EXCEEDED_LIMIT</c> = 5 (contract.xds:54).</summary>
     SCEC_EXCEEDED_LIMIT = 5,
+    /// <summary><c>SCEC_INVALID_ACTION</c> = 6 (contract.xds:55).</summary>
     SCEC_INVALID_ACTION = 6,
+    /// <summary><c>SCEC_INTERNAL_ERROR</c> = 7 (contract.xds:56).</summary>
     SCEC_INTERNAL_ERROR = 7,
+    /// <summary><c>SCEC_UNEXPECTED_TYPE</c> = 8 (contract.xds:57).</summary>
     SCEC_UNEXPECTED_TYPE = 8,
+    /// <summary><c>SCEC_UNEXPECTED_SIZE</c> = 9 (contract.xds:58).</summary>
     SCEC_UNEXPECTED_SIZE = 9,
 }
 
 /// <summary>XDR coding of <see cref="SCErrorCode"/>: only declared values are accepted.</summary>
 public static class SCErrorCodeXdr
 {
+    /// <summary>Reads a <see cref="SCErrorCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.SCErrorCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -179,6 +231,7 @@ public static class SCErrorCodeXdr
         return (global::Stellar.Xdr.SCErrorCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.SCErrorCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -190,8 +243,10 @@ public static class SCErrorCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>SCErrorCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 9;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.SCErrorCode value) => value switch
     {
         global::Stellar.Xdr.SCErrorCode.SCEC_ARITH_DOMAIN => "SCEC_ARITH_DOMAIN",
@@ -214,10 +269,13 @@ public sealed partial class SCError : global::Stellar.Xdr.IXdrType<global::Stell
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.SCErrorType Discriminant { get; set; }
 
+    /// <summary>Arm <c>contractCode</c>: <c>uint32</c>, set when <see cref="Discriminant"/> is <c>SCE_CONTRACT</c>; null otherwise (contract.xds:62).</summary>
     public uint? ContractCode { get; set; }
 
+    /// <summary>Arm <c>code</c>: <c>SCErrorCode</c>, set when <see cref="Discriminant"/> is <c>SCE_WASM_VM</c>, <c>SCE_CONTEXT</c>, <c>SCE_STORAGE</c>, <c>SCE_OBJECT</c>, <c>SCE_CRYPTO</c>, <c>SCE_EVENTS</c>, <c>SCE_BUDGET</c>, <c>SCE_VALUE</c>, <c>SCE_AUTH</c>; null otherwise (contract.xds:63).</summary>
     public global::Stellar.Xdr.SCErrorCode? Code { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCError Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -248,6 +306,7 @@ public sealed partial class SCError : global::Stellar.Xdr.IXdrType<global::Stell
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -276,19 +335,25 @@ public sealed partial class SCError : global::Stellar.Xdr.IXdrType<global::Stell
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCError FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCError>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCError);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCError? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && this.ContractCode == other.ContractCode && this.Code == other.Code));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -298,6 +363,7 @@ public sealed partial class SCError : global::Stellar.Xdr.IXdrType<global::Stell
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -345,10 +411,13 @@ public sealed partial class SCError : global::Stellar.Xdr.IXdrType<global::Stell
 /// <summary>XDR struct <c>UInt128Parts</c> (contract.xds:66).</summary>
 public sealed partial class UInt128Parts : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.UInt128Parts>, global::System.IEquatable<global::Stellar.Xdr.UInt128Parts>
 {
+    /// <summary>XDR field <c>hi</c>: <c>uint64</c> (contract.xds:67).</summary>
     public ulong Hi { get; set; }
 
+    /// <summary>XDR field <c>lo</c>: <c>uint64</c> (contract.xds:68).</summary>
     public ulong Lo { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.UInt128Parts Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -359,6 +428,7 @@ public sealed partial class UInt128Parts : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -369,19 +439,25 @@ public sealed partial class UInt128Parts : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.UInt128Parts FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.UInt128Parts>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.UInt128Parts);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.UInt128Parts? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Hi == other.Hi && this.Lo == other.Lo));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -390,6 +466,7 @@ public sealed partial class UInt128Parts : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -405,10 +482,13 @@ public sealed partial class UInt128Parts : global::Stellar.Xdr.IXdrType<global::
 /// <summary>XDR struct <c>Int128Parts</c> (contract.xds:71).</summary>
 public sealed partial class Int128Parts : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.Int128Parts>, global::System.IEquatable<global::Stellar.Xdr.Int128Parts>
 {
+    /// <summary>XDR field <c>hi</c>: <c>int64</c> (contract.xds:72).</summary>
     public long Hi { get; set; }
 
+    /// <summary>XDR field <c>lo</c>: <c>uint64</c> (contract.xds:73).</summary>
     public ulong Lo { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.Int128Parts Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -419,6 +499,7 @@ public sealed partial class Int128Parts : global::Stellar.Xdr.IXdrType<global::S
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -429,19 +510,25 @@ public sealed partial class Int128Parts : global::Stellar.Xdr.IXdrType<global::S
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.Int128Parts FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.Int128Parts>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.Int128Parts);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.Int128Parts? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Hi == other.Hi && this.Lo == other.Lo));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -450,6 +537,7 @@ public sealed partial class Int128Parts : global::Stellar.Xdr.IXdrType<global::S
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -465,14 +553,19 @@ public sealed partial class Int128Parts : global::Stellar.Xdr.IXdrType<global::S
 /// <summary>XDR struct <c>UInt256Parts</c> (contract.xds:76).</summary>
 public sealed partial class UInt256Parts : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.UInt256Parts>, global::System.IEquatable<global::Stellar.Xdr.UInt256Parts>
 {
+    /// <summary>XDR field <c>hi_hi</c>: <c>uint64</c> (contract.xds:77).</summary>
     public ulong Hi_hi { get; set; }
 
+    /// <summary>XDR field <c>hi_lo</c>: <c>uint64</c> (contract.xds:78).</summary>
     public ulong Hi_lo { get; set; }
 
+    /// <summary>XDR field <c>lo_hi</c>: <c>uint64</c> (contract.xds:79).</summary>
     public ulong Lo_hi { get; set; }
 
+    /// <summary>XDR field <c>lo_lo</c>: <c>uint64</c> (contract.xds:80).</summary>
     public ulong Lo_lo { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.UInt256Parts Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -485,6 +578,7 @@ public sealed partial class UInt256Parts : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -497,19 +591,25 @@ public sealed partial class UInt256Parts : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.UInt256Parts FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.UInt256Parts>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.UInt256Parts);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.UInt256Parts? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Hi_hi == other.Hi_hi && this.Hi_lo == other.Hi_lo && this.Lo_hi == other.Lo_hi && this.Lo_lo == other.Lo_lo));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -520,6 +620,7 @@ public sealed partial class UInt256Parts : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -539,14 +640,19 @@ public sealed partial class UInt256Parts : global::Stellar.Xdr.IXdrType<global::
 /// <summary>XDR struct <c>Int256Parts</c> (contract.xds:83).</summary>
 public sealed partial class Int256Parts : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.Int256Parts>, global::System.IEquatable<global::Stellar.Xdr.Int256Parts>
 {
+    /// <summary>XDR field <c>hi_hi</c>: <c>int64</c> (contract.xds:84).</summary>
     public long Hi_hi { get; set; }
 
+    /// <summary>XDR field <c>hi_lo</c>: <c>uint64</c> (contract.xds:85).</summary>
     public ulong Hi_lo { get; set; }
 
+    /// <summary>XDR field <c>lo_hi</c>: <c>uint64</c> (contract.xds:86).</summary>
     public ulong Lo_hi { get; set; }
 
+    /// <summary>XDR field <c>lo_lo</c>: <c>uint64</c> (contract.xds:87).</summary>
     public ulong Lo_lo { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.Int256Parts Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -559,6 +665,7 @@ public sealed partial class Int256Parts : global::Stellar.Xdr.IXdrType<global::S
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -571,19 +678,25 @@ public sealed partial class Int256Parts : global::Stellar.Xdr.IXdrType<global::S
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.Int256Parts FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.Int256Parts>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.Int256Parts);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.Int256Parts? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Hi_hi == other.Hi_hi && this.Hi_lo == other.Hi_lo && this.Lo_hi == other.Lo_hi && this.Lo_lo == other.Lo_lo));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -594,6 +707,7 @@ public sealed partial class Int256Parts : global::Stellar.Xdr.IXdrType<global::S
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -613,13 +727,16 @@ public sealed partial class Int256Parts : global::Stellar.Xdr.IXdrType<global::S
 /// <summary>XDR enum <c>ContractExecutableType</c> (contract.xds:90).</summary>
 public enum ContractExecutableType : int
 {
+    /// <summary><c>CONTRACT_EXECUTABLE_WASM</c> = 0 (contract.xds:91).</summary>
     CONTRACT_EXECUTABLE_WASM = 0,
+    /// <summary><c>CONTRACT_EXECUTABLE_STELLAR_ASSET</c> = 1 (contract.xds:92).</summary>
     CONTRACT_EXECUTABLE_STELLAR_ASSET = 1,
 }
 
 /// <summary>XDR coding of <see cref="ContractExecutableType"/>: only declared values are accepted.</summary>
 public static class ContractExecutableTypeXdr
 {
+    /// <summary>Reads a <see cref="ContractExecutableType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ContractExecutableType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -631,6 +748,7 @@ public static class ContractExecutableTypeXdr
         return (global::Stellar.Xdr.ContractExecutableType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ContractExecutableType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -642,8 +760,10 @@ public static class ContractExecutableTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ContractExecutableType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 1;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ContractExecutableType value) => value switch
     {
         global::Stellar.Xdr.ContractExecutableType.CONTRACT_EXECUTABLE_WASM => "CONTRACT_EXECUTABLE_WASM",
@@ -655,16 +775,22 @@ public static class ContractExecutableTypeXdr
 /// <summary>XDR enum <c>SCAddressType</c> (contract.xds:95).</summary>
 public enum SCAddressType : int
 {
+    /// <summary><c>SC_ADDRESS_TYPE_ACCOUNT</c> = 0 (contract.xds:96).</summary>
     SC_ADDRESS_TYPE_ACCOUNT = 0,
+    /// <summary><c>SC_ADDRESS_TYPE_CONTRACT</c> = 1 (contract.xds:97).</summary>
     SC_ADDRESS_TYPE_CONTRACT = 1,
+    /// <summary><c>SC_ADDRESS_TYPE_MUXED_ACCOUNT</c> = 2 (contract.xds:98).</summary>
     SC_ADDRESS_TYPE_MUXED_ACCOUNT = 2,
+    /// <summary><c>SC_ADDRESS_TYPE_CLAIMABLE_BALANCE</c> = 3 (contract.xds:99).</summary>
     SC_ADDRESS_TYPE_CLAIMABLE_BALANCE = 3,
+    /// <summary><c>SC_ADDRESS_TYPE_LIQUIDITY_POOL</c> = 4 (contract.xds:100).</summary>
     SC_ADDRESS_TYPE_LIQUIDITY_POOL = 4,
 }
 
 /// <summary>XDR coding of <see cref="SCAddressType"/>: only declared values are accepted.</summary>
 public static class SCAddressTypeXdr
 {
+    /// <summary>Reads a <see cref="SCAddressType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.SCAddressType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -676,6 +802,7 @@ public static class SCAddressTypeXdr
         return (global::Stellar.Xdr.SCAddressType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.SCAddressType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -687,8 +814,10 @@ public static class SCAddressTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>SCAddressType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 4;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.SCAddressType value) => value switch
     {
         global::Stellar.Xdr.SCAddressType.SC_ADDRESS_TYPE_ACCOUNT => "SC_ADDRESS_TYPE_ACCOUNT",
@@ -703,10 +832,13 @@ public static class SCAddressTypeXdr
 /// <summary>XDR struct <c>MuxedEd25519Account</c> (contract.xds:103).</summary>
 public sealed partial class MuxedEd25519Account : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.MuxedEd25519Account>, global::System.IEquatable<global::Stellar.Xdr.MuxedEd25519Account>
 {
+    /// <summary>XDR field <c>id</c>: <c>uint64</c> (contract.xds:104).</summary>
     public ulong Id { get; set; }
 
+    /// <summary>XDR field <c>ed25519</c>: <c>uint256</c> (contract.xds:105).</summary>
     public byte[] Ed25519 { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.MuxedEd25519Account Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -717,6 +849,7 @@ public sealed partial class MuxedEd25519Account : global::Stellar.Xdr.IXdrType<g
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -727,19 +860,25 @@ public sealed partial class MuxedEd25519Account : global::Stellar.Xdr.IXdrType<g
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.MuxedEd25519Account FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.MuxedEd25519Account>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.MuxedEd25519Account);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.MuxedEd25519Account? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Id == other.Id && global::Stellar.Xdr.XdrSupport.Bytes(this.Ed25519, other.Ed25519)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -748,6 +887,7 @@ public sealed partial class MuxedEd25519Account : global::Stellar.Xdr.IXdrType<g
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -766,16 +906,22 @@ public sealed partial class SCAddress : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.SCAddressType Discriminant { get; set; }
 
+    /// <summary>Arm <c>accountId</c>: <c>AccountID</c>, set when <see cref="Discriminant"/> is <c>SC_ADDRESS_TYPE_ACCOUNT</c>; null otherwise (contract.xds:109).</summary>
     public global::Stellar.Xdr.PublicKey? AccountId { get; set; }
 
+    /// <summary>Arm <c>contractId</c>: <c>ContractID</c>, set when <see cref="Discriminant"/> is <c>SC_ADDRESS_TYPE_CONTRACT</c>; null otherwise (contract.xds:110).</summary>
     public byte[]? ContractId { get; set; }
 
+    /// <summary>Arm <c>muxedAccount</c>: <c>MuxedEd25519Account</c>, set when <see cref="Discriminant"/> is <c>SC_ADDRESS_TYPE_MUXED_ACCOUNT</c>; null otherwise (contract.xds:111).</summary>
     public global::Stellar.Xdr.MuxedEd25519Account? MuxedAccount { get; set; }
 
+    /// <summary>Arm <c>claimableBalanceId</c>: <c>ClaimableBalanceID</c>, set when <see cref="Discriminant"/> is <c>SC_ADDRESS_TYPE_CLAIMABLE_BALANCE</c>; null otherwise (contract.xds:112).</summary>
     public global::Stellar.Xdr.ClaimableBalanceID? ClaimableBalanceId { get; set; }
 
+    /// <summary>Arm <c>liquidityPoolId</c>: <c>PoolID</c>, set when <see cref="Discriminant"/> is <c>SC_ADDRESS_TYPE_LIQUIDITY_POOL</c>; null otherwise (contract.xds:113).</summary>
     public byte[]? LiquidityPoolId { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCAddress Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -807,6 +953,7 @@ public sealed partial class SCAddress : global::Stellar.Xdr.IXdrType<global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -836,19 +983,25 @@ public sealed partial class SCAddress : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCAddress FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCAddress>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCAddress);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCAddress? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.AccountId, other.AccountId) && global::Stellar.Xdr.XdrSupport.Bytes(this.ContractId, other.ContractId) && global::Stellar.Xdr.XdrSupport.Same(this.MuxedAccount, other.MuxedAccount) && global::Stellar.Xdr.XdrSupport.Same(this.ClaimableBalanceId, other.ClaimableBalanceId) && global::Stellar.Xdr.XdrSupport.Bytes(this.LiquidityPoolId, other.LiquidityPoolId)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -861,6 +1014,7 @@ public sealed partial class SCAddress : global::Stellar.Xdr.IXdrType<global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -922,8 +1076,10 @@ public sealed partial class ContractExecutable : global::Stellar.Xdr.IXdrType<gl
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ContractExecutableType Discriminant { get; set; }
 
+    /// <summary>Arm <c>wasm_hash</c>: <c>Hash</c>, set when <see cref="Discriminant"/> is <c>CONTRACT_EXECUTABLE_WASM</c>; null otherwise (contract.xds:117).</summary>
     public byte[]? Wasm_hash { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ContractExecutable Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -945,6 +1101,7 @@ public sealed partial class ContractExecutable : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -964,19 +1121,25 @@ public sealed partial class ContractExecutable : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ContractExecutable FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ContractExecutable>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ContractExecutable);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ContractExecutable? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Bytes(this.Wasm_hash, other.Wasm_hash)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -985,6 +1148,7 @@ public sealed partial class ContractExecutable : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1006,8 +1170,10 @@ public sealed partial class ContractExecutable : global::Stellar.Xdr.IXdrType<gl
 /// <summary>XDR struct <c>SCNonceKey</c> (contract.xds:124).</summary>
 public sealed partial class SCNonceKey : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SCNonceKey>, global::System.IEquatable<global::Stellar.Xdr.SCNonceKey>
 {
+    /// <summary>XDR field <c>nonce</c>: <c>int64</c> (contract.xds:125).</summary>
     public long Nonce { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCNonceKey Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1017,6 +1183,7 @@ public sealed partial class SCNonceKey : global::Stellar.Xdr.IXdrType<global::St
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1026,19 +1193,25 @@ public sealed partial class SCNonceKey : global::Stellar.Xdr.IXdrType<global::St
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCNonceKey FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCNonceKey>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCNonceKey);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCNonceKey? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Nonce == other.Nonce));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1046,6 +1219,7 @@ public sealed partial class SCNonceKey : global::Stellar.Xdr.IXdrType<global::St
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1059,10 +1233,13 @@ public sealed partial class SCNonceKey : global::Stellar.Xdr.IXdrType<global::St
 /// <summary>XDR struct <c>SCContractInstance</c> (contract.xds:128).</summary>
 public sealed partial class SCContractInstance : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SCContractInstance>, global::System.IEquatable<global::Stellar.Xdr.SCContractInstance>
 {
+    /// <summary>XDR field <c>executable</c>: <c>ContractExecutable</c> (contract.xds:129).</summary>
     public global::Stellar.Xdr.ContractExecutable Executable { get; set; } = null!;
 
+    /// <summary>XDR field <c>storage</c>: <c>SCMap?</c> (contract.xds:130).</summary>
     public global::Stellar.Xdr.SCMapEntry[]? Storage { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCContractInstance Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1089,6 +1266,7 @@ public sealed partial class SCContractInstance : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1113,19 +1291,25 @@ public sealed partial class SCContractInstance : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCContractInstance FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCContractInstance>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCContractInstance);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCContractInstance? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Executable, other.Executable) && global::Stellar.Xdr.XdrSupport.Array(this.Storage, other.Storage)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1134,6 +1318,7 @@ public sealed partial class SCContractInstance : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1186,46 +1371,67 @@ public sealed partial class SCVal : global::Stellar.Xdr.IXdrType<global::Stellar
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.SCValType Discriminant { get; set; }
 
+    /// <summary>Arm <c>b</c>: <c>bool</c>, set when <see cref="Discriminant"/> is <c>SCV_BOOL</c>; null otherwise (contract.xds:134).</summary>
     public bool? B { get; set; }
 
+    /// <summary>Arm <c>error</c>: <c>SCError</c>, set when <see cref="Discriminant"/> is <c>SCV_ERROR</c>; null otherwise (contract.xds:136).</summary>
     public global::Stellar.Xdr.SCError? Error { get; set; }
 
+    /// <summary>Arm <c>u32</c>: <c>uint32</c>, set when <see cref="Discriminant"/> is <c>SCV_U32</c>; null otherwise (contract.xds:137).</summary>
     public uint? U32 { get; set; }
 
+    /// <summary>Arm <c>i32</c>: <c>int32</c>, set when <see cref="Discriminant"/> is <c>SCV_I32</c>; null otherwise (contract.xds:138).</summary>
     public int? I32 { get; set; }
 
+    /// <summary>Arm <c>u64</c>: <c>uint64</c>, set when <see cref="Discriminant"/> is <c>SCV_U64</c>; null otherwise (contract.xds:139).</summary>
     public ulong? U64 { get; set; }
 
+    /// <summary>Arm <c>i64</c>: <c>int64</c>, set when <see cref="Discriminant"/> is <c>SCV_I64</c>; null otherwise (contract.xds:140).</summary>
     public long? I64 { get; set; }
 
+    /// <summary>Arm <c>timepoint</c>: <c>TimePoint</c>, set when <see cref="Discriminant"/> is <c>SCV_TIMEPOINT</c>; null otherwise (contract.xds:141).</summary>
     public ulong? Timepoint { get; set; }
 
+    /// <summary>Arm <c>duration</c>: <c>Duration</c>, set when <see cref="Discriminant"/> is <c>SCV_DURATION</c>; null otherwise (contract.xds:142).</summary>
     public ulong? Duration { get; set; }
 
+    /// <summary>Arm <c>u128</c>: <c>UInt128Parts</c>, set when <see cref="Discriminant"/> is <c>SCV_U128</c>; null otherwise (contract.xds:143).</summary>
     public global::Stellar.Xdr.UInt128Parts? U128 { get; set; }
 
+    /// <summary>Arm <c>i128</c>: <c>Int128Parts</c>, set when <see cref="Discriminant"/> is <c>SCV_I128</c>; null otherwise (contract.xds:144).</summary>
     public global::Stellar.Xdr.Int128Parts? I128 { get; set; }
 
+    /// <summary>Arm <c>u256</c>: <c>UInt256Parts</c>, set when <see cref="Discriminant"/> is <c>SCV_U256</c>; null otherwise (contract.xds:145).</summary>
     public global::Stellar.Xdr.UInt256Parts? U256 { get; set; }
 
+    /// <summary>Arm <c>i256</c>: <c>Int256Parts</c>, set when <see cref="Discriminant"/> is <c>SCV_I256</c>; null otherwise (contract.xds:146).</summary>
     public global::Stellar.Xdr.Int256Parts? I256 { get; set; }
 
+    /// <summary>Arm <c>bytes</c>: <c>SCBytes</c>, set when <see cref="Discriminant"/> is <c>SCV_BYTES</c>; null otherwise (contract.xds:147).</summary>
     public byte[]? Bytes { get; set; }
 
+    /// <summary>Arm <c>str</c>: <c>SCString</c>, set when <see cref="Discriminant"/> is <c>SCV_STRING</c>; null otherwise (contract.xds:148).</summary>
     public global::Stellar.Xdr.XdrString? Str { get; set; }
 
+    /// <summary>Arm <c>sym</c>: <c>SCSymbol</c>, set when <see cref="Discriminant"/> is <c>SCV_SYMBOL</c>; null otherwise (contract.xds:149).</summary>
     public global::Stellar.Xdr.XdrString? Sym { get; set; }
 
+    /// <summary>Arm <c>vec</c>: <c>SCVec?</c>, set when <see cref="Discriminant"/> is <c>SCV_VEC</c>; null otherwise (contract.xds:150).</summary>
     public global::Stellar.Xdr.SCVal[]? Vec { get; set; }
 
+    /// <summary>Arm <c>map</c>: <c>SCMap?</c>, set when <see cref="Discriminant"/> is <c>SCV_MAP</c>; null otherwise (contract.xds:151).</summary>
     public global::Stellar.Xdr.SCMapEntry[]? Map { get; set; }
 
+    /// <summary>Arm <c>address</c>: <c>SCAddress</c>, set when <see cref="Discriminant"/> is <c>SCV_ADDRESS</c>; null otherwise (contract.xds:152).</summary>
     public global::Stellar.Xdr.SCAddress? Address { get; set; }
 
+    /// <summary>Arm <c>instance</c>: <c>SCContractInstance</c>, set when <see cref="Discriminant"/> is <c>SCV_CONTRACT_INSTANCE</c>; null otherwise (contract.xds:153).</summary>
     public global::Stellar.Xdr.SCContractInstance? Instance { get; set; }
 
+    /// <summary>Arm <c>nonce_key</c>: <c>SCNonceKey</c>, set when <see cref="Discriminant"/> is <c>SCV_LEDGER_KEY_NONCE</c>; null otherwise (contract.xds:155).</summary>
     public global::Stellar.Xdr.SCNonceKey? Nonce_key { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCVal Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1338,6 +1544,7 @@ public sealed partial class SCVal : global::Stellar.Xdr.IXdrType<global::Stellar
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1444,19 +1651,25 @@ public sealed partial class SCVal : global::Stellar.Xdr.IXdrType<global::Stellar
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCVal FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCVal>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCVal);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCVal? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && this.B == other.B && global::Stellar.Xdr.XdrSupport.Same(this.Error, other.Error) && this.U32 == other.U32 && this.I32 == other.I32 && this.U64 == other.U64 && this.I64 == other.I64 && this.Timepoint == other.Timepoint && this.Duration == other.Duration && global::Stellar.Xdr.XdrSupport.Same(this.U128, other.U128) && global::Stellar.Xdr.XdrSupport.Same(this.I128, other.I128) && global::Stellar.Xdr.XdrSupport.Same(this.U256, other.U256) && global::Stellar.Xdr.XdrSupport.Same(this.I256, other.I256) && global::Stellar.Xdr.XdrSupport.Bytes(this.Bytes, other.Bytes) && global::Stellar.Xdr.XdrSupport.Same(this.Str, other.Str) && global::Stellar.Xdr.XdrSupport.Same(this.Sym, other.Sym) && global::Stellar.Xdr.XdrSupport.Array(this.Vec, other.Vec) && global::Stellar.Xdr.XdrSupport.Array(this.Map, other.Map) && global::Stellar.Xdr.XdrSupport.Same(this.Address, other.Address) && global::Stellar.Xdr.XdrSupport.Same(this.Instance, other.Instance) && global::Stellar.Xdr.XdrSupport.Same(this.Nonce_key, other.Nonce_key)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1484,6 +1697,7 @@ public sealed partial class SCVal : global::Stellar.Xdr.IXdrType<global::Stellar
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1740,10 +1954,13 @@ public sealed partial class SCVal : global::Stellar.Xdr.IXdrType<global::Stellar
 /// <summary>XDR struct <c>SCMapEntry</c> (contract.xds:158).</summary>
 public sealed partial class SCMapEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SCMapEntry>, global::System.IEquatable<global::Stellar.Xdr.SCMapEntry>
 {
+    /// <summary>XDR field <c>key</c>: <c>SCVal</c> (contract.xds:159).</summary>
     public global::Stellar.Xdr.SCVal Key { get; set; } = null!;
 
+    /// <summary>XDR field <c>val</c>: <c>SCVal</c> (contract.xds:160).</summary>
     public global::Stellar.Xdr.SCVal Val { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCMapEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1754,6 +1971,7 @@ public sealed partial class SCMapEntry : global::Stellar.Xdr.IXdrType<global::St
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1764,19 +1982,25 @@ public sealed partial class SCMapEntry : global::Stellar.Xdr.IXdrType<global::St
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCMapEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCMapEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCMapEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCMapEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Key, other.Key) && global::Stellar.Xdr.XdrSupport.Same(this.Val, other.Val)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1785,6 +2009,7 @@ public sealed partial class SCMapEntry : global::Stellar.Xdr.IXdrType<global::St
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);

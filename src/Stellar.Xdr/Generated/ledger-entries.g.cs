@@ -7,28 +7,41 @@ namespace Stellar.Xdr;
 /// <summary>Constants declared in ledger-entries.xds.</summary>
 public static partial class XdrConstants
 {
+    /// <summary>XDR constant <c>MASK_ACCOUNT_FLAGS</c> (ledger-entries.xds:81).</summary>
     public const int MASK_ACCOUNT_FLAGS = 7;
+    /// <summary>XDR constant <c>MASK_ACCOUNT_FLAGS_V17</c> (ledger-entries.xds:82).</summary>
     public const int MASK_ACCOUNT_FLAGS_V17 = 15;
+    /// <summary>XDR constant <c>MAX_SIGNERS</c> (ledger-entries.xds:83).</summary>
     public const int MAX_SIGNERS = 20;
+    /// <summary>XDR constant <c>MASK_TRUSTLINE_FLAGS</c> (ledger-entries.xds:139).</summary>
     public const int MASK_TRUSTLINE_FLAGS = 1;
+    /// <summary>XDR constant <c>MASK_TRUSTLINE_FLAGS_V13</c> (ledger-entries.xds:140).</summary>
     public const int MASK_TRUSTLINE_FLAGS_V13 = 3;
+    /// <summary>XDR constant <c>MASK_TRUSTLINE_FLAGS_V17</c> (ledger-entries.xds:141).</summary>
     public const int MASK_TRUSTLINE_FLAGS_V17 = 7;
+    /// <summary>XDR constant <c>MASK_OFFERENTRY_FLAGS</c> (ledger-entries.xds:191).</summary>
     public const int MASK_OFFERENTRY_FLAGS = 1;
+    /// <summary>XDR constant <c>MASK_CLAIMABLE_BALANCE_FLAGS</c> (ledger-entries.xds:254).</summary>
     public const int MASK_CLAIMABLE_BALANCE_FLAGS = 1;
 }
 
 /// <summary>XDR enum <c>AssetType</c> (ledger-entries.xds:11).</summary>
 public enum AssetType : int
 {
+    /// <summary><c>ASSET_TYPE_NATIVE</c> = 0 (ledger-entries.xds:12).</summary>
     ASSET_TYPE_NATIVE = 0,
+    /// <summary><c>ASSET_TYPE_CREDIT_ALPHANUM4</c> = 1 (ledger-entries.xds:13).</summary>
     ASSET_TYPE_CREDIT_ALPHANUM4 = 1,
+    /// <summary><c>ASSET_TYPE_CREDIT_ALPHANUM12</c> = 2 (ledger-entries.xds:14).</summary>
     ASSET_TYPE_CREDIT_ALPHANUM12 = 2,
+    /// <summary><c>ASSET_TYPE_POOL_SHARE</c> = 3 (ledger-entries.xds:15).</summary>
     ASSET_TYPE_POOL_SHARE = 3,
 }
 
 /// <summary>XDR coding of <see cref="AssetType"/>: only declared values are accepted.</summary>
 public static class AssetTypeXdr
 {
+    /// <summary>Reads a <see cref="AssetType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.AssetType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -40,6 +53,7 @@ public static class AssetTypeXdr
         return (global::Stellar.Xdr.AssetType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.AssetType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -51,8 +65,10 @@ public static class AssetTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>AssetType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 3;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.AssetType value) => value switch
     {
         global::Stellar.Xdr.AssetType.ASSET_TYPE_NATIVE => "ASSET_TYPE_NATIVE",
@@ -69,10 +85,13 @@ public sealed partial class AssetCode : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.AssetType Discriminant { get; set; }
 
+    /// <summary>Arm <c>assetCode4</c>: <c>AssetCode4</c>, set when <see cref="Discriminant"/> is <c>ASSET_TYPE_CREDIT_ALPHANUM4</c>; null otherwise (ledger-entries.xds:19).</summary>
     public byte[]? AssetCode4 { get; set; }
 
+    /// <summary>Arm <c>assetCode12</c>: <c>AssetCode12</c>, set when <see cref="Discriminant"/> is <c>ASSET_TYPE_CREDIT_ALPHANUM12</c>; null otherwise (ledger-entries.xds:20).</summary>
     public byte[]? AssetCode12 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.AssetCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -95,6 +114,7 @@ public sealed partial class AssetCode : global::Stellar.Xdr.IXdrType<global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -115,19 +135,25 @@ public sealed partial class AssetCode : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.AssetCode FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.AssetCode>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.AssetCode);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.AssetCode? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Bytes(this.AssetCode4, other.AssetCode4) && global::Stellar.Xdr.XdrSupport.Bytes(this.AssetCode12, other.AssetCode12)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -137,6 +163,7 @@ public sealed partial class AssetCode : global::Stellar.Xdr.IXdrType<global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -162,10 +189,13 @@ public sealed partial class AssetCode : global::Stellar.Xdr.IXdrType<global::Ste
 /// <summary>XDR struct <c>AlphaNum4</c> (ledger-entries.xds:23).</summary>
 public sealed partial class AlphaNum4 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.AlphaNum4>, global::System.IEquatable<global::Stellar.Xdr.AlphaNum4>
 {
+    /// <summary>XDR field <c>assetCode</c>: <c>AssetCode4</c> (ledger-entries.xds:24).</summary>
     public byte[] AssetCode { get; set; } = null!;
 
+    /// <summary>XDR field <c>issuer</c>: <c>AccountID</c> (ledger-entries.xds:25).</summary>
     public global::Stellar.Xdr.PublicKey Issuer { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.AlphaNum4 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -176,6 +206,7 @@ public sealed partial class AlphaNum4 : global::Stellar.Xdr.IXdrType<global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -186,19 +217,25 @@ public sealed partial class AlphaNum4 : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.AlphaNum4 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.AlphaNum4>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.AlphaNum4);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.AlphaNum4? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.AssetCode, other.AssetCode) && global::Stellar.Xdr.XdrSupport.Same(this.Issuer, other.Issuer)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -207,6 +244,7 @@ public sealed partial class AlphaNum4 : global::Stellar.Xdr.IXdrType<global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -229,10 +267,13 @@ public sealed partial class AlphaNum4 : global::Stellar.Xdr.IXdrType<global::Ste
 /// <summary>XDR struct <c>AlphaNum12</c> (ledger-entries.xds:28).</summary>
 public sealed partial class AlphaNum12 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.AlphaNum12>, global::System.IEquatable<global::Stellar.Xdr.AlphaNum12>
 {
+    /// <summary>XDR field <c>assetCode</c>: <c>AssetCode12</c> (ledger-entries.xds:29).</summary>
     public byte[] AssetCode { get; set; } = null!;
 
+    /// <summary>XDR field <c>issuer</c>: <c>AccountID</c> (ledger-entries.xds:30).</summary>
     public global::Stellar.Xdr.PublicKey Issuer { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.AlphaNum12 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -243,6 +284,7 @@ public sealed partial class AlphaNum12 : global::Stellar.Xdr.IXdrType<global::St
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -253,19 +295,25 @@ public sealed partial class AlphaNum12 : global::Stellar.Xdr.IXdrType<global::St
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.AlphaNum12 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.AlphaNum12>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.AlphaNum12);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.AlphaNum12? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.AssetCode, other.AssetCode) && global::Stellar.Xdr.XdrSupport.Same(this.Issuer, other.Issuer)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -274,6 +322,7 @@ public sealed partial class AlphaNum12 : global::Stellar.Xdr.IXdrType<global::St
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -299,10 +348,13 @@ public sealed partial class Asset : global::Stellar.Xdr.IXdrType<global::Stellar
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.AssetType Discriminant { get; set; }
 
+    /// <summary>Arm <c>alphaNum4</c>: <c>AlphaNum4</c>, set when <see cref="Discriminant"/> is <c>ASSET_TYPE_CREDIT_ALPHANUM4</c>; null otherwise (ledger-entries.xds:35).</summary>
     public global::Stellar.Xdr.AlphaNum4? AlphaNum4 { get; set; }
 
+    /// <summary>Arm <c>alphaNum12</c>: <c>AlphaNum12</c>, set when <see cref="Discriminant"/> is <c>ASSET_TYPE_CREDIT_ALPHANUM12</c>; null otherwise (ledger-entries.xds:36).</summary>
     public global::Stellar.Xdr.AlphaNum12? AlphaNum12 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.Asset Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -327,6 +379,7 @@ public sealed partial class Asset : global::Stellar.Xdr.IXdrType<global::Stellar
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -349,19 +402,25 @@ public sealed partial class Asset : global::Stellar.Xdr.IXdrType<global::Stellar
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.Asset FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.Asset>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.Asset);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.Asset? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.AlphaNum4, other.AlphaNum4) && global::Stellar.Xdr.XdrSupport.Same(this.AlphaNum12, other.AlphaNum12)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -371,6 +430,7 @@ public sealed partial class Asset : global::Stellar.Xdr.IXdrType<global::Stellar
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -410,10 +470,13 @@ public sealed partial class Asset : global::Stellar.Xdr.IXdrType<global::Stellar
 /// <summary>XDR struct <c>Price</c> (ledger-entries.xds:39).</summary>
 public sealed partial class Price : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.Price>, global::System.IEquatable<global::Stellar.Xdr.Price>
 {
+    /// <summary>XDR field <c>n</c>: <c>int32</c> (ledger-entries.xds:40).</summary>
     public int N { get; set; }
 
+    /// <summary>XDR field <c>d</c>: <c>int32</c> (ledger-entries.xds:41).</summary>
     public int D { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.Price Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -424,6 +487,7 @@ public sealed partial class Price : global::Stellar.Xdr.IXdrType<global::Stellar
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -434,19 +498,25 @@ public sealed partial class Price : global::Stellar.Xdr.IXdrType<global::Stellar
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.Price FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.Price>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.Price);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.Price? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.N == other.N && this.D == other.D));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -455,6 +525,7 @@ public sealed partial class Price : global::Stellar.Xdr.IXdrType<global::Stellar
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -470,10 +541,13 @@ public sealed partial class Price : global::Stellar.Xdr.IXdrType<global::Stellar
 /// <summary>XDR struct <c>Liabilities</c> (ledger-entries.xds:44).</summary>
 public sealed partial class Liabilities : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.Liabilities>, global::System.IEquatable<global::Stellar.Xdr.Liabilities>
 {
+    /// <summary>XDR field <c>buying</c>: <c>int64</c> (ledger-entries.xds:45).</summary>
     public long Buying { get; set; }
 
+    /// <summary>XDR field <c>selling</c>: <c>int64</c> (ledger-entries.xds:46).</summary>
     public long Selling { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.Liabilities Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -484,6 +558,7 @@ public sealed partial class Liabilities : global::Stellar.Xdr.IXdrType<global::S
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -494,19 +569,25 @@ public sealed partial class Liabilities : global::Stellar.Xdr.IXdrType<global::S
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.Liabilities FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.Liabilities>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.Liabilities);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.Liabilities? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Buying == other.Buying && this.Selling == other.Selling));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -515,6 +596,7 @@ public sealed partial class Liabilities : global::Stellar.Xdr.IXdrType<global::S
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -530,15 +612,20 @@ public sealed partial class Liabilities : global::Stellar.Xdr.IXdrType<global::S
 /// <summary>XDR enum <c>ThresholdIndexes</c> (ledger-entries.xds:49).</summary>
 public enum ThresholdIndexes : int
 {
+    /// <summary><c>THRESHOLD_MASTER_WEIGHT</c> = 0 (ledger-entries.xds:50).</summary>
     THRESHOLD_MASTER_WEIGHT = 0,
+    /// <summary><c>THRESHOLD_LOW</c> = 1 (ledger-entries.xds:51).</summary>
     THRESHOLD_LOW = 1,
+    /// <summary><c>THRESHOLD_MED</c> = 2 (ledger-entries.xds:52).</summary>
     THRESHOLD_MED = 2,
+    /// <summary><c>THRESHOLD_HIGH</c> = 3 (ledger-entries.xds:53).</summary>
     THRESHOLD_HIGH = 3,
 }
 
 /// <summary>XDR coding of <see cref="ThresholdIndexes"/>: only declared values are accepted.</summary>
 public static class ThresholdIndexesXdr
 {
+    /// <summary>Reads a <see cref="ThresholdIndexes"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ThresholdIndexes Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -550,6 +637,7 @@ public static class ThresholdIndexesXdr
         return (global::Stellar.Xdr.ThresholdIndexes)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ThresholdIndexes value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -561,8 +649,10 @@ public static class ThresholdIndexesXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ThresholdIndexes</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 3;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ThresholdIndexes value) => value switch
     {
         global::Stellar.Xdr.ThresholdIndexes.THRESHOLD_MASTER_WEIGHT => "THRESHOLD_MASTER_WEIGHT",
@@ -576,21 +666,32 @@ public static class ThresholdIndexesXdr
 /// <summary>XDR enum <c>LedgerEntryType</c> (ledger-entries.xds:56).</summary>
 public enum LedgerEntryType : int
 {
+    /// <summary><c>ACCOUNT</c> = 0 (ledger-entries.xds:57).</summary>
     ACCOUNT = 0,
+    /// <summary><c>TRUSTLINE</c> = 1 (ledger-entries.xds:58).</summary>
     TRUSTLINE = 1,
+    /// <summary><c>OFFER</c> = 2 (ledger-entries.xds:59).</summary>
     OFFER = 2,
+    /// <summary><c>DATA</c> = 3 (ledger-entries.xds:60).</summary>
     DATA = 3,
+    /// <summary><c>CLAIMABLE_BALANCE</c> = 4 (ledger-entries.xds:61).</summary>
     CLAIMABLE_BALANCE = 4,
+    /// <summary><c>LIQUIDITY_POOL</c> = 5 (ledger-entries.xds:62).</summary>
     LIQUIDITY_POOL = 5,
+    /// <summary><c>CONTRACT_DATA</c> = 6 (ledger-entries.xds:63).</summary>
     CONTRACT_DATA = 6,
+    /// <summary><c>CONTRACT_CODE</c> = 7 (ledger-entries.xds:64).</summary>
     CONTRACT_CODE = 7,
+    /// <summary><c>CONFIG_SETTING</c> = 8 (ledger-entries.xds:65).</summary>
     CONFIG_SETTING = 8,
+    /// <summary><c>TTL</c> = 9 (ledger-entries.xds:66).</summary>
     TTL = 9,
 }
 
 /// <summary>XDR coding of <see cref="LedgerEntryType"/>: only declared values are accepted.</summary>
 public static class LedgerEntryTypeXdr
 {
+    /// <summary>Reads a <see cref="LedgerEntryType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.LedgerEntryType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -602,6 +703,7 @@ public static class LedgerEntryTypeXdr
         return (global::Stellar.Xdr.LedgerEntryType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.LedgerEntryType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -613,8 +715,10 @@ public static class LedgerEntryTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>LedgerEntryType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 9;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.LedgerEntryType value) => value switch
     {
         global::Stellar.Xdr.LedgerEntryType.ACCOUNT => "ACCOUNT",
@@ -634,10 +738,13 @@ public static class LedgerEntryTypeXdr
 /// <summary>XDR struct <c>Signer</c> (ledger-entries.xds:69).</summary>
 public sealed partial class Signer : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.Signer>, global::System.IEquatable<global::Stellar.Xdr.Signer>
 {
+    /// <summary>XDR field <c>key</c>: <c>SignerKey</c> (ledger-entries.xds:70).</summary>
     public global::Stellar.Xdr.SignerKey Key { get; set; } = null!;
 
+    /// <summary>XDR field <c>weight</c>: <c>uint32</c> (ledger-entries.xds:71).</summary>
     public uint Weight { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.Signer Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -648,6 +755,7 @@ public sealed partial class Signer : global::Stellar.Xdr.IXdrType<global::Stella
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -658,19 +766,25 @@ public sealed partial class Signer : global::Stellar.Xdr.IXdrType<global::Stella
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.Signer FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.Signer>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.Signer);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.Signer? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Key, other.Key) && this.Weight == other.Weight));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -679,6 +793,7 @@ public sealed partial class Signer : global::Stellar.Xdr.IXdrType<global::Stella
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -701,15 +816,20 @@ public sealed partial class Signer : global::Stellar.Xdr.IXdrType<global::Stella
 /// <summary>XDR enum <c>AccountFlags</c> (ledger-entries.xds:74).</summary>
 public enum AccountFlags : int
 {
+    /// <summary><c>AUTH_REQUIRED_FLAG</c> = 1 (ledger-entries.xds:75).</summary>
     AUTH_REQUIRED_FLAG = 1,
+    /// <summary><c>AUTH_REVOCABLE_FLAG</c> = 2 (ledger-entries.xds:76).</summary>
     AUTH_REVOCABLE_FLAG = 2,
+    /// <summary><c>AUTH_IMMUTABLE_FLAG</c> = 4 (ledger-entries.xds:77).</summary>
     AUTH_IMMUTABLE_FLAG = 4,
+    /// <summary><c>AUTH_CLAWBACK_ENABLED_FLAG</c> = 8 (ledger-entries.xds:78).</summary>
     AUTH_CLAWBACK_ENABLED_FLAG = 8,
 }
 
 /// <summary>XDR coding of <see cref="AccountFlags"/>: only declared values are accepted.</summary>
 public static class AccountFlagsXdr
 {
+    /// <summary>Reads a <see cref="AccountFlags"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.AccountFlags Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -721,6 +841,7 @@ public static class AccountFlagsXdr
         return (global::Stellar.Xdr.AccountFlags)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.AccountFlags value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -732,8 +853,10 @@ public static class AccountFlagsXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>AccountFlags</c>.</summary>
     public static bool IsDefined(int value) => value is 1 or 2 or 4 or 8;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.AccountFlags value) => value switch
     {
         global::Stellar.Xdr.AccountFlags.AUTH_REQUIRED_FLAG => "AUTH_REQUIRED_FLAG",
@@ -747,12 +870,16 @@ public static class AccountFlagsXdr
 /// <summary>XDR struct <c>AccountEntryExtensionV3</c> (ledger-entries.xds:87).</summary>
 public sealed partial class AccountEntryExtensionV3 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.AccountEntryExtensionV3>, global::System.IEquatable<global::Stellar.Xdr.AccountEntryExtensionV3>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (ledger-entries.xds:88).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>seqLedger</c>: <c>uint32</c> (ledger-entries.xds:89).</summary>
     public uint SeqLedger { get; set; }
 
+    /// <summary>XDR field <c>seqTime</c>: <c>TimePoint</c> (ledger-entries.xds:90).</summary>
     public ulong SeqTime { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.AccountEntryExtensionV3 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -764,6 +891,7 @@ public sealed partial class AccountEntryExtensionV3 : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -775,19 +903,25 @@ public sealed partial class AccountEntryExtensionV3 : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.AccountEntryExtensionV3 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.AccountEntryExtensionV3>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.AccountEntryExtensionV3);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.AccountEntryExtensionV3? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && this.SeqLedger == other.SeqLedger && this.SeqTime == other.SeqTime));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -797,6 +931,7 @@ public sealed partial class AccountEntryExtensionV3 : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -824,8 +959,10 @@ public sealed partial class AccountEntryExtensionV2Ext : global::Stellar.Xdr.IXd
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v3</c>: <c>AccountEntryExtensionV3</c>, set when <see cref="Discriminant"/> is <c>3</c>; null otherwise (ledger-entries.xds:95).</summary>
     public global::Stellar.Xdr.AccountEntryExtensionV3? V3 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.AccountEntryExtensionV2Ext Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -847,6 +984,7 @@ public sealed partial class AccountEntryExtensionV2Ext : global::Stellar.Xdr.IXd
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -866,19 +1004,25 @@ public sealed partial class AccountEntryExtensionV2Ext : global::Stellar.Xdr.IXd
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.AccountEntryExtensionV2Ext FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.AccountEntryExtensionV2Ext>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.AccountEntryExtensionV2Ext);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.AccountEntryExtensionV2Ext? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V3, other.V3)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -887,6 +1031,7 @@ public sealed partial class AccountEntryExtensionV2Ext : global::Stellar.Xdr.IXd
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -915,14 +1060,19 @@ public sealed partial class AccountEntryExtensionV2Ext : global::Stellar.Xdr.IXd
 /// <summary>XDR struct <c>AccountEntryExtensionV2</c> (ledger-entries.xds:98).</summary>
 public sealed partial class AccountEntryExtensionV2 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.AccountEntryExtensionV2>, global::System.IEquatable<global::Stellar.Xdr.AccountEntryExtensionV2>
 {
+    /// <summary>XDR field <c>numSponsored</c>: <c>uint32</c> (ledger-entries.xds:99).</summary>
     public uint NumSponsored { get; set; }
 
+    /// <summary>XDR field <c>numSponsoring</c>: <c>uint32</c> (ledger-entries.xds:100).</summary>
     public uint NumSponsoring { get; set; }
 
+    /// <summary>XDR field <c>signerSponsoringIDs</c>: <c>SponsorshipDescriptor&lt;MAX_SIGNERS&gt;</c> (ledger-entries.xds:101).</summary>
     public global::Stellar.Xdr.PublicKey?[] SignerSponsoringIDs { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>AccountEntryExtensionV2Ext</c> (ledger-entries.xds:102).</summary>
     public global::Stellar.Xdr.AccountEntryExtensionV2Ext Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.AccountEntryExtensionV2 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -951,6 +1101,7 @@ public sealed partial class AccountEntryExtensionV2 : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -977,19 +1128,25 @@ public sealed partial class AccountEntryExtensionV2 : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.AccountEntryExtensionV2 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.AccountEntryExtensionV2>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.AccountEntryExtensionV2);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.AccountEntryExtensionV2? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.NumSponsored == other.NumSponsored && this.NumSponsoring == other.NumSponsoring && global::Stellar.Xdr.XdrSupport.Array(this.SignerSponsoringIDs, other.SignerSponsoringIDs) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1000,6 +1157,7 @@ public sealed partial class AccountEntryExtensionV2 : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1056,8 +1214,10 @@ public sealed partial class AccountEntryExtensionV1Ext : global::Stellar.Xdr.IXd
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v2</c>: <c>AccountEntryExtensionV2</c>, set when <see cref="Discriminant"/> is <c>2</c>; null otherwise (ledger-entries.xds:107).</summary>
     public global::Stellar.Xdr.AccountEntryExtensionV2? V2 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.AccountEntryExtensionV1Ext Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1079,6 +1239,7 @@ public sealed partial class AccountEntryExtensionV1Ext : global::Stellar.Xdr.IXd
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1098,19 +1259,25 @@ public sealed partial class AccountEntryExtensionV1Ext : global::Stellar.Xdr.IXd
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.AccountEntryExtensionV1Ext FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.AccountEntryExtensionV1Ext>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.AccountEntryExtensionV1Ext);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.AccountEntryExtensionV1Ext? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V2, other.V2)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1119,6 +1286,7 @@ public sealed partial class AccountEntryExtensionV1Ext : global::Stellar.Xdr.IXd
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1147,10 +1315,13 @@ public sealed partial class AccountEntryExtensionV1Ext : global::Stellar.Xdr.IXd
 /// <summary>XDR struct <c>AccountEntryExtensionV1</c> (ledger-entries.xds:110).</summary>
 public sealed partial class AccountEntryExtensionV1 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.AccountEntryExtensionV1>, global::System.IEquatable<global::Stellar.Xdr.AccountEntryExtensionV1>
 {
+    /// <summary>XDR field <c>liabilities</c>: <c>Liabilities</c> (ledger-entries.xds:111).</summary>
     public global::Stellar.Xdr.Liabilities Liabilities { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>AccountEntryExtensionV1Ext</c> (ledger-entries.xds:112).</summary>
     public global::Stellar.Xdr.AccountEntryExtensionV1Ext Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.AccountEntryExtensionV1 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1161,6 +1332,7 @@ public sealed partial class AccountEntryExtensionV1 : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1171,19 +1343,25 @@ public sealed partial class AccountEntryExtensionV1 : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.AccountEntryExtensionV1 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.AccountEntryExtensionV1>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.AccountEntryExtensionV1);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.AccountEntryExtensionV1? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Liabilities, other.Liabilities) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1192,6 +1370,7 @@ public sealed partial class AccountEntryExtensionV1 : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1224,8 +1403,10 @@ public sealed partial class AccountEntryExt : global::Stellar.Xdr.IXdrType<globa
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v1</c>: <c>AccountEntryExtensionV1</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger-entries.xds:117).</summary>
     public global::Stellar.Xdr.AccountEntryExtensionV1? V1 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.AccountEntryExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1247,6 +1428,7 @@ public sealed partial class AccountEntryExt : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1266,19 +1448,25 @@ public sealed partial class AccountEntryExt : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.AccountEntryExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.AccountEntryExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.AccountEntryExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.AccountEntryExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V1, other.V1)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1287,6 +1475,7 @@ public sealed partial class AccountEntryExt : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1315,26 +1504,37 @@ public sealed partial class AccountEntryExt : global::Stellar.Xdr.IXdrType<globa
 /// <summary>XDR struct <c>AccountEntry</c> (ledger-entries.xds:120).</summary>
 public sealed partial class AccountEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.AccountEntry>, global::System.IEquatable<global::Stellar.Xdr.AccountEntry>
 {
+    /// <summary>XDR field <c>accountID</c>: <c>AccountID</c> (ledger-entries.xds:121).</summary>
     public global::Stellar.Xdr.PublicKey AccountID { get; set; } = null!;
 
+    /// <summary>XDR field <c>balance</c>: <c>int64</c> (ledger-entries.xds:122).</summary>
     public long Balance { get; set; }
 
+    /// <summary>XDR field <c>seqNum</c>: <c>SequenceNumber</c> (ledger-entries.xds:123).</summary>
     public long SeqNum { get; set; }
 
+    /// <summary>XDR field <c>numSubEntries</c>: <c>uint32</c> (ledger-entries.xds:124).</summary>
     public uint NumSubEntries { get; set; }
 
+    /// <summary>XDR field <c>inflationDest</c>: <c>AccountID?</c> (ledger-entries.xds:125).</summary>
     public global::Stellar.Xdr.PublicKey? InflationDest { get; set; }
 
+    /// <summary>XDR field <c>flags</c>: <c>uint32</c> (ledger-entries.xds:126).</summary>
     public uint Flags { get; set; }
 
+    /// <summary>XDR field <c>homeDomain</c>: <c>string32</c> (ledger-entries.xds:127).</summary>
     public global::Stellar.Xdr.XdrString HomeDomain { get; set; } = null!;
 
+    /// <summary>XDR field <c>thresholds</c>: <c>Thresholds</c> (ledger-entries.xds:128).</summary>
     public byte[] Thresholds { get; set; } = null!;
 
+    /// <summary>XDR field <c>signers</c>: <c>Signer&lt;MAX_SIGNERS&gt;</c> (ledger-entries.xds:129).</summary>
     public global::Stellar.Xdr.Signer[] Signers { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>AccountEntryExt</c> (ledger-entries.xds:130).</summary>
     public global::Stellar.Xdr.AccountEntryExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.AccountEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1369,6 +1569,7 @@ public sealed partial class AccountEntry : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1401,19 +1602,25 @@ public sealed partial class AccountEntry : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.AccountEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.AccountEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.AccountEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.AccountEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.AccountID, other.AccountID) && this.Balance == other.Balance && this.SeqNum == other.SeqNum && this.NumSubEntries == other.NumSubEntries && global::Stellar.Xdr.XdrSupport.Same(this.InflationDest, other.InflationDest) && this.Flags == other.Flags && global::Stellar.Xdr.XdrSupport.Same(this.HomeDomain, other.HomeDomain) && global::Stellar.Xdr.XdrSupport.Bytes(this.Thresholds, other.Thresholds) && global::Stellar.Xdr.XdrSupport.Array(this.Signers, other.Signers) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1430,6 +1637,7 @@ public sealed partial class AccountEntry : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1509,14 +1717,18 @@ public sealed partial class AccountEntry : global::Stellar.Xdr.IXdrType<global::
 /// <summary>XDR enum <c>TrustLineFlags</c> (ledger-entries.xds:133).</summary>
 public enum TrustLineFlags : int
 {
+    /// <summary><c>AUTHORIZED_FLAG</c> = 1 (ledger-entries.xds:134).</summary>
     AUTHORIZED_FLAG = 1,
+    /// <summary><c>AUTHORIZED_TO_MAINTAIN_LIABILITIES_FLAG</c> = 2 (ledger-entries.xds:135).</summary>
     AUTHORIZED_TO_MAINTAIN_LIABILITIES_FLAG = 2,
+    /// <summary><c>TRUSTLINE_CLAWBACK_ENABLED_FLAG</c> = 4 (ledger-entries.xds:136).</summary>
     TRUSTLINE_CLAWBACK_ENABLED_FLAG = 4,
 }
 
 /// <summary>XDR coding of <see cref="TrustLineFlags"/>: only declared values are accepted.</summary>
 public static class TrustLineFlagsXdr
 {
+    /// <summary>Reads a <see cref="TrustLineFlags"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.TrustLineFlags Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -1528,6 +1740,7 @@ public static class TrustLineFlagsXdr
         return (global::Stellar.Xdr.TrustLineFlags)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.TrustLineFlags value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1539,8 +1752,10 @@ public static class TrustLineFlagsXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>TrustLineFlags</c>.</summary>
     public static bool IsDefined(int value) => value is 1 or 2 or 4;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.TrustLineFlags value) => value switch
     {
         global::Stellar.Xdr.TrustLineFlags.AUTHORIZED_FLAG => "AUTHORIZED_FLAG",
@@ -1553,12 +1768,14 @@ public static class TrustLineFlagsXdr
 /// <summary>XDR enum <c>LiquidityPoolType</c> (ledger-entries.xds:143).</summary>
 public enum LiquidityPoolType : int
 {
+    /// <summary><c>LIQUIDITY_POOL_CONSTANT_PRODUCT</c> = 0 (ledger-entries.xds:144).</summary>
     LIQUIDITY_POOL_CONSTANT_PRODUCT = 0,
 }
 
 /// <summary>XDR coding of <see cref="LiquidityPoolType"/>: only declared values are accepted.</summary>
 public static class LiquidityPoolTypeXdr
 {
+    /// <summary>Reads a <see cref="LiquidityPoolType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.LiquidityPoolType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -1570,6 +1787,7 @@ public static class LiquidityPoolTypeXdr
         return (global::Stellar.Xdr.LiquidityPoolType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.LiquidityPoolType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1581,8 +1799,10 @@ public static class LiquidityPoolTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>LiquidityPoolType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.LiquidityPoolType value) => value switch
     {
         global::Stellar.Xdr.LiquidityPoolType.LIQUIDITY_POOL_CONSTANT_PRODUCT => "LIQUIDITY_POOL_CONSTANT_PRODUCT",
@@ -1596,12 +1816,16 @@ public sealed partial class TrustLineAsset : global::Stellar.Xdr.IXdrType<global
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.AssetType Discriminant { get; set; }
 
+    /// <summary>Arm <c>alphaNum4</c>: <c>AlphaNum4</c>, set when <see cref="Discriminant"/> is <c>ASSET_TYPE_CREDIT_ALPHANUM4</c>; null otherwise (ledger-entries.xds:149).</summary>
     public global::Stellar.Xdr.AlphaNum4? AlphaNum4 { get; set; }
 
+    /// <summary>Arm <c>alphaNum12</c>: <c>AlphaNum12</c>, set when <see cref="Discriminant"/> is <c>ASSET_TYPE_CREDIT_ALPHANUM12</c>; null otherwise (ledger-entries.xds:150).</summary>
     public global::Stellar.Xdr.AlphaNum12? AlphaNum12 { get; set; }
 
+    /// <summary>Arm <c>liquidityPoolID</c>: <c>PoolID</c>, set when <see cref="Discriminant"/> is <c>ASSET_TYPE_POOL_SHARE</c>; null otherwise (ledger-entries.xds:151).</summary>
     public byte[]? LiquidityPoolID { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TrustLineAsset Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1629,6 +1853,7 @@ public sealed partial class TrustLineAsset : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1654,19 +1879,25 @@ public sealed partial class TrustLineAsset : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TrustLineAsset FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TrustLineAsset>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TrustLineAsset);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TrustLineAsset? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.AlphaNum4, other.AlphaNum4) && global::Stellar.Xdr.XdrSupport.Same(this.AlphaNum12, other.AlphaNum12) && global::Stellar.Xdr.XdrSupport.Bytes(this.LiquidityPoolID, other.LiquidityPoolID)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1677,6 +1908,7 @@ public sealed partial class TrustLineAsset : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1723,6 +1955,7 @@ public sealed partial class TrustLineEntryExtensionV2Ext : global::Stellar.Xdr.I
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TrustLineEntryExtensionV2Ext Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1741,6 +1974,7 @@ public sealed partial class TrustLineEntryExtensionV2Ext : global::Stellar.Xdr.I
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1757,19 +1991,25 @@ public sealed partial class TrustLineEntryExtensionV2Ext : global::Stellar.Xdr.I
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TrustLineEntryExtensionV2Ext FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TrustLineEntryExtensionV2Ext>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TrustLineEntryExtensionV2Ext);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TrustLineEntryExtensionV2Ext? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1777,6 +2017,7 @@ public sealed partial class TrustLineEntryExtensionV2Ext : global::Stellar.Xdr.I
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1790,10 +2031,13 @@ public sealed partial class TrustLineEntryExtensionV2Ext : global::Stellar.Xdr.I
 /// <summary>XDR struct <c>TrustLineEntryExtensionV2</c> (ledger-entries.xds:158).</summary>
 public sealed partial class TrustLineEntryExtensionV2 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TrustLineEntryExtensionV2>, global::System.IEquatable<global::Stellar.Xdr.TrustLineEntryExtensionV2>
 {
+    /// <summary>XDR field <c>liquidityPoolUseCount</c>: <c>int32</c> (ledger-entries.xds:159).</summary>
     public int LiquidityPoolUseCount { get; set; }
 
+    /// <summary>XDR field <c>ext</c>: <c>TrustLineEntryExtensionV2Ext</c> (ledger-entries.xds:160).</summary>
     public global::Stellar.Xdr.TrustLineEntryExtensionV2Ext Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TrustLineEntryExtensionV2 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1804,6 +2048,7 @@ public sealed partial class TrustLineEntryExtensionV2 : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1814,19 +2059,25 @@ public sealed partial class TrustLineEntryExtensionV2 : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TrustLineEntryExtensionV2 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TrustLineEntryExtensionV2>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TrustLineEntryExtensionV2);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TrustLineEntryExtensionV2? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.LiquidityPoolUseCount == other.LiquidityPoolUseCount && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1835,6 +2086,7 @@ public sealed partial class TrustLineEntryExtensionV2 : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1860,8 +2112,10 @@ public sealed partial class TrustLineEntryV1Ext : global::Stellar.Xdr.IXdrType<g
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v2</c>: <c>TrustLineEntryExtensionV2</c>, set when <see cref="Discriminant"/> is <c>2</c>; null otherwise (ledger-entries.xds:165).</summary>
     public global::Stellar.Xdr.TrustLineEntryExtensionV2? V2 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TrustLineEntryV1Ext Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1883,6 +2137,7 @@ public sealed partial class TrustLineEntryV1Ext : global::Stellar.Xdr.IXdrType<g
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1902,19 +2157,25 @@ public sealed partial class TrustLineEntryV1Ext : global::Stellar.Xdr.IXdrType<g
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TrustLineEntryV1Ext FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TrustLineEntryV1Ext>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TrustLineEntryV1Ext);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TrustLineEntryV1Ext? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V2, other.V2)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1923,6 +2184,7 @@ public sealed partial class TrustLineEntryV1Ext : global::Stellar.Xdr.IXdrType<g
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1951,10 +2213,13 @@ public sealed partial class TrustLineEntryV1Ext : global::Stellar.Xdr.IXdrType<g
 /// <summary>XDR struct <c>TrustLineEntryV1</c> (ledger-entries.xds:168).</summary>
 public sealed partial class TrustLineEntryV1 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TrustLineEntryV1>, global::System.IEquatable<global::Stellar.Xdr.TrustLineEntryV1>
 {
+    /// <summary>XDR field <c>liabilities</c>: <c>Liabilities</c> (ledger-entries.xds:169).</summary>
     public global::Stellar.Xdr.Liabilities Liabilities { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>TrustLineEntryV1Ext</c> (ledger-entries.xds:170).</summary>
     public global::Stellar.Xdr.TrustLineEntryV1Ext Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TrustLineEntryV1 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1965,6 +2230,7 @@ public sealed partial class TrustLineEntryV1 : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1975,19 +2241,25 @@ public sealed partial class TrustLineEntryV1 : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TrustLineEntryV1 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TrustLineEntryV1>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TrustLineEntryV1);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TrustLineEntryV1? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Liabilities, other.Liabilities) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1996,6 +2268,7 @@ public sealed partial class TrustLineEntryV1 : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2028,8 +2301,10 @@ public sealed partial class TrustLineEntryExt : global::Stellar.Xdr.IXdrType<glo
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v1</c>: <c>TrustLineEntryV1</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger-entries.xds:175).</summary>
     public global::Stellar.Xdr.TrustLineEntryV1? V1 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TrustLineEntryExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2051,6 +2326,7 @@ public sealed partial class TrustLineEntryExt : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2070,19 +2346,25 @@ public sealed partial class TrustLineEntryExt : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TrustLineEntryExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TrustLineEntryExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TrustLineEntryExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TrustLineEntryExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V1, other.V1)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2091,6 +2373,7 @@ public sealed partial class TrustLineEntryExt : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2119,18 +2402,25 @@ public sealed partial class TrustLineEntryExt : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR struct <c>TrustLineEntry</c> (ledger-entries.xds:178).</summary>
 public sealed partial class TrustLineEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TrustLineEntry>, global::System.IEquatable<global::Stellar.Xdr.TrustLineEntry>
 {
+    /// <summary>XDR field <c>accountID</c>: <c>AccountID</c> (ledger-entries.xds:179).</summary>
     public global::Stellar.Xdr.PublicKey AccountID { get; set; } = null!;
 
+    /// <summary>XDR field <c>asset</c>: <c>TrustLineAsset</c> (ledger-entries.xds:180).</summary>
     public global::Stellar.Xdr.TrustLineAsset Asset { get; set; } = null!;
 
+    /// <summary>XDR field <c>balance</c>: <c>int64</c> (ledger-entries.xds:181).</summary>
     public long Balance { get; set; }
 
+    /// <summary>XDR field <c>limit</c>: <c>int64</c> (ledger-entries.xds:182).</summary>
     public long Limit { get; set; }
 
+    /// <summary>XDR field <c>flags</c>: <c>uint32</c> (ledger-entries.xds:183).</summary>
     public uint Flags { get; set; }
 
+    /// <summary>XDR field <c>ext</c>: <c>TrustLineEntryExt</c> (ledger-entries.xds:184).</summary>
     public global::Stellar.Xdr.TrustLineEntryExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TrustLineEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2145,6 +2435,7 @@ public sealed partial class TrustLineEntry : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2159,19 +2450,25 @@ public sealed partial class TrustLineEntry : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TrustLineEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TrustLineEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TrustLineEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TrustLineEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.AccountID, other.AccountID) && global::Stellar.Xdr.XdrSupport.Same(this.Asset, other.Asset) && this.Balance == other.Balance && this.Limit == other.Limit && this.Flags == other.Flags && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2184,6 +2481,7 @@ public sealed partial class TrustLineEntry : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2228,12 +2526,14 @@ public sealed partial class TrustLineEntry : global::Stellar.Xdr.IXdrType<global
 /// <summary>XDR enum <c>OfferEntryFlags</c> (ledger-entries.xds:187).</summary>
 public enum OfferEntryFlags : int
 {
+    /// <summary><c>PASSIVE_FLAG</c> = 1 (ledger-entries.xds:188).</summary>
     PASSIVE_FLAG = 1,
 }
 
 /// <summary>XDR coding of <see cref="OfferEntryFlags"/>: only declared values are accepted.</summary>
 public static class OfferEntryFlagsXdr
 {
+    /// <summary>Reads a <see cref="OfferEntryFlags"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.OfferEntryFlags Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -2245,6 +2545,7 @@ public static class OfferEntryFlagsXdr
         return (global::Stellar.Xdr.OfferEntryFlags)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.OfferEntryFlags value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2256,8 +2557,10 @@ public static class OfferEntryFlagsXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>OfferEntryFlags</c>.</summary>
     public static bool IsDefined(int value) => value is >= 1 and <= 1;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.OfferEntryFlags value) => value switch
     {
         global::Stellar.Xdr.OfferEntryFlags.PASSIVE_FLAG => "PASSIVE_FLAG",
@@ -2271,6 +2574,7 @@ public sealed partial class OfferEntryExt : global::Stellar.Xdr.IXdrType<global:
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.OfferEntryExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2289,6 +2593,7 @@ public sealed partial class OfferEntryExt : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2305,19 +2610,25 @@ public sealed partial class OfferEntryExt : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.OfferEntryExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.OfferEntryExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.OfferEntryExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.OfferEntryExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2325,6 +2636,7 @@ public sealed partial class OfferEntryExt : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2338,22 +2650,31 @@ public sealed partial class OfferEntryExt : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR struct <c>OfferEntry</c> (ledger-entries.xds:197).</summary>
 public sealed partial class OfferEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.OfferEntry>, global::System.IEquatable<global::Stellar.Xdr.OfferEntry>
 {
+    /// <summary>XDR field <c>sellerID</c>: <c>AccountID</c> (ledger-entries.xds:198).</summary>
     public global::Stellar.Xdr.PublicKey SellerID { get; set; } = null!;
 
+    /// <summary>XDR field <c>offerID</c>: <c>int64</c> (ledger-entries.xds:199).</summary>
     public long OfferID { get; set; }
 
+    /// <summary>XDR field <c>selling</c>: <c>Asset</c> (ledger-entries.xds:200).</summary>
     public global::Stellar.Xdr.Asset Selling { get; set; } = null!;
 
+    /// <summary>XDR field <c>buying</c>: <c>Asset</c> (ledger-entries.xds:201).</summary>
     public global::Stellar.Xdr.Asset Buying { get; set; } = null!;
 
+    /// <summary>XDR field <c>amount</c>: <c>int64</c> (ledger-entries.xds:202).</summary>
     public long Amount { get; set; }
 
+    /// <summary>XDR field <c>price</c>: <c>Price</c> (ledger-entries.xds:203).</summary>
     public global::Stellar.Xdr.Price Price { get; set; } = null!;
 
+    /// <summary>XDR field <c>flags</c>: <c>uint32</c> (ledger-entries.xds:204).</summary>
     public uint Flags { get; set; }
 
+    /// <summary>XDR field <c>ext</c>: <c>OfferEntryExt</c> (ledger-entries.xds:205).</summary>
     public global::Stellar.Xdr.OfferEntryExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.OfferEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2370,6 +2691,7 @@ public sealed partial class OfferEntry : global::Stellar.Xdr.IXdrType<global::St
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2386,19 +2708,25 @@ public sealed partial class OfferEntry : global::Stellar.Xdr.IXdrType<global::St
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.OfferEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.OfferEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.OfferEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.OfferEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.SellerID, other.SellerID) && this.OfferID == other.OfferID && global::Stellar.Xdr.XdrSupport.Same(this.Selling, other.Selling) && global::Stellar.Xdr.XdrSupport.Same(this.Buying, other.Buying) && this.Amount == other.Amount && global::Stellar.Xdr.XdrSupport.Same(this.Price, other.Price) && this.Flags == other.Flags && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2413,6 +2741,7 @@ public sealed partial class OfferEntry : global::Stellar.Xdr.IXdrType<global::St
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2478,6 +2807,7 @@ public sealed partial class DataEntryExt : global::Stellar.Xdr.IXdrType<global::
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.DataEntryExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2496,6 +2826,7 @@ public sealed partial class DataEntryExt : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2512,19 +2843,25 @@ public sealed partial class DataEntryExt : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.DataEntryExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.DataEntryExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.DataEntryExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.DataEntryExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2532,6 +2869,7 @@ public sealed partial class DataEntryExt : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2545,14 +2883,19 @@ public sealed partial class DataEntryExt : global::Stellar.Xdr.IXdrType<global::
 /// <summary>XDR struct <c>DataEntry</c> (ledger-entries.xds:212).</summary>
 public sealed partial class DataEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.DataEntry>, global::System.IEquatable<global::Stellar.Xdr.DataEntry>
 {
+    /// <summary>XDR field <c>accountID</c>: <c>AccountID</c> (ledger-entries.xds:213).</summary>
     public global::Stellar.Xdr.PublicKey AccountID { get; set; } = null!;
 
+    /// <summary>XDR field <c>dataName</c>: <c>string64</c> (ledger-entries.xds:214).</summary>
     public global::Stellar.Xdr.XdrString DataName { get; set; } = null!;
 
+    /// <summary>XDR field <c>dataValue</c>: <c>DataValue</c> (ledger-entries.xds:215).</summary>
     public byte[] DataValue { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>DataEntryExt</c> (ledger-entries.xds:216).</summary>
     public global::Stellar.Xdr.DataEntryExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.DataEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2565,6 +2908,7 @@ public sealed partial class DataEntry : global::Stellar.Xdr.IXdrType<global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2577,19 +2921,25 @@ public sealed partial class DataEntry : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.DataEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.DataEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.DataEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.DataEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.AccountID, other.AccountID) && global::Stellar.Xdr.XdrSupport.Same(this.DataName, other.DataName) && global::Stellar.Xdr.XdrSupport.Bytes(this.DataValue, other.DataValue) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2600,6 +2950,7 @@ public sealed partial class DataEntry : global::Stellar.Xdr.IXdrType<global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2633,17 +2984,24 @@ public sealed partial class DataEntry : global::Stellar.Xdr.IXdrType<global::Ste
 /// <summary>XDR enum <c>ClaimPredicateType</c> (ledger-entries.xds:219).</summary>
 public enum ClaimPredicateType : int
 {
+    /// <summary><c>CLAIM_PREDICATE_UNCONDITIONAL</c> = 0 (ledger-entries.xds:220).</summary>
     CLAIM_PREDICATE_UNCONDITIONAL = 0,
+    /// <summary><c>CLAIM_PREDICATE_AND</c> = 1 (ledger-entries.xds:221).</summary>
     CLAIM_PREDICATE_AND = 1,
+    /// <summary><c>CLAIM_PREDICATE_OR</c> = 2 (ledger-entries.xds:222).</summary>
     CLAIM_PREDICATE_OR = 2,
+    /// <summary><c>CLAIM_PREDICATE_NOT</c> = 3 (ledger-entries.xds:223).</summary>
     CLAIM_PREDICATE_NOT = 3,
+    /// <summary><c>CLAIM_PREDICATE_BEFORE_ABSOLUTE_TIME</c> = 4 (ledger-entries.xds:224).</summary>
     CLAIM_PREDICATE_BEFORE_ABSOLUTE_TIME = 4,
+    /// <summary><c>CLAIM_PREDICATE_BEFORE_RELATIVE_TIME</c> = 5 (ledger-entries.xds:225).</summary>
     CLAIM_PREDICATE_BEFORE_RELATIVE_TIME = 5,
 }
 
 /// <summary>XDR coding of <see cref="ClaimPredicateType"/>: only declared values are accepted.</summary>
 public static class ClaimPredicateTypeXdr
 {
+    /// <summary>Reads a <see cref="ClaimPredicateType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ClaimPredicateType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -2655,6 +3013,7 @@ public static class ClaimPredicateTypeXdr
         return (global::Stellar.Xdr.ClaimPredicateType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ClaimPredicateType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2666,8 +3025,10 @@ public static class ClaimPredicateTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ClaimPredicateType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 5;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ClaimPredicateType value) => value switch
     {
         global::Stellar.Xdr.ClaimPredicateType.CLAIM_PREDICATE_UNCONDITIONAL => "CLAIM_PREDICATE_UNCONDITIONAL",
@@ -2686,16 +3047,22 @@ public sealed partial class ClaimPredicate : global::Stellar.Xdr.IXdrType<global
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ClaimPredicateType Discriminant { get; set; }
 
+    /// <summary>Arm <c>andPredicates</c>: <c>ClaimPredicate&lt;2&gt;</c>, set when <see cref="Discriminant"/> is <c>CLAIM_PREDICATE_AND</c>; null otherwise (ledger-entries.xds:230).</summary>
     public global::Stellar.Xdr.ClaimPredicate[]? AndPredicates { get; set; }
 
+    /// <summary>Arm <c>orPredicates</c>: <c>ClaimPredicate&lt;2&gt;</c>, set when <see cref="Discriminant"/> is <c>CLAIM_PREDICATE_OR</c>; null otherwise (ledger-entries.xds:231).</summary>
     public global::Stellar.Xdr.ClaimPredicate[]? OrPredicates { get; set; }
 
+    /// <summary>Arm <c>notPredicate</c>: <c>ClaimPredicate?</c>, set when <see cref="Discriminant"/> is <c>CLAIM_PREDICATE_NOT</c>; null otherwise (ledger-entries.xds:232).</summary>
     public global::Stellar.Xdr.ClaimPredicate? NotPredicate { get; set; }
 
+    /// <summary>Arm <c>absBefore</c>: <c>int64</c>, set when <see cref="Discriminant"/> is <c>CLAIM_PREDICATE_BEFORE_ABSOLUTE_TIME</c>; null otherwise (ledger-entries.xds:233).</summary>
     public long? AbsBefore { get; set; }
 
+    /// <summary>Arm <c>relBefore</c>: <c>int64</c>, set when <see cref="Discriminant"/> is <c>CLAIM_PREDICATE_BEFORE_RELATIVE_TIME</c>; null otherwise (ledger-entries.xds:234).</summary>
     public long? RelBefore { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClaimPredicate Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2754,6 +3121,7 @@ public sealed partial class ClaimPredicate : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2806,19 +3174,25 @@ public sealed partial class ClaimPredicate : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClaimPredicate FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClaimPredicate>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClaimPredicate);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClaimPredicate? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Array(this.AndPredicates, other.AndPredicates) && global::Stellar.Xdr.XdrSupport.Array(this.OrPredicates, other.OrPredicates) && global::Stellar.Xdr.XdrSupport.Same(this.NotPredicate, other.NotPredicate) && this.AbsBefore == other.AbsBefore && this.RelBefore == other.RelBefore));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2831,6 +3205,7 @@ public sealed partial class ClaimPredicate : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2936,12 +3311,14 @@ public sealed partial class ClaimPredicate : global::Stellar.Xdr.IXdrType<global
 /// <summary>XDR enum <c>ClaimantType</c> (ledger-entries.xds:237).</summary>
 public enum ClaimantType : int
 {
+    /// <summary><c>CLAIMANT_TYPE_V0</c> = 0 (ledger-entries.xds:238).</summary>
     CLAIMANT_TYPE_V0 = 0,
 }
 
 /// <summary>XDR coding of <see cref="ClaimantType"/>: only declared values are accepted.</summary>
 public static class ClaimantTypeXdr
 {
+    /// <summary>Reads a <see cref="ClaimantType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ClaimantType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -2953,6 +3330,7 @@ public static class ClaimantTypeXdr
         return (global::Stellar.Xdr.ClaimantType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ClaimantType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2964,8 +3342,10 @@ public static class ClaimantTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ClaimantType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ClaimantType value) => value switch
     {
         global::Stellar.Xdr.ClaimantType.CLAIMANT_TYPE_V0 => "CLAIMANT_TYPE_V0",
@@ -2976,10 +3356,13 @@ public static class ClaimantTypeXdr
 /// <summary>XDR struct <c>ClaimantV0</c> (ledger-entries.xds:241).</summary>
 public sealed partial class ClaimantV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ClaimantV0>, global::System.IEquatable<global::Stellar.Xdr.ClaimantV0>
 {
+    /// <summary>XDR field <c>destination</c>: <c>AccountID</c> (ledger-entries.xds:242).</summary>
     public global::Stellar.Xdr.PublicKey Destination { get; set; } = null!;
 
+    /// <summary>XDR field <c>predicate</c>: <c>ClaimPredicate</c> (ledger-entries.xds:243).</summary>
     public global::Stellar.Xdr.ClaimPredicate Predicate { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClaimantV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2990,6 +3373,7 @@ public sealed partial class ClaimantV0 : global::Stellar.Xdr.IXdrType<global::St
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3000,19 +3384,25 @@ public sealed partial class ClaimantV0 : global::Stellar.Xdr.IXdrType<global::St
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClaimantV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClaimantV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClaimantV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClaimantV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Destination, other.Destination) && global::Stellar.Xdr.XdrSupport.Same(this.Predicate, other.Predicate)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3021,6 +3411,7 @@ public sealed partial class ClaimantV0 : global::Stellar.Xdr.IXdrType<global::St
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3053,8 +3444,10 @@ public sealed partial class Claimant : global::Stellar.Xdr.IXdrType<global::Stel
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ClaimantType Discriminant { get; set; }
 
+    /// <summary>Arm <c>v0</c>: <c>ClaimantV0</c>, set when <see cref="Discriminant"/> is <c>CLAIMANT_TYPE_V0</c>; null otherwise (ledger-entries.xds:247).</summary>
     public global::Stellar.Xdr.ClaimantV0? V0 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.Claimant Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3074,6 +3467,7 @@ public sealed partial class Claimant : global::Stellar.Xdr.IXdrType<global::Stel
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3091,19 +3485,25 @@ public sealed partial class Claimant : global::Stellar.Xdr.IXdrType<global::Stel
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.Claimant FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.Claimant>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.Claimant);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.Claimant? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V0, other.V0)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3112,6 +3512,7 @@ public sealed partial class Claimant : global::Stellar.Xdr.IXdrType<global::Stel
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3140,12 +3541,14 @@ public sealed partial class Claimant : global::Stellar.Xdr.IXdrType<global::Stel
 /// <summary>XDR enum <c>ClaimableBalanceFlags</c> (ledger-entries.xds:250).</summary>
 public enum ClaimableBalanceFlags : int
 {
+    /// <summary><c>CLAIMABLE_BALANCE_CLAWBACK_ENABLED_FLAG</c> = 1 (ledger-entries.xds:251).</summary>
     CLAIMABLE_BALANCE_CLAWBACK_ENABLED_FLAG = 1,
 }
 
 /// <summary>XDR coding of <see cref="ClaimableBalanceFlags"/>: only declared values are accepted.</summary>
 public static class ClaimableBalanceFlagsXdr
 {
+    /// <summary>Reads a <see cref="ClaimableBalanceFlags"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ClaimableBalanceFlags Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -3157,6 +3560,7 @@ public static class ClaimableBalanceFlagsXdr
         return (global::Stellar.Xdr.ClaimableBalanceFlags)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ClaimableBalanceFlags value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3168,8 +3572,10 @@ public static class ClaimableBalanceFlagsXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ClaimableBalanceFlags</c>.</summary>
     public static bool IsDefined(int value) => value is >= 1 and <= 1;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ClaimableBalanceFlags value) => value switch
     {
         global::Stellar.Xdr.ClaimableBalanceFlags.CLAIMABLE_BALANCE_CLAWBACK_ENABLED_FLAG => "CLAIMABLE_BALANCE_CLAWBACK_ENABLED_FLAG",
@@ -3183,6 +3589,7 @@ public sealed partial class ClaimableBalanceEntryExtensionV1Ext : global::Stella
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1Ext Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3201,6 +3608,7 @@ public sealed partial class ClaimableBalanceEntryExtensionV1Ext : global::Stella
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3217,19 +3625,25 @@ public sealed partial class ClaimableBalanceEntryExtensionV1Ext : global::Stella
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1Ext FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1Ext>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1Ext);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1Ext? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3237,6 +3651,7 @@ public sealed partial class ClaimableBalanceEntryExtensionV1Ext : global::Stella
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3250,10 +3665,13 @@ public sealed partial class ClaimableBalanceEntryExtensionV1Ext : global::Stella
 /// <summary>XDR struct <c>ClaimableBalanceEntryExtensionV1</c> (ledger-entries.xds:260).</summary>
 public sealed partial class ClaimableBalanceEntryExtensionV1 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1>, global::System.IEquatable<global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ClaimableBalanceEntryExtensionV1Ext</c> (ledger-entries.xds:261).</summary>
     public global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1Ext Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>flags</c>: <c>uint32</c> (ledger-entries.xds:262).</summary>
     public uint Flags { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3264,6 +3682,7 @@ public sealed partial class ClaimableBalanceEntryExtensionV1 : global::Stellar.X
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3274,19 +3693,25 @@ public sealed partial class ClaimableBalanceEntryExtensionV1 : global::Stellar.X
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && this.Flags == other.Flags));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3295,6 +3720,7 @@ public sealed partial class ClaimableBalanceEntryExtensionV1 : global::Stellar.X
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3320,8 +3746,10 @@ public sealed partial class ClaimableBalanceEntryExt : global::Stellar.Xdr.IXdrT
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v1</c>: <c>ClaimableBalanceEntryExtensionV1</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger-entries.xds:267).</summary>
     public global::Stellar.Xdr.ClaimableBalanceEntryExtensionV1? V1 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClaimableBalanceEntryExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3343,6 +3771,7 @@ public sealed partial class ClaimableBalanceEntryExt : global::Stellar.Xdr.IXdrT
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3362,19 +3791,25 @@ public sealed partial class ClaimableBalanceEntryExt : global::Stellar.Xdr.IXdrT
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClaimableBalanceEntryExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClaimableBalanceEntryExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClaimableBalanceEntryExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClaimableBalanceEntryExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V1, other.V1)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3383,6 +3818,7 @@ public sealed partial class ClaimableBalanceEntryExt : global::Stellar.Xdr.IXdrT
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3411,16 +3847,22 @@ public sealed partial class ClaimableBalanceEntryExt : global::Stellar.Xdr.IXdrT
 /// <summary>XDR struct <c>ClaimableBalanceEntry</c> (ledger-entries.xds:270).</summary>
 public sealed partial class ClaimableBalanceEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ClaimableBalanceEntry>, global::System.IEquatable<global::Stellar.Xdr.ClaimableBalanceEntry>
 {
+    /// <summary>XDR field <c>balanceID</c>: <c>ClaimableBalanceID</c> (ledger-entries.xds:271).</summary>
     public global::Stellar.Xdr.ClaimableBalanceID BalanceID { get; set; } = null!;
 
+    /// <summary>XDR field <c>claimants</c>: <c>Claimant&lt;10&gt;</c> (ledger-entries.xds:272).</summary>
     public global::Stellar.Xdr.Claimant[] Claimants { get; set; } = null!;
 
+    /// <summary>XDR field <c>asset</c>: <c>Asset</c> (ledger-entries.xds:273).</summary>
     public global::Stellar.Xdr.Asset Asset { get; set; } = null!;
 
+    /// <summary>XDR field <c>amount</c>: <c>int64</c> (ledger-entries.xds:274).</summary>
     public long Amount { get; set; }
 
+    /// <summary>XDR field <c>ext</c>: <c>ClaimableBalanceEntryExt</c> (ledger-entries.xds:275).</summary>
     public global::Stellar.Xdr.ClaimableBalanceEntryExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClaimableBalanceEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3443,6 +3885,7 @@ public sealed partial class ClaimableBalanceEntry : global::Stellar.Xdr.IXdrType
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3463,19 +3906,25 @@ public sealed partial class ClaimableBalanceEntry : global::Stellar.Xdr.IXdrType
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClaimableBalanceEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClaimableBalanceEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClaimableBalanceEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClaimableBalanceEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.BalanceID, other.BalanceID) && global::Stellar.Xdr.XdrSupport.Array(this.Claimants, other.Claimants) && global::Stellar.Xdr.XdrSupport.Same(this.Asset, other.Asset) && this.Amount == other.Amount && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3487,6 +3936,7 @@ public sealed partial class ClaimableBalanceEntry : global::Stellar.Xdr.IXdrType
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3549,12 +3999,16 @@ public sealed partial class ClaimableBalanceEntry : global::Stellar.Xdr.IXdrType
 /// <summary>XDR struct <c>LiquidityPoolConstantProductParameters</c> (ledger-entries.xds:278).</summary>
 public sealed partial class LiquidityPoolConstantProductParameters : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LiquidityPoolConstantProductParameters>, global::System.IEquatable<global::Stellar.Xdr.LiquidityPoolConstantProductParameters>
 {
+    /// <summary>XDR field <c>assetA</c>: <c>Asset</c> (ledger-entries.xds:279).</summary>
     public global::Stellar.Xdr.Asset AssetA { get; set; } = null!;
 
+    /// <summary>XDR field <c>assetB</c>: <c>Asset</c> (ledger-entries.xds:280).</summary>
     public global::Stellar.Xdr.Asset AssetB { get; set; } = null!;
 
+    /// <summary>XDR field <c>fee</c>: <c>int32</c> (ledger-entries.xds:281).</summary>
     public int Fee { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LiquidityPoolConstantProductParameters Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3566,6 +4020,7 @@ public sealed partial class LiquidityPoolConstantProductParameters : global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3577,19 +4032,25 @@ public sealed partial class LiquidityPoolConstantProductParameters : global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LiquidityPoolConstantProductParameters FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LiquidityPoolConstantProductParameters>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LiquidityPoolConstantProductParameters);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LiquidityPoolConstantProductParameters? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.AssetA, other.AssetA) && global::Stellar.Xdr.XdrSupport.Same(this.AssetB, other.AssetB) && this.Fee == other.Fee));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3599,6 +4060,7 @@ public sealed partial class LiquidityPoolConstantProductParameters : global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3630,16 +4092,22 @@ public sealed partial class LiquidityPoolConstantProductParameters : global::Ste
 /// <summary>XDR struct <c>LiquidityPoolEntryConstantProduct</c> (ledger-entries.xds:284).</summary>
 public sealed partial class LiquidityPoolEntryConstantProduct : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LiquidityPoolEntryConstantProduct>, global::System.IEquatable<global::Stellar.Xdr.LiquidityPoolEntryConstantProduct>
 {
+    /// <summary>XDR field <c>params</c>: <c>LiquidityPoolConstantProductParameters</c> (ledger-entries.xds:285).</summary>
     public global::Stellar.Xdr.LiquidityPoolConstantProductParameters Params { get; set; } = null!;
 
+    /// <summary>XDR field <c>reserveA</c>: <c>int64</c> (ledger-entries.xds:286).</summary>
     public long ReserveA { get; set; }
 
+    /// <summary>XDR field <c>reserveB</c>: <c>int64</c> (ledger-entries.xds:287).</summary>
     public long ReserveB { get; set; }
 
+    /// <summary>XDR field <c>totalPoolShares</c>: <c>int64</c> (ledger-entries.xds:288).</summary>
     public long TotalPoolShares { get; set; }
 
+    /// <summary>XDR field <c>poolSharesTrustLineCount</c>: <c>int64</c> (ledger-entries.xds:289).</summary>
     public long PoolSharesTrustLineCount { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LiquidityPoolEntryConstantProduct Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3653,6 +4121,7 @@ public sealed partial class LiquidityPoolEntryConstantProduct : global::Stellar.
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3666,19 +4135,25 @@ public sealed partial class LiquidityPoolEntryConstantProduct : global::Stellar.
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LiquidityPoolEntryConstantProduct FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LiquidityPoolEntryConstantProduct>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LiquidityPoolEntryConstantProduct);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LiquidityPoolEntryConstantProduct? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Params, other.Params) && this.ReserveA == other.ReserveA && this.ReserveB == other.ReserveB && this.TotalPoolShares == other.TotalPoolShares && this.PoolSharesTrustLineCount == other.PoolSharesTrustLineCount));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3690,6 +4165,7 @@ public sealed partial class LiquidityPoolEntryConstantProduct : global::Stellar.
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3721,8 +4197,10 @@ public sealed partial class LiquidityPoolEntryBody : global::Stellar.Xdr.IXdrTyp
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.LiquidityPoolType Discriminant { get; set; }
 
+    /// <summary>Arm <c>constantProduct</c>: <c>LiquidityPoolEntryConstantProduct</c>, set when <see cref="Discriminant"/> is <c>LIQUIDITY_POOL_CONSTANT_PRODUCT</c>; null otherwise (ledger-entries.xds:293).</summary>
     public global::Stellar.Xdr.LiquidityPoolEntryConstantProduct? ConstantProduct { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LiquidityPoolEntryBody Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3742,6 +4220,7 @@ public sealed partial class LiquidityPoolEntryBody : global::Stellar.Xdr.IXdrTyp
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3759,19 +4238,25 @@ public sealed partial class LiquidityPoolEntryBody : global::Stellar.Xdr.IXdrTyp
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LiquidityPoolEntryBody FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LiquidityPoolEntryBody>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LiquidityPoolEntryBody);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LiquidityPoolEntryBody? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.ConstantProduct, other.ConstantProduct)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3780,6 +4265,7 @@ public sealed partial class LiquidityPoolEntryBody : global::Stellar.Xdr.IXdrTyp
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3808,10 +4294,13 @@ public sealed partial class LiquidityPoolEntryBody : global::Stellar.Xdr.IXdrTyp
 /// <summary>XDR struct <c>LiquidityPoolEntry</c> (ledger-entries.xds:296).</summary>
 public sealed partial class LiquidityPoolEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LiquidityPoolEntry>, global::System.IEquatable<global::Stellar.Xdr.LiquidityPoolEntry>
 {
+    /// <summary>XDR field <c>liquidityPoolID</c>: <c>PoolID</c> (ledger-entries.xds:297).</summary>
     public byte[] LiquidityPoolID { get; set; } = null!;
 
+    /// <summary>XDR field <c>body</c>: <c>LiquidityPoolEntryBody</c> (ledger-entries.xds:298).</summary>
     public global::Stellar.Xdr.LiquidityPoolEntryBody Body { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LiquidityPoolEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3822,6 +4311,7 @@ public sealed partial class LiquidityPoolEntry : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3832,19 +4322,25 @@ public sealed partial class LiquidityPoolEntry : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LiquidityPoolEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LiquidityPoolEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LiquidityPoolEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LiquidityPoolEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.LiquidityPoolID, other.LiquidityPoolID) && global::Stellar.Xdr.XdrSupport.Same(this.Body, other.Body)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3853,6 +4349,7 @@ public sealed partial class LiquidityPoolEntry : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3875,13 +4372,16 @@ public sealed partial class LiquidityPoolEntry : global::Stellar.Xdr.IXdrType<gl
 /// <summary>XDR enum <c>ContractDataDurability</c> (ledger-entries.xds:301).</summary>
 public enum ContractDataDurability : int
 {
+    /// <summary><c>TEMPORARY</c> = 0 (ledger-entries.xds:302).</summary>
     TEMPORARY = 0,
+    /// <summary><c>PERSISTENT</c> = 1 (ledger-entries.xds:303).</summary>
     PERSISTENT = 1,
 }
 
 /// <summary>XDR coding of <see cref="ContractDataDurability"/>: only declared values are accepted.</summary>
 public static class ContractDataDurabilityXdr
 {
+    /// <summary>Reads a <see cref="ContractDataDurability"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ContractDataDurability Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -3893,6 +4393,7 @@ public static class ContractDataDurabilityXdr
         return (global::Stellar.Xdr.ContractDataDurability)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ContractDataDurability value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3904,8 +4405,10 @@ public static class ContractDataDurabilityXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ContractDataDurability</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 1;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ContractDataDurability value) => value switch
     {
         global::Stellar.Xdr.ContractDataDurability.TEMPORARY => "TEMPORARY",
@@ -3917,16 +4420,22 @@ public static class ContractDataDurabilityXdr
 /// <summary>XDR struct <c>ContractDataEntry</c> (ledger-entries.xds:306).</summary>
 public sealed partial class ContractDataEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ContractDataEntry>, global::System.IEquatable<global::Stellar.Xdr.ContractDataEntry>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (ledger-entries.xds:307).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>contract</c>: <c>SCAddress</c> (ledger-entries.xds:308).</summary>
     public global::Stellar.Xdr.SCAddress Contract { get; set; } = null!;
 
+    /// <summary>XDR field <c>key</c>: <c>SCVal</c> (ledger-entries.xds:309).</summary>
     public global::Stellar.Xdr.SCVal Key { get; set; } = null!;
 
+    /// <summary>XDR field <c>durability</c>: <c>ContractDataDurability</c> (ledger-entries.xds:310).</summary>
     public global::Stellar.Xdr.ContractDataDurability Durability { get; set; }
 
+    /// <summary>XDR field <c>val</c>: <c>SCVal</c> (ledger-entries.xds:311).</summary>
     public global::Stellar.Xdr.SCVal Val { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ContractDataEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3940,6 +4449,7 @@ public sealed partial class ContractDataEntry : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3953,19 +4463,25 @@ public sealed partial class ContractDataEntry : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ContractDataEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ContractDataEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ContractDataEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ContractDataEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && global::Stellar.Xdr.XdrSupport.Same(this.Contract, other.Contract) && global::Stellar.Xdr.XdrSupport.Same(this.Key, other.Key) && this.Durability == other.Durability && global::Stellar.Xdr.XdrSupport.Same(this.Val, other.Val)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3977,6 +4493,7 @@ public sealed partial class ContractDataEntry : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4026,28 +4543,40 @@ public sealed partial class ContractDataEntry : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR struct <c>ContractCodeCostInputs</c> (ledger-entries.xds:314).</summary>
 public sealed partial class ContractCodeCostInputs : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ContractCodeCostInputs>, global::System.IEquatable<global::Stellar.Xdr.ContractCodeCostInputs>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (ledger-entries.xds:315).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>nInstructions</c>: <c>uint32</c> (ledger-entries.xds:316).</summary>
     public uint NInstructions { get; set; }
 
+    /// <summary>XDR field <c>nFunctions</c>: <c>uint32</c> (ledger-entries.xds:317).</summary>
     public uint NFunctions { get; set; }
 
+    /// <summary>XDR field <c>nGlobals</c>: <c>uint32</c> (ledger-entries.xds:318).</summary>
     public uint NGlobals { get; set; }
 
+    /// <summary>XDR field <c>nTableEntries</c>: <c>uint32</c> (ledger-entries.xds:319).</summary>
     public uint NTableEntries { get; set; }
 
+    /// <summary>XDR field <c>nTypes</c>: <c>uint32</c> (ledger-entries.xds:320).</summary>
     public uint NTypes { get; set; }
 
+    /// <summary>XDR field <c>nDataSegments</c>: <c>uint32</c> (ledger-entries.xds:321).</summary>
     public uint NDataSegments { get; set; }
 
+    /// <summary>XDR field <c>nElemSegments</c>: <c>uint32</c> (ledger-entries.xds:322).</summary>
     public uint NElemSegments { get; set; }
 
+    /// <summary>XDR field <c>nImports</c>: <c>uint32</c> (ledger-entries.xds:323).</summary>
     public uint NImports { get; set; }
 
+    /// <summary>XDR field <c>nExports</c>: <c>uint32</c> (ledger-entries.xds:324).</summary>
     public uint NExports { get; set; }
 
+    /// <summary>XDR field <c>nDataSegmentBytes</c>: <c>uint32</c> (ledger-entries.xds:325).</summary>
     public uint NDataSegmentBytes { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ContractCodeCostInputs Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4067,6 +4596,7 @@ public sealed partial class ContractCodeCostInputs : global::Stellar.Xdr.IXdrTyp
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4086,19 +4616,25 @@ public sealed partial class ContractCodeCostInputs : global::Stellar.Xdr.IXdrTyp
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ContractCodeCostInputs FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ContractCodeCostInputs>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ContractCodeCostInputs);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ContractCodeCostInputs? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && this.NInstructions == other.NInstructions && this.NFunctions == other.NFunctions && this.NGlobals == other.NGlobals && this.NTableEntries == other.NTableEntries && this.NTypes == other.NTypes && this.NDataSegments == other.NDataSegments && this.NElemSegments == other.NElemSegments && this.NImports == other.NImports && this.NExports == other.NExports && this.NDataSegmentBytes == other.NDataSegmentBytes));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4116,6 +4652,7 @@ public sealed partial class ContractCodeCostInputs : global::Stellar.Xdr.IXdrTyp
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4156,10 +4693,13 @@ public sealed partial class ContractCodeCostInputs : global::Stellar.Xdr.IXdrTyp
 /// <summary>XDR struct <c>ContractCodeEntryV1</c> (ledger-entries.xds:328).</summary>
 public sealed partial class ContractCodeEntryV1 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ContractCodeEntryV1>, global::System.IEquatable<global::Stellar.Xdr.ContractCodeEntryV1>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (ledger-entries.xds:329).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>costInputs</c>: <c>ContractCodeCostInputs</c> (ledger-entries.xds:330).</summary>
     public global::Stellar.Xdr.ContractCodeCostInputs CostInputs { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ContractCodeEntryV1 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4170,6 +4710,7 @@ public sealed partial class ContractCodeEntryV1 : global::Stellar.Xdr.IXdrType<g
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4180,19 +4721,25 @@ public sealed partial class ContractCodeEntryV1 : global::Stellar.Xdr.IXdrType<g
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ContractCodeEntryV1 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ContractCodeEntryV1>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ContractCodeEntryV1);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ContractCodeEntryV1? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && global::Stellar.Xdr.XdrSupport.Same(this.CostInputs, other.CostInputs)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4201,6 +4748,7 @@ public sealed partial class ContractCodeEntryV1 : global::Stellar.Xdr.IXdrType<g
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4233,8 +4781,10 @@ public sealed partial class ContractCodeEntryExt : global::Stellar.Xdr.IXdrType<
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v1</c>: <c>ContractCodeEntryV1</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger-entries.xds:335).</summary>
     public global::Stellar.Xdr.ContractCodeEntryV1? V1 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ContractCodeEntryExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4256,6 +4806,7 @@ public sealed partial class ContractCodeEntryExt : global::Stellar.Xdr.IXdrType<
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4275,19 +4826,25 @@ public sealed partial class ContractCodeEntryExt : global::Stellar.Xdr.IXdrType<
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ContractCodeEntryExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ContractCodeEntryExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ContractCodeEntryExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ContractCodeEntryExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V1, other.V1)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4296,6 +4853,7 @@ public sealed partial class ContractCodeEntryExt : global::Stellar.Xdr.IXdrType<
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4324,12 +4882,16 @@ public sealed partial class ContractCodeEntryExt : global::Stellar.Xdr.IXdrType<
 /// <summary>XDR struct <c>ContractCodeEntry</c> (ledger-entries.xds:338).</summary>
 public sealed partial class ContractCodeEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ContractCodeEntry>, global::System.IEquatable<global::Stellar.Xdr.ContractCodeEntry>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ContractCodeEntryExt</c> (ledger-entries.xds:339).</summary>
     public global::Stellar.Xdr.ContractCodeEntryExt Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>hash</c>: <c>Hash</c> (ledger-entries.xds:340).</summary>
     public byte[] Hash { get; set; } = null!;
 
+    /// <summary>XDR field <c>code</c>: <c>opaque&lt;&gt;</c> (ledger-entries.xds:341).</summary>
     public byte[] Code { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ContractCodeEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4341,6 +4903,7 @@ public sealed partial class ContractCodeEntry : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4352,19 +4915,25 @@ public sealed partial class ContractCodeEntry : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ContractCodeEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ContractCodeEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ContractCodeEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ContractCodeEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && global::Stellar.Xdr.XdrSupport.Bytes(this.Hash, other.Hash) && global::Stellar.Xdr.XdrSupport.Bytes(this.Code, other.Code)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4374,6 +4943,7 @@ public sealed partial class ContractCodeEntry : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4398,10 +4968,13 @@ public sealed partial class ContractCodeEntry : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR struct <c>TTLEntry</c> (ledger-entries.xds:344).</summary>
 public sealed partial class TTLEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TTLEntry>, global::System.IEquatable<global::Stellar.Xdr.TTLEntry>
 {
+    /// <summary>XDR field <c>keyHash</c>: <c>Hash</c> (ledger-entries.xds:345).</summary>
     public byte[] KeyHash { get; set; } = null!;
 
+    /// <summary>XDR field <c>liveUntilLedgerSeq</c>: <c>uint32</c> (ledger-entries.xds:346).</summary>
     public uint LiveUntilLedgerSeq { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TTLEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4412,6 +4985,7 @@ public sealed partial class TTLEntry : global::Stellar.Xdr.IXdrType<global::Stel
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4422,19 +4996,25 @@ public sealed partial class TTLEntry : global::Stellar.Xdr.IXdrType<global::Stel
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TTLEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TTLEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TTLEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TTLEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.KeyHash, other.KeyHash) && this.LiveUntilLedgerSeq == other.LiveUntilLedgerSeq));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4443,6 +5023,7 @@ public sealed partial class TTLEntry : global::Stellar.Xdr.IXdrType<global::Stel
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4461,6 +5042,7 @@ public sealed partial class LedgerEntryExtensionV1Ext : global::Stellar.Xdr.IXdr
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerEntryExtensionV1Ext Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4479,6 +5061,7 @@ public sealed partial class LedgerEntryExtensionV1Ext : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4495,19 +5078,25 @@ public sealed partial class LedgerEntryExtensionV1Ext : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerEntryExtensionV1Ext FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerEntryExtensionV1Ext>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerEntryExtensionV1Ext);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerEntryExtensionV1Ext? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4515,6 +5104,7 @@ public sealed partial class LedgerEntryExtensionV1Ext : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4528,10 +5118,13 @@ public sealed partial class LedgerEntryExtensionV1Ext : global::Stellar.Xdr.IXdr
 /// <summary>XDR struct <c>LedgerEntryExtensionV1</c> (ledger-entries.xds:353).</summary>
 public sealed partial class LedgerEntryExtensionV1 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerEntryExtensionV1>, global::System.IEquatable<global::Stellar.Xdr.LedgerEntryExtensionV1>
 {
+    /// <summary>XDR field <c>sponsoringID</c>: <c>SponsorshipDescriptor</c> (ledger-entries.xds:354).</summary>
     public global::Stellar.Xdr.PublicKey? SponsoringID { get; set; }
 
+    /// <summary>XDR field <c>ext</c>: <c>LedgerEntryExtensionV1Ext</c> (ledger-entries.xds:355).</summary>
     public global::Stellar.Xdr.LedgerEntryExtensionV1Ext Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerEntryExtensionV1 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4549,6 +5142,7 @@ public sealed partial class LedgerEntryExtensionV1 : global::Stellar.Xdr.IXdrTyp
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4566,19 +5160,25 @@ public sealed partial class LedgerEntryExtensionV1 : global::Stellar.Xdr.IXdrTyp
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerEntryExtensionV1 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerEntryExtensionV1>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerEntryExtensionV1);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerEntryExtensionV1? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.SponsoringID, other.SponsoringID) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4587,6 +5187,7 @@ public sealed partial class LedgerEntryExtensionV1 : global::Stellar.Xdr.IXdrTyp
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4626,26 +5227,37 @@ public sealed partial class LedgerEntryData : global::Stellar.Xdr.IXdrType<globa
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.LedgerEntryType Discriminant { get; set; }
 
+    /// <summary>Arm <c>account</c>: <c>AccountEntry</c>, set when <see cref="Discriminant"/> is <c>ACCOUNT</c>; null otherwise (ledger-entries.xds:359).</summary>
     public global::Stellar.Xdr.AccountEntry? Account { get; set; }
 
+    /// <summary>Arm <c>trustLine</c>: <c>TrustLineEntry</c>, set when <see cref="Discriminant"/> is <c>TRUSTLINE</c>; null otherwise (ledger-entries.xds:360).</summary>
     public global::Stellar.Xdr.TrustLineEntry? TrustLine { get; set; }
 
+    /// <summary>Arm <c>offer</c>: <c>OfferEntry</c>, set when <see cref="Discriminant"/> is <c>OFFER</c>; null otherwise (ledger-entries.xds:361).</summary>
     public global::Stellar.Xdr.OfferEntry? Offer { get; set; }
 
+    /// <summary>Arm <c>data</c>: <c>DataEntry</c>, set when <see cref="Discriminant"/> is <c>DATA</c>; null otherwise (ledger-entries.xds:362).</summary>
     public global::Stellar.Xdr.DataEntry? Data { get; set; }
 
+    /// <summary>Arm <c>claimableBalance</c>: <c>ClaimableBalanceEntry</c>, set when <see cref="Discriminant"/> is <c>CLAIMABLE_BALANCE</c>; null otherwise (ledger-entries.xds:363).</summary>
     public global::Stellar.Xdr.ClaimableBalanceEntry? ClaimableBalance { get; set; }
 
+    /// <summary>Arm <c>liquidityPool</c>: <c>LiquidityPoolEntry</c>, set when <see cref="Discriminant"/> is <c>LIQUIDITY_POOL</c>; null otherwise (ledger-entries.xds:364).</summary>
     public global::Stellar.Xdr.LiquidityPoolEntry? LiquidityPool { get; set; }
 
+    /// <summary>Arm <c>contractData</c>: <c>ContractDataEntry</c>, set when <see cref="Discriminant"/> is <c>CONTRACT_DATA</c>; null otherwise (ledger-entries.xds:365).</summary>
     public global::Stellar.Xdr.ContractDataEntry? ContractData { get; set; }
 
+    /// <summary>Arm <c>contractCode</c>: <c>ContractCodeEntry</c>, set when <see cref="Discriminant"/> is <c>CONTRACT_CODE</c>; null otherwise (ledger-entries.xds:366).</summary>
     public global::Stellar.Xdr.ContractCodeEntry? ContractCode { get; set; }
 
+    /// <summary>Arm <c>configSetting</c>: <c>ConfigSettingEntry</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING</c>; null otherwise (ledger-entries.xds:367).</summary>
     public global::Stellar.Xdr.ConfigSettingEntry? ConfigSetting { get; set; }
 
+    /// <summary>Arm <c>ttl</c>: <c>TTLEntry</c>, set when <see cref="Discriminant"/> is <c>TTL</c>; null otherwise (ledger-entries.xds:368).</summary>
     public global::Stellar.Xdr.TTLEntry? Ttl { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerEntryData Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4692,6 +5304,7 @@ public sealed partial class LedgerEntryData : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4736,19 +5349,25 @@ public sealed partial class LedgerEntryData : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerEntryData FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerEntryData>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerEntryData);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerEntryData? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.Account, other.Account) && global::Stellar.Xdr.XdrSupport.Same(this.TrustLine, other.TrustLine) && global::Stellar.Xdr.XdrSupport.Same(this.Offer, other.Offer) && global::Stellar.Xdr.XdrSupport.Same(this.Data, other.Data) && global::Stellar.Xdr.XdrSupport.Same(this.ClaimableBalance, other.ClaimableBalance) && global::Stellar.Xdr.XdrSupport.Same(this.LiquidityPool, other.LiquidityPool) && global::Stellar.Xdr.XdrSupport.Same(this.ContractData, other.ContractData) && global::Stellar.Xdr.XdrSupport.Same(this.ContractCode, other.ContractCode) && global::Stellar.Xdr.XdrSupport.Same(this.ConfigSetting, other.ConfigSetting) && global::Stellar.Xdr.XdrSupport.Same(this.Ttl, other.Ttl)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4766,6 +5385,7 @@ public sealed partial class LedgerEntryData : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4896,8 +5516,10 @@ public sealed partial class LedgerEntryExt : global::Stellar.Xdr.IXdrType<global
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v1</c>: <c>LedgerEntryExtensionV1</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger-entries.xds:373).</summary>
     public global::Stellar.Xdr.LedgerEntryExtensionV1? V1 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerEntryExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4919,6 +5541,7 @@ public sealed partial class LedgerEntryExt : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4938,19 +5561,25 @@ public sealed partial class LedgerEntryExt : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerEntryExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerEntryExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerEntryExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerEntryExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V1, other.V1)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4959,6 +5588,7 @@ public sealed partial class LedgerEntryExt : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4987,12 +5617,16 @@ public sealed partial class LedgerEntryExt : global::Stellar.Xdr.IXdrType<global
 /// <summary>XDR struct <c>LedgerEntry</c> (ledger-entries.xds:376).</summary>
 public sealed partial class LedgerEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerEntry>, global::System.IEquatable<global::Stellar.Xdr.LedgerEntry>
 {
+    /// <summary>XDR field <c>lastModifiedLedgerSeq</c>: <c>uint32</c> (ledger-entries.xds:377).</summary>
     public uint LastModifiedLedgerSeq { get; set; }
 
+    /// <summary>XDR field <c>data</c>: <c>LedgerEntryData</c> (ledger-entries.xds:378).</summary>
     public global::Stellar.Xdr.LedgerEntryData Data { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>LedgerEntryExt</c> (ledger-entries.xds:379).</summary>
     public global::Stellar.Xdr.LedgerEntryExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5004,6 +5638,7 @@ public sealed partial class LedgerEntry : global::Stellar.Xdr.IXdrType<global::S
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5015,19 +5650,25 @@ public sealed partial class LedgerEntry : global::Stellar.Xdr.IXdrType<global::S
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.LastModifiedLedgerSeq == other.LastModifiedLedgerSeq && global::Stellar.Xdr.XdrSupport.Same(this.Data, other.Data) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5037,6 +5678,7 @@ public sealed partial class LedgerEntry : global::Stellar.Xdr.IXdrType<global::S
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5068,8 +5710,10 @@ public sealed partial class LedgerEntry : global::Stellar.Xdr.IXdrType<global::S
 /// <summary>XDR struct <c>LedgerKeyAccount</c> (ledger-entries.xds:382).</summary>
 public sealed partial class LedgerKeyAccount : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerKeyAccount>, global::System.IEquatable<global::Stellar.Xdr.LedgerKeyAccount>
 {
+    /// <summary>XDR field <c>accountID</c>: <c>AccountID</c> (ledger-entries.xds:383).</summary>
     public global::Stellar.Xdr.PublicKey AccountID { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerKeyAccount Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5079,6 +5723,7 @@ public sealed partial class LedgerKeyAccount : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5088,19 +5733,25 @@ public sealed partial class LedgerKeyAccount : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerKeyAccount FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerKeyAccount>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerKeyAccount);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerKeyAccount? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.AccountID, other.AccountID)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5108,6 +5759,7 @@ public sealed partial class LedgerKeyAccount : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5128,10 +5780,13 @@ public sealed partial class LedgerKeyAccount : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR struct <c>LedgerKeyTrustLine</c> (ledger-entries.xds:386).</summary>
 public sealed partial class LedgerKeyTrustLine : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerKeyTrustLine>, global::System.IEquatable<global::Stellar.Xdr.LedgerKeyTrustLine>
 {
+    /// <summary>XDR field <c>accountID</c>: <c>AccountID</c> (ledger-entries.xds:387).</summary>
     public global::Stellar.Xdr.PublicKey AccountID { get; set; } = null!;
 
+    /// <summary>XDR field <c>asset</c>: <c>TrustLineAsset</c> (ledger-entries.xds:388).</summary>
     public global::Stellar.Xdr.TrustLineAsset Asset { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerKeyTrustLine Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5142,6 +5797,7 @@ public sealed partial class LedgerKeyTrustLine : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5152,19 +5808,25 @@ public sealed partial class LedgerKeyTrustLine : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerKeyTrustLine FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerKeyTrustLine>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerKeyTrustLine);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerKeyTrustLine? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.AccountID, other.AccountID) && global::Stellar.Xdr.XdrSupport.Same(this.Asset, other.Asset)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5173,6 +5835,7 @@ public sealed partial class LedgerKeyTrustLine : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5202,10 +5865,13 @@ public sealed partial class LedgerKeyTrustLine : global::Stellar.Xdr.IXdrType<gl
 /// <summary>XDR struct <c>LedgerKeyOffer</c> (ledger-entries.xds:391).</summary>
 public sealed partial class LedgerKeyOffer : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerKeyOffer>, global::System.IEquatable<global::Stellar.Xdr.LedgerKeyOffer>
 {
+    /// <summary>XDR field <c>sellerID</c>: <c>AccountID</c> (ledger-entries.xds:392).</summary>
     public global::Stellar.Xdr.PublicKey SellerID { get; set; } = null!;
 
+    /// <summary>XDR field <c>offerID</c>: <c>int64</c> (ledger-entries.xds:393).</summary>
     public long OfferID { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerKeyOffer Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5216,6 +5882,7 @@ public sealed partial class LedgerKeyOffer : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5226,19 +5893,25 @@ public sealed partial class LedgerKeyOffer : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerKeyOffer FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerKeyOffer>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerKeyOffer);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerKeyOffer? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.SellerID, other.SellerID) && this.OfferID == other.OfferID));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5247,6 +5920,7 @@ public sealed partial class LedgerKeyOffer : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5269,10 +5943,13 @@ public sealed partial class LedgerKeyOffer : global::Stellar.Xdr.IXdrType<global
 /// <summary>XDR struct <c>LedgerKeyData</c> (ledger-entries.xds:396).</summary>
 public sealed partial class LedgerKeyData : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerKeyData>, global::System.IEquatable<global::Stellar.Xdr.LedgerKeyData>
 {
+    /// <summary>XDR field <c>accountID</c>: <c>AccountID</c> (ledger-entries.xds:397).</summary>
     public global::Stellar.Xdr.PublicKey AccountID { get; set; } = null!;
 
+    /// <summary>XDR field <c>dataName</c>: <c>string64</c> (ledger-entries.xds:398).</summary>
     public global::Stellar.Xdr.XdrString DataName { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerKeyData Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5283,6 +5960,7 @@ public sealed partial class LedgerKeyData : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5293,19 +5971,25 @@ public sealed partial class LedgerKeyData : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerKeyData FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerKeyData>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerKeyData);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerKeyData? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.AccountID, other.AccountID) && global::Stellar.Xdr.XdrSupport.Same(this.DataName, other.DataName)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5314,6 +5998,7 @@ public sealed partial class LedgerKeyData : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5336,8 +6021,10 @@ public sealed partial class LedgerKeyData : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR struct <c>LedgerKeyClaimableBalance</c> (ledger-entries.xds:401).</summary>
 public sealed partial class LedgerKeyClaimableBalance : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerKeyClaimableBalance>, global::System.IEquatable<global::Stellar.Xdr.LedgerKeyClaimableBalance>
 {
+    /// <summary>XDR field <c>balanceID</c>: <c>ClaimableBalanceID</c> (ledger-entries.xds:402).</summary>
     public global::Stellar.Xdr.ClaimableBalanceID BalanceID { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerKeyClaimableBalance Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5347,6 +6034,7 @@ public sealed partial class LedgerKeyClaimableBalance : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5356,19 +6044,25 @@ public sealed partial class LedgerKeyClaimableBalance : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerKeyClaimableBalance FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerKeyClaimableBalance>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerKeyClaimableBalance);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerKeyClaimableBalance? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.BalanceID, other.BalanceID)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5376,6 +6070,7 @@ public sealed partial class LedgerKeyClaimableBalance : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5396,8 +6091,10 @@ public sealed partial class LedgerKeyClaimableBalance : global::Stellar.Xdr.IXdr
 /// <summary>XDR struct <c>LedgerKeyLiquidityPool</c> (ledger-entries.xds:405).</summary>
 public sealed partial class LedgerKeyLiquidityPool : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerKeyLiquidityPool>, global::System.IEquatable<global::Stellar.Xdr.LedgerKeyLiquidityPool>
 {
+    /// <summary>XDR field <c>liquidityPoolID</c>: <c>PoolID</c> (ledger-entries.xds:406).</summary>
     public byte[] LiquidityPoolID { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerKeyLiquidityPool Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5407,6 +6104,7 @@ public sealed partial class LedgerKeyLiquidityPool : global::Stellar.Xdr.IXdrTyp
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5416,19 +6114,25 @@ public sealed partial class LedgerKeyLiquidityPool : global::Stellar.Xdr.IXdrTyp
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerKeyLiquidityPool FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerKeyLiquidityPool>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerKeyLiquidityPool);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerKeyLiquidityPool? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.LiquidityPoolID, other.LiquidityPoolID)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5436,6 +6140,7 @@ public sealed partial class LedgerKeyLiquidityPool : global::Stellar.Xdr.IXdrTyp
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5449,12 +6154,16 @@ public sealed partial class LedgerKeyLiquidityPool : global::Stellar.Xdr.IXdrTyp
 /// <summary>XDR struct <c>LedgerKeyContractData</c> (ledger-entries.xds:409).</summary>
 public sealed partial class LedgerKeyContractData : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerKeyContractData>, global::System.IEquatable<global::Stellar.Xdr.LedgerKeyContractData>
 {
+    /// <summary>XDR field <c>contract</c>: <c>SCAddress</c> (ledger-entries.xds:410).</summary>
     public global::Stellar.Xdr.SCAddress Contract { get; set; } = null!;
 
+    /// <summary>XDR field <c>key</c>: <c>SCVal</c> (ledger-entries.xds:411).</summary>
     public global::Stellar.Xdr.SCVal Key { get; set; } = null!;
 
+    /// <summary>XDR field <c>durability</c>: <c>ContractDataDurability</c> (ledger-entries.xds:412).</summary>
     public global::Stellar.Xdr.ContractDataDurability Durability { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerKeyContractData Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5466,6 +6175,7 @@ public sealed partial class LedgerKeyContractData : global::Stellar.Xdr.IXdrType
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5477,19 +6187,25 @@ public sealed partial class LedgerKeyContractData : global::Stellar.Xdr.IXdrType
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerKeyContractData FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerKeyContractData>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerKeyContractData);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerKeyContractData? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Contract, other.Contract) && global::Stellar.Xdr.XdrSupport.Same(this.Key, other.Key) && this.Durability == other.Durability));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5499,6 +6215,7 @@ public sealed partial class LedgerKeyContractData : global::Stellar.Xdr.IXdrType
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5530,8 +6247,10 @@ public sealed partial class LedgerKeyContractData : global::Stellar.Xdr.IXdrType
 /// <summary>XDR struct <c>LedgerKeyContractCode</c> (ledger-entries.xds:415).</summary>
 public sealed partial class LedgerKeyContractCode : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerKeyContractCode>, global::System.IEquatable<global::Stellar.Xdr.LedgerKeyContractCode>
 {
+    /// <summary>XDR field <c>hash</c>: <c>Hash</c> (ledger-entries.xds:416).</summary>
     public byte[] Hash { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerKeyContractCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5541,6 +6260,7 @@ public sealed partial class LedgerKeyContractCode : global::Stellar.Xdr.IXdrType
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5550,19 +6270,25 @@ public sealed partial class LedgerKeyContractCode : global::Stellar.Xdr.IXdrType
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerKeyContractCode FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerKeyContractCode>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerKeyContractCode);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerKeyContractCode? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.Hash, other.Hash)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5570,6 +6296,7 @@ public sealed partial class LedgerKeyContractCode : global::Stellar.Xdr.IXdrType
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5583,8 +6310,10 @@ public sealed partial class LedgerKeyContractCode : global::Stellar.Xdr.IXdrType
 /// <summary>XDR struct <c>LedgerKeyConfigSetting</c> (ledger-entries.xds:419).</summary>
 public sealed partial class LedgerKeyConfigSetting : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerKeyConfigSetting>, global::System.IEquatable<global::Stellar.Xdr.LedgerKeyConfigSetting>
 {
+    /// <summary>XDR field <c>configSettingID</c>: <c>ConfigSettingID</c> (ledger-entries.xds:420).</summary>
     public global::Stellar.Xdr.ConfigSettingID ConfigSettingID { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerKeyConfigSetting Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5594,6 +6323,7 @@ public sealed partial class LedgerKeyConfigSetting : global::Stellar.Xdr.IXdrTyp
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5603,19 +6333,25 @@ public sealed partial class LedgerKeyConfigSetting : global::Stellar.Xdr.IXdrTyp
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerKeyConfigSetting FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerKeyConfigSetting>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerKeyConfigSetting);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerKeyConfigSetting? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.ConfigSettingID == other.ConfigSettingID));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5623,6 +6359,7 @@ public sealed partial class LedgerKeyConfigSetting : global::Stellar.Xdr.IXdrTyp
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5636,8 +6373,10 @@ public sealed partial class LedgerKeyConfigSetting : global::Stellar.Xdr.IXdrTyp
 /// <summary>XDR struct <c>LedgerKeyTtl</c> (ledger-entries.xds:423).</summary>
 public sealed partial class LedgerKeyTtl : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerKeyTtl>, global::System.IEquatable<global::Stellar.Xdr.LedgerKeyTtl>
 {
+    /// <summary>XDR field <c>keyHash</c>: <c>Hash</c> (ledger-entries.xds:424).</summary>
     public byte[] KeyHash { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerKeyTtl Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5647,6 +6386,7 @@ public sealed partial class LedgerKeyTtl : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5656,19 +6396,25 @@ public sealed partial class LedgerKeyTtl : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerKeyTtl FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerKeyTtl>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerKeyTtl);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerKeyTtl? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.KeyHash, other.KeyHash)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5676,6 +6422,7 @@ public sealed partial class LedgerKeyTtl : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5692,26 +6439,37 @@ public sealed partial class LedgerKey : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.LedgerEntryType Discriminant { get; set; }
 
+    /// <summary>Arm <c>account</c>: <c>LedgerKeyAccount</c>, set when <see cref="Discriminant"/> is <c>ACCOUNT</c>; null otherwise (ledger-entries.xds:428).</summary>
     public global::Stellar.Xdr.LedgerKeyAccount? Account { get; set; }
 
+    /// <summary>Arm <c>trustLine</c>: <c>LedgerKeyTrustLine</c>, set when <see cref="Discriminant"/> is <c>TRUSTLINE</c>; null otherwise (ledger-entries.xds:429).</summary>
     public global::Stellar.Xdr.LedgerKeyTrustLine? TrustLine { get; set; }
 
+    /// <summary>Arm <c>offer</c>: <c>LedgerKeyOffer</c>, set when <see cref="Discriminant"/> is <c>OFFER</c>; null otherwise (ledger-entries.xds:430).</summary>
     public global::Stellar.Xdr.LedgerKeyOffer? Offer { get; set; }
 
+    /// <summary>Arm <c>data</c>: <c>LedgerKeyData</c>, set when <see cref="Discriminant"/> is <c>DATA</c>; null otherwise (ledger-entries.xds:431).</summary>
     public global::Stellar.Xdr.LedgerKeyData? Data { get; set; }
 
+    /// <summary>Arm <c>claimableBalance</c>: <c>LedgerKeyClaimableBalance</c>, set when <see cref="Discriminant"/> is <c>CLAIMABLE_BALANCE</c>; null otherwise (ledger-entries.xds:432).</summary>
     public global::Stellar.Xdr.LedgerKeyClaimableBalance? ClaimableBalance { get; set; }
 
+    /// <summary>Arm <c>liquidityPool</c>: <c>LedgerKeyLiquidityPool</c>, set when <see cref="Discriminant"/> is <c>LIQUIDITY_POOL</c>; null otherwise (ledger-entries.xds:433).</summary>
     public global::Stellar.Xdr.LedgerKeyLiquidityPool? LiquidityPool { get; set; }
 
+    /// <summary>Arm <c>contractData</c>: <c>LedgerKeyContractData</c>, set when <see cref="Discriminant"/> is <c>CONTRACT_DATA</c>; null otherwise (ledger-entries.xds:434).</summary>
     public global::Stellar.Xdr.LedgerKeyContractData? ContractData { get; set; }
 
+    /// <summary>Arm <c>contractCode</c>: <c>LedgerKeyContractCode</c>, set when <see cref="Discriminant"/> is <c>CONTRACT_CODE</c>; null otherwise (ledger-entries.xds:435).</summary>
     public global::Stellar.Xdr.LedgerKeyContractCode? ContractCode { get; set; }
 
+    /// <summary>Arm <c>configSetting</c>: <c>LedgerKeyConfigSetting</c>, set when <see cref="Discriminant"/> is <c>CONFIG_SETTING</c>; null otherwise (ledger-entries.xds:436).</summary>
     public global::Stellar.Xdr.LedgerKeyConfigSetting? ConfigSetting { get; set; }
 
+    /// <summary>Arm <c>ttl</c>: <c>LedgerKeyTtl</c>, set when <see cref="Discriminant"/> is <c>TTL</c>; null otherwise (ledger-entries.xds:437).</summary>
     public global::Stellar.Xdr.LedgerKeyTtl? Ttl { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerKey Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5758,6 +6516,7 @@ public sealed partial class LedgerKey : global::Stellar.Xdr.IXdrType<global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5802,19 +6561,25 @@ public sealed partial class LedgerKey : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerKey FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerKey>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerKey);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerKey? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.Account, other.Account) && global::Stellar.Xdr.XdrSupport.Same(this.TrustLine, other.TrustLine) && global::Stellar.Xdr.XdrSupport.Same(this.Offer, other.Offer) && global::Stellar.Xdr.XdrSupport.Same(this.Data, other.Data) && global::Stellar.Xdr.XdrSupport.Same(this.ClaimableBalance, other.ClaimableBalance) && global::Stellar.Xdr.XdrSupport.Same(this.LiquidityPool, other.LiquidityPool) && global::Stellar.Xdr.XdrSupport.Same(this.ContractData, other.ContractData) && global::Stellar.Xdr.XdrSupport.Same(this.ContractCode, other.ContractCode) && global::Stellar.Xdr.XdrSupport.Same(this.ConfigSetting, other.ConfigSetting) && global::Stellar.Xdr.XdrSupport.Same(this.Ttl, other.Ttl)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5832,6 +6597,7 @@ public sealed partial class LedgerKey : global::Stellar.Xdr.IXdrType<global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5959,22 +6725,34 @@ public sealed partial class LedgerKey : global::Stellar.Xdr.IXdrType<global::Ste
 /// <summary>XDR enum <c>EnvelopeType</c> (ledger-entries.xds:440).</summary>
 public enum EnvelopeType : int
 {
+    /// <summary><c>ENVELOPE_TYPE_TX_V0</c> = 0 (ledger-entries.xds:441).</summary>
     ENVELOPE_TYPE_TX_V0 = 0,
+    /// <summary><c>ENVELOPE_TYPE_SCP</c> = 1 (ledger-entries.xds:442).</summary>
     ENVELOPE_TYPE_SCP = 1,
+    /// <summary><c>ENVELOPE_TYPE_TX</c> = 2 (ledger-entries.xds:443).</summary>
     ENVELOPE_TYPE_TX = 2,
+    /// <summary><c>ENVELOPE_TYPE_AUTH</c> = 3 (ledger-entries.xds:444).</summary>
     ENVELOPE_TYPE_AUTH = 3,
+    /// <summary><c>ENVELOPE_TYPE_SCPVALUE</c> = 4 (ledger-entries.xds:445).</summary>
     ENVELOPE_TYPE_SCPVALUE = 4,
+    /// <summary><c>ENVELOPE_TYPE_TX_FEE_BUMP</c> = 5 (ledger-entries.xds:446).</summary>
     ENVELOPE_TYPE_TX_FEE_BUMP = 5,
+    /// <summary><c>ENVELOPE_TYPE_OP_ID</c> = 6 (ledger-entries.xds:447).</summary>
     ENVELOPE_TYPE_OP_ID = 6,
+    /// <summary><c>ENVELOPE_TYPE_POOL_REVOKE_OP_ID</c> = 7 (ledger-entries.xds:448).</summary>
     ENVELOPE_TYPE_POOL_REVOKE_OP_ID = 7,
+    /// <summary><c>ENVELOPE_TYPE_CONTRACT_ID</c> = 8 (ledger-entries.xds:449).</summary>
     ENVELOPE_TYPE_CONTRACT_ID = 8,
+    /// <summary><c>ENVELOPE_TYPE_SOROBAN_AUTHORIZATION</c> = 9 (ledger-entries.xds:450).</summary>
     ENVELOPE_TYPE_SOROBAN_AUTHORIZATION = 9,
+    /// <summary><c>ENVELOPE_TYPE_SOROBAN_AUTHORIZATION_WITH_ADDRESS</c> = 10 (ledger-entries.xds:451).</summary>
     ENVELOPE_TYPE_SOROBAN_AUTHORIZATION_WITH_ADDRESS = 10,
 }
 
 /// <summary>XDR coding of <see cref="EnvelopeType"/>: only declared values are accepted.</summary>
 public static class EnvelopeTypeXdr
 {
+    /// <summary>Reads a <see cref="EnvelopeType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.EnvelopeType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -5986,6 +6764,7 @@ public static class EnvelopeTypeXdr
         return (global::Stellar.Xdr.EnvelopeType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.EnvelopeType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5997,8 +6776,10 @@ public static class EnvelopeTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>EnvelopeType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 10;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.EnvelopeType value) => value switch
     {
         global::Stellar.Xdr.EnvelopeType.ENVELOPE_TYPE_TX_V0 => "ENVELOPE_TYPE_TX_V0",
@@ -6019,13 +6800,16 @@ public static class EnvelopeTypeXdr
 /// <summary>XDR enum <c>BucketListType</c> (ledger-entries.xds:454).</summary>
 public enum BucketListType : int
 {
+    /// <summary><c>LIVE</c> = 0 (ledger-entries.xds:455).</summary>
     LIVE = 0,
+    /// <summary><c>HOT_ARCHIVE</c> = 1 (ledger-entries.xds:456).</summary>
     HOT_ARCHIVE = 1,
 }
 
 /// <summary>XDR coding of <see cref="BucketListType"/>: only declared values are accepted.</summary>
 public static class BucketListTypeXdr
 {
+    /// <summary>Reads a <see cref="BucketListType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.BucketListType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -6037,6 +6821,7 @@ public static class BucketListTypeXdr
         return (global::Stellar.Xdr.BucketListType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.BucketListType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6048,8 +6833,10 @@ public static class BucketListTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>BucketListType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 1;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.BucketListType value) => value switch
     {
         global::Stellar.Xdr.BucketListType.LIVE => "LIVE",
@@ -6061,15 +6848,20 @@ public static class BucketListTypeXdr
 /// <summary>XDR enum <c>BucketEntryType</c> (ledger-entries.xds:459).</summary>
 public enum BucketEntryType : int
 {
+    /// <summary><c>METAENTRY</c> = -1 (ledger-entries.xds:460).</summary>
     METAENTRY = -1,
+    /// <summary><c>LIVEENTRY</c> = 0 (ledger-entries.xds:461).</summary>
     LIVEENTRY = 0,
+    /// <summary><c>DEADENTRY</c> = 1 (ledger-entries.xds:462).</summary>
     DEADENTRY = 1,
+    /// <summary><c>INITENTRY</c> = 2 (ledger-entries.xds:463).</summary>
     INITENTRY = 2,
 }
 
 /// <summary>XDR coding of <see cref="BucketEntryType"/>: only declared values are accepted.</summary>
 public static class BucketEntryTypeXdr
 {
+    /// <summary>Reads a <see cref="BucketEntryType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.BucketEntryType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -6081,6 +6873,7 @@ public static class BucketEntryTypeXdr
         return (global::Stellar.Xdr.BucketEntryType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.BucketEntryType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6092,8 +6885,10 @@ public static class BucketEntryTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>BucketEntryType</c>.</summary>
     public static bool IsDefined(int value) => value is >= -1 and <= 2;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.BucketEntryType value) => value switch
     {
         global::Stellar.Xdr.BucketEntryType.METAENTRY => "METAENTRY",
@@ -6107,14 +6902,18 @@ public static class BucketEntryTypeXdr
 /// <summary>XDR enum <c>HotArchiveBucketEntryType</c> (ledger-entries.xds:466).</summary>
 public enum HotArchiveBucketEntryType : int
 {
+    /// <summary><c>HOT_ARCHIVE_METAENTRY</c> = -1 (ledger-entries.xds:467).</summary>
     HOT_ARCHIVE_METAENTRY = -1,
+    /// <summary><c>HOT_ARCHIVE_ARCHIVED</c> = 0 (ledger-entries.xds:468).</summary>
     HOT_ARCHIVE_ARCHIVED = 0,
+    /// <summary><c>HOT_ARCHIVE_LIVE</c> = 1 (ledger-entries.xds:469).</summary>
     HOT_ARCHIVE_LIVE = 1,
 }
 
 /// <summary>XDR coding of <see cref="HotArchiveBucketEntryType"/>: only declared values are accepted.</summary>
 public static class HotArchiveBucketEntryTypeXdr
 {
+    /// <summary>Reads a <see cref="HotArchiveBucketEntryType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.HotArchiveBucketEntryType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -6126,6 +6925,7 @@ public static class HotArchiveBucketEntryTypeXdr
         return (global::Stellar.Xdr.HotArchiveBucketEntryType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.HotArchiveBucketEntryType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6137,8 +6937,10 @@ public static class HotArchiveBucketEntryTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>HotArchiveBucketEntryType</c>.</summary>
     public static bool IsDefined(int value) => value is >= -1 and <= 1;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.HotArchiveBucketEntryType value) => value switch
     {
         global::Stellar.Xdr.HotArchiveBucketEntryType.HOT_ARCHIVE_METAENTRY => "HOT_ARCHIVE_METAENTRY",
@@ -6154,8 +6956,10 @@ public sealed partial class BucketMetadataExt : global::Stellar.Xdr.IXdrType<glo
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>bucketListType</c>: <c>BucketListType</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger-entries.xds:474).</summary>
     public global::Stellar.Xdr.BucketListType? BucketListType { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.BucketMetadataExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6177,6 +6981,7 @@ public sealed partial class BucketMetadataExt : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6196,19 +7001,25 @@ public sealed partial class BucketMetadataExt : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.BucketMetadataExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.BucketMetadataExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.BucketMetadataExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.BucketMetadataExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && this.BucketListType == other.BucketListType));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6217,6 +7028,7 @@ public sealed partial class BucketMetadataExt : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6245,10 +7057,13 @@ public sealed partial class BucketMetadataExt : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR struct <c>BucketMetadata</c> (ledger-entries.xds:477).</summary>
 public sealed partial class BucketMetadata : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.BucketMetadata>, global::System.IEquatable<global::Stellar.Xdr.BucketMetadata>
 {
+    /// <summary>XDR field <c>ledgerVersion</c>: <c>uint32</c> (ledger-entries.xds:478).</summary>
     public uint LedgerVersion { get; set; }
 
+    /// <summary>XDR field <c>ext</c>: <c>BucketMetadataExt</c> (ledger-entries.xds:479).</summary>
     public global::Stellar.Xdr.BucketMetadataExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.BucketMetadata Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6259,6 +7074,7 @@ public sealed partial class BucketMetadata : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6269,19 +7085,25 @@ public sealed partial class BucketMetadata : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.BucketMetadata FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.BucketMetadata>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.BucketMetadata);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.BucketMetadata? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.LedgerVersion == other.LedgerVersion && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6290,6 +7112,7 @@ public sealed partial class BucketMetadata : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6315,12 +7138,16 @@ public sealed partial class BucketEntry : global::Stellar.Xdr.IXdrType<global::S
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.BucketEntryType Discriminant { get; set; }
 
+    /// <summary>Arm <c>liveEntry</c>: <c>LedgerEntry</c>, set when <see cref="Discriminant"/> is <c>LIVEENTRY</c>, <c>INITENTRY</c>; null otherwise (ledger-entries.xds:483).</summary>
     public global::Stellar.Xdr.LedgerEntry? LiveEntry { get; set; }
 
+    /// <summary>Arm <c>deadEntry</c>: <c>LedgerKey</c>, set when <see cref="Discriminant"/> is <c>DEADENTRY</c>; null otherwise (ledger-entries.xds:484).</summary>
     public global::Stellar.Xdr.LedgerKey? DeadEntry { get; set; }
 
+    /// <summary>Arm <c>metaEntry</c>: <c>BucketMetadata</c>, set when <see cref="Discriminant"/> is <c>METAENTRY</c>; null otherwise (ledger-entries.xds:485).</summary>
     public global::Stellar.Xdr.BucketMetadata? MetaEntry { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.BucketEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6347,6 +7174,7 @@ public sealed partial class BucketEntry : global::Stellar.Xdr.IXdrType<global::S
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6371,19 +7199,25 @@ public sealed partial class BucketEntry : global::Stellar.Xdr.IXdrType<global::S
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.BucketEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.BucketEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.BucketEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.BucketEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.LiveEntry, other.LiveEntry) && global::Stellar.Xdr.XdrSupport.Same(this.DeadEntry, other.DeadEntry) && global::Stellar.Xdr.XdrSupport.Same(this.MetaEntry, other.MetaEntry)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6394,6 +7228,7 @@ public sealed partial class BucketEntry : global::Stellar.Xdr.IXdrType<global::S
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6448,12 +7283,16 @@ public sealed partial class HotArchiveBucketEntry : global::Stellar.Xdr.IXdrType
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.HotArchiveBucketEntryType Discriminant { get; set; }
 
+    /// <summary>Arm <c>archivedEntry</c>: <c>LedgerEntry</c>, set when <see cref="Discriminant"/> is <c>HOT_ARCHIVE_ARCHIVED</c>; null otherwise (ledger-entries.xds:489).</summary>
     public global::Stellar.Xdr.LedgerEntry? ArchivedEntry { get; set; }
 
+    /// <summary>Arm <c>key</c>: <c>LedgerKey</c>, set when <see cref="Discriminant"/> is <c>HOT_ARCHIVE_LIVE</c>; null otherwise (ledger-entries.xds:490).</summary>
     public global::Stellar.Xdr.LedgerKey? Key { get; set; }
 
+    /// <summary>Arm <c>metaEntry</c>: <c>BucketMetadata</c>, set when <see cref="Discriminant"/> is <c>HOT_ARCHIVE_METAENTRY</c>; null otherwise (ledger-entries.xds:491).</summary>
     public global::Stellar.Xdr.BucketMetadata? MetaEntry { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.HotArchiveBucketEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6479,6 +7318,7 @@ public sealed partial class HotArchiveBucketEntry : global::Stellar.Xdr.IXdrType
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6502,19 +7342,25 @@ public sealed partial class HotArchiveBucketEntry : global::Stellar.Xdr.IXdrType
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.HotArchiveBucketEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.HotArchiveBucketEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.HotArchiveBucketEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.HotArchiveBucketEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.ArchivedEntry, other.ArchivedEntry) && global::Stellar.Xdr.XdrSupport.Same(this.Key, other.Key) && global::Stellar.Xdr.XdrSupport.Same(this.MetaEntry, other.MetaEntry)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6525,6 +7371,7 @@ public sealed partial class HotArchiveBucketEntry : global::Stellar.Xdr.IXdrType
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);

@@ -7,19 +7,23 @@ namespace Stellar.Xdr;
 /// <summary>Constants declared in ledger.xds.</summary>
 public static partial class XdrConstants
 {
+    /// <summary>XDR constant <c>MASK_LEDGER_HEADER_FLAGS</c> (ledger.xds:29).</summary>
     public const int MASK_LEDGER_HEADER_FLAGS = 7;
 }
 
 /// <summary>XDR enum <c>StellarValueType</c> (ledger.xds:7).</summary>
 public enum StellarValueType : int
 {
+    /// <summary><c>STELLAR_VALUE_BASIC</c> = 0 (ledger.xds:8).</summary>
     STELLAR_VALUE_BASIC = 0,
+    /// <summary><c>STELLAR_VALUE_SIGNED</c> = 1 (ledger.xds:9).</summary>
     STELLAR_VALUE_SIGNED = 1,
 }
 
 /// <summary>XDR coding of <see cref="StellarValueType"/>: only declared values are accepted.</summary>
 public static class StellarValueTypeXdr
 {
+    /// <summary>Reads a <see cref="StellarValueType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.StellarValueType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -31,6 +35,7 @@ public static class StellarValueTypeXdr
         return (global::Stellar.Xdr.StellarValueType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.StellarValueType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -42,8 +47,10 @@ public static class StellarValueTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>StellarValueType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 1;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.StellarValueType value) => value switch
     {
         global::Stellar.Xdr.StellarValueType.STELLAR_VALUE_BASIC => "STELLAR_VALUE_BASIC",
@@ -55,10 +62,13 @@ public static class StellarValueTypeXdr
 /// <summary>XDR struct <c>LedgerCloseValueSignature</c> (ledger.xds:12).</summary>
 public sealed partial class LedgerCloseValueSignature : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerCloseValueSignature>, global::System.IEquatable<global::Stellar.Xdr.LedgerCloseValueSignature>
 {
+    /// <summary>XDR field <c>nodeID</c>: <c>NodeID</c> (ledger.xds:13).</summary>
     public global::Stellar.Xdr.PublicKey NodeID { get; set; } = null!;
 
+    /// <summary>XDR field <c>signature</c>: <c>Signature</c> (ledger.xds:14).</summary>
     public byte[] Signature { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerCloseValueSignature Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -69,6 +79,7 @@ public sealed partial class LedgerCloseValueSignature : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -79,19 +90,25 @@ public sealed partial class LedgerCloseValueSignature : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerCloseValueSignature FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerCloseValueSignature>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerCloseValueSignature);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerCloseValueSignature? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.NodeID, other.NodeID) && global::Stellar.Xdr.XdrSupport.Bytes(this.Signature, other.Signature)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -100,6 +117,7 @@ public sealed partial class LedgerCloseValueSignature : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -125,8 +143,10 @@ public sealed partial class StellarValueExt : global::Stellar.Xdr.IXdrType<globa
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.StellarValueType Discriminant { get; set; }
 
+    /// <summary>Arm <c>lcValueSignature</c>: <c>LedgerCloseValueSignature</c>, set when <see cref="Discriminant"/> is <c>STELLAR_VALUE_SIGNED</c>; null otherwise (ledger.xds:19).</summary>
     public global::Stellar.Xdr.LedgerCloseValueSignature? LcValueSignature { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.StellarValueExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -148,6 +168,7 @@ public sealed partial class StellarValueExt : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -167,19 +188,25 @@ public sealed partial class StellarValueExt : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.StellarValueExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.StellarValueExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.StellarValueExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.StellarValueExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.LcValueSignature, other.LcValueSignature)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -188,6 +215,7 @@ public sealed partial class StellarValueExt : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -216,14 +244,19 @@ public sealed partial class StellarValueExt : global::Stellar.Xdr.IXdrType<globa
 /// <summary>XDR struct <c>StellarValue</c> (ledger.xds:22).</summary>
 public sealed partial class StellarValue : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.StellarValue>, global::System.IEquatable<global::Stellar.Xdr.StellarValue>
 {
+    /// <summary>XDR field <c>txSetHash</c>: <c>Hash</c> (ledger.xds:23).</summary>
     public byte[] TxSetHash { get; set; } = null!;
 
+    /// <summary>XDR field <c>closeTime</c>: <c>TimePoint</c> (ledger.xds:24).</summary>
     public ulong CloseTime { get; set; }
 
+    /// <summary>XDR field <c>upgrades</c>: <c>UpgradeType&lt;6&gt;</c> (ledger.xds:25).</summary>
     public byte[][] Upgrades { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>StellarValueExt</c> (ledger.xds:26).</summary>
     public global::Stellar.Xdr.StellarValueExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.StellarValue Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -245,6 +278,7 @@ public sealed partial class StellarValue : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -264,19 +298,25 @@ public sealed partial class StellarValue : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.StellarValue FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.StellarValue>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.StellarValue);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.StellarValue? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.TxSetHash, other.TxSetHash) && this.CloseTime == other.CloseTime && global::Stellar.Xdr.XdrSupport.Array(this.Upgrades, other.Upgrades, static (l0, r0) => global::Stellar.Xdr.XdrSupport.Bytes(l0, r0)) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -287,6 +327,7 @@ public sealed partial class StellarValue : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -326,14 +367,18 @@ public sealed partial class StellarValue : global::Stellar.Xdr.IXdrType<global::
 /// <summary>XDR enum <c>LedgerHeaderFlags</c> (ledger.xds:31).</summary>
 public enum LedgerHeaderFlags : int
 {
+    /// <summary><c>DISABLE_LIQUIDITY_POOL_TRADING_FLAG</c> = 1 (ledger.xds:32).</summary>
     DISABLE_LIQUIDITY_POOL_TRADING_FLAG = 1,
+    /// <summary><c>DISABLE_LIQUIDITY_POOL_DEPOSIT_FLAG</c> = 2 (ledger.xds:33).</summary>
     DISABLE_LIQUIDITY_POOL_DEPOSIT_FLAG = 2,
+    /// <summary><c>DISABLE_LIQUIDITY_POOL_WITHDRAWAL_FLAG</c> = 4 (ledger.xds:34).</summary>
     DISABLE_LIQUIDITY_POOL_WITHDRAWAL_FLAG = 4,
 }
 
 /// <summary>XDR coding of <see cref="LedgerHeaderFlags"/>: only declared values are accepted.</summary>
 public static class LedgerHeaderFlagsXdr
 {
+    /// <summary>Reads a <see cref="LedgerHeaderFlags"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.LedgerHeaderFlags Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -345,6 +390,7 @@ public static class LedgerHeaderFlagsXdr
         return (global::Stellar.Xdr.LedgerHeaderFlags)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.LedgerHeaderFlags value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -356,8 +402,10 @@ public static class LedgerHeaderFlagsXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>LedgerHeaderFlags</c>.</summary>
     public static bool IsDefined(int value) => value is 1 or 2 or 4;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.LedgerHeaderFlags value) => value switch
     {
         global::Stellar.Xdr.LedgerHeaderFlags.DISABLE_LIQUIDITY_POOL_TRADING_FLAG => "DISABLE_LIQUIDITY_POOL_TRADING_FLAG",
@@ -373,6 +421,7 @@ public sealed partial class LedgerHeaderExtensionV1Ext : global::Stellar.Xdr.IXd
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerHeaderExtensionV1Ext Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -391,6 +440,7 @@ public sealed partial class LedgerHeaderExtensionV1Ext : global::Stellar.Xdr.IXd
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -407,19 +457,25 @@ public sealed partial class LedgerHeaderExtensionV1Ext : global::Stellar.Xdr.IXd
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerHeaderExtensionV1Ext FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerHeaderExtensionV1Ext>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerHeaderExtensionV1Ext);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerHeaderExtensionV1Ext? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -427,6 +483,7 @@ public sealed partial class LedgerHeaderExtensionV1Ext : global::Stellar.Xdr.IXd
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -440,10 +497,13 @@ public sealed partial class LedgerHeaderExtensionV1Ext : global::Stellar.Xdr.IXd
 /// <summary>XDR struct <c>LedgerHeaderExtensionV1</c> (ledger.xds:41).</summary>
 public sealed partial class LedgerHeaderExtensionV1 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerHeaderExtensionV1>, global::System.IEquatable<global::Stellar.Xdr.LedgerHeaderExtensionV1>
 {
+    /// <summary>XDR field <c>flags</c>: <c>uint32</c> (ledger.xds:42).</summary>
     public uint Flags { get; set; }
 
+    /// <summary>XDR field <c>ext</c>: <c>LedgerHeaderExtensionV1Ext</c> (ledger.xds:43).</summary>
     public global::Stellar.Xdr.LedgerHeaderExtensionV1Ext Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerHeaderExtensionV1 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -454,6 +514,7 @@ public sealed partial class LedgerHeaderExtensionV1 : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -464,19 +525,25 @@ public sealed partial class LedgerHeaderExtensionV1 : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerHeaderExtensionV1 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerHeaderExtensionV1>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerHeaderExtensionV1);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerHeaderExtensionV1? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Flags == other.Flags && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -485,6 +552,7 @@ public sealed partial class LedgerHeaderExtensionV1 : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -510,8 +578,10 @@ public sealed partial class LedgerHeaderExt : global::Stellar.Xdr.IXdrType<globa
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v1</c>: <c>LedgerHeaderExtensionV1</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger.xds:48).</summary>
     public global::Stellar.Xdr.LedgerHeaderExtensionV1? V1 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerHeaderExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -533,6 +603,7 @@ public sealed partial class LedgerHeaderExt : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -552,19 +623,25 @@ public sealed partial class LedgerHeaderExt : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerHeaderExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerHeaderExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerHeaderExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerHeaderExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V1, other.V1)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -573,6 +650,7 @@ public sealed partial class LedgerHeaderExt : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -601,36 +679,52 @@ public sealed partial class LedgerHeaderExt : global::Stellar.Xdr.IXdrType<globa
 /// <summary>XDR struct <c>LedgerHeader</c> (ledger.xds:51).</summary>
 public sealed partial class LedgerHeader : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerHeader>, global::System.IEquatable<global::Stellar.Xdr.LedgerHeader>
 {
+    /// <summary>XDR field <c>ledgerVersion</c>: <c>uint32</c> (ledger.xds:52).</summary>
     public uint LedgerVersion { get; set; }
 
+    /// <summary>XDR field <c>previousLedgerHash</c>: <c>Hash</c> (ledger.xds:53).</summary>
     public byte[] PreviousLedgerHash { get; set; } = null!;
 
+    /// <summary>XDR field <c>scpValue</c>: <c>StellarValue</c> (ledger.xds:54).</summary>
     public global::Stellar.Xdr.StellarValue ScpValue { get; set; } = null!;
 
+    /// <summary>XDR field <c>txSetResultHash</c>: <c>Hash</c> (ledger.xds:55).</summary>
     public byte[] TxSetResultHash { get; set; } = null!;
 
+    /// <summary>XDR field <c>bucketListHash</c>: <c>Hash</c> (ledger.xds:56).</summary>
     public byte[] BucketListHash { get; set; } = null!;
 
+    /// <summary>XDR field <c>ledgerSeq</c>: <c>uint32</c> (ledger.xds:57).</summary>
     public uint LedgerSeq { get; set; }
 
+    /// <summary>XDR field <c>totalCoins</c>: <c>int64</c> (ledger.xds:58).</summary>
     public long TotalCoins { get; set; }
 
+    /// <summary>XDR field <c>feePool</c>: <c>int64</c> (ledger.xds:59).</summary>
     public long FeePool { get; set; }
 
+    /// <summary>XDR field <c>inflationSeq</c>: <c>uint32</c> (ledger.xds:60).</summary>
     public uint InflationSeq { get; set; }
 
+    /// <summary>XDR field <c>idPool</c>: <c>uint64</c> (ledger.xds:61).</summary>
     public ulong IdPool { get; set; }
 
+    /// <summary>XDR field <c>baseFee</c>: <c>uint32</c> (ledger.xds:62).</summary>
     public uint BaseFee { get; set; }
 
+    /// <summary>XDR field <c>baseReserve</c>: <c>uint32</c> (ledger.xds:63).</summary>
     public uint BaseReserve { get; set; }
 
+    /// <summary>XDR field <c>maxTxSetSize</c>: <c>uint32</c> (ledger.xds:64).</summary>
     public uint MaxTxSetSize { get; set; }
 
+    /// <summary>XDR field <c>skipList</c>: <c>Hash[4]</c> (ledger.xds:65).</summary>
     public byte[][] SkipList { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>LedgerHeaderExt</c> (ledger.xds:66).</summary>
     public global::Stellar.Xdr.LedgerHeaderExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerHeader Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -663,6 +757,7 @@ public sealed partial class LedgerHeader : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -693,19 +788,25 @@ public sealed partial class LedgerHeader : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerHeader FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerHeader>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerHeader);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerHeader? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.LedgerVersion == other.LedgerVersion && global::Stellar.Xdr.XdrSupport.Bytes(this.PreviousLedgerHash, other.PreviousLedgerHash) && global::Stellar.Xdr.XdrSupport.Same(this.ScpValue, other.ScpValue) && global::Stellar.Xdr.XdrSupport.Bytes(this.TxSetResultHash, other.TxSetResultHash) && global::Stellar.Xdr.XdrSupport.Bytes(this.BucketListHash, other.BucketListHash) && this.LedgerSeq == other.LedgerSeq && this.TotalCoins == other.TotalCoins && this.FeePool == other.FeePool && this.InflationSeq == other.InflationSeq && this.IdPool == other.IdPool && this.BaseFee == other.BaseFee && this.BaseReserve == other.BaseReserve && this.MaxTxSetSize == other.MaxTxSetSize && global::Stellar.Xdr.XdrSupport.Array(this.SkipList, other.SkipList, static (l0, r0) => global::Stellar.Xdr.XdrSupport.Bytes(l0, r0)) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -727,6 +828,7 @@ public sealed partial class LedgerHeader : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -795,18 +897,26 @@ public sealed partial class LedgerHeader : global::Stellar.Xdr.IXdrType<global::
 /// <summary>XDR enum <c>LedgerUpgradeType</c> (ledger.xds:69).</summary>
 public enum LedgerUpgradeType : int
 {
+    /// <summary><c>LEDGER_UPGRADE_VERSION</c> = 1 (ledger.xds:70).</summary>
     LEDGER_UPGRADE_VERSION = 1,
+    /// <summary><c>LEDGER_UPGRADE_BASE_FEE</c> = 2 (ledger.xds:71).</summary>
     LEDGER_UPGRADE_BASE_FEE = 2,
+    /// <summary><c>LEDGER_UPGRADE_MAX_TX_SET_SIZE</c> = 3 (ledger.xds:72).</summary>
     LEDGER_UPGRADE_MAX_TX_SET_SIZE = 3,
+    /// <summary><c>LEDGER_UPGRADE_BASE_RESERVE</c> = 4 (ledger.xds:73).</summary>
     LEDGER_UPGRADE_BASE_RESERVE = 4,
+    /// <summary><c>LEDGER_UPGRADE_FLAGS</c> = 5 (ledger.xds:74).</summary>
     LEDGER_UPGRADE_FLAGS = 5,
+    /// <summary><c>LEDGER_UPGRADE_CONFIG</c> = 6 (ledger.xds:75).</summary>
     LEDGER_UPGRADE_CONFIG = 6,
+    /// <summary><c>LEDGER_UPGRADE_MAX_SOROBAN_TX_SET_SIZE</c> = 7 (ledger.xds:76).</summary>
     LEDGER_UPGRADE_MAX_SOROBAN_TX_SET_SIZE = 7,
 }
 
 /// <summary>XDR coding of <see cref="LedgerUpgradeType"/>: only declared values are accepted.</summary>
 public static class LedgerUpgradeTypeXdr
 {
+    /// <summary>Reads a <see cref="LedgerUpgradeType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.LedgerUpgradeType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -818,6 +928,7 @@ public static class LedgerUpgradeTypeXdr
         return (global::Stellar.Xdr.LedgerUpgradeType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.LedgerUpgradeType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -829,8 +940,10 @@ public static class LedgerUpgradeTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>LedgerUpgradeType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 1 and <= 7;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.LedgerUpgradeType value) => value switch
     {
         global::Stellar.Xdr.LedgerUpgradeType.LEDGER_UPGRADE_VERSION => "LEDGER_UPGRADE_VERSION",
@@ -847,10 +960,13 @@ public static class LedgerUpgradeTypeXdr
 /// <summary>XDR struct <c>ConfigUpgradeSetKey</c> (ledger.xds:79).</summary>
 public sealed partial class ConfigUpgradeSetKey : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ConfigUpgradeSetKey>, global::System.IEquatable<global::Stellar.Xdr.ConfigUpgradeSetKey>
 {
+    /// <summary>XDR field <c>contractID</c>: <c>ContractID</c> (ledger.xds:80).</summary>
     public byte[] ContractID { get; set; } = null!;
 
+    /// <summary>XDR field <c>contentHash</c>: <c>Hash</c> (ledger.xds:81).</summary>
     public byte[] ContentHash { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ConfigUpgradeSetKey Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -861,6 +977,7 @@ public sealed partial class ConfigUpgradeSetKey : global::Stellar.Xdr.IXdrType<g
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -871,19 +988,25 @@ public sealed partial class ConfigUpgradeSetKey : global::Stellar.Xdr.IXdrType<g
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ConfigUpgradeSetKey FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ConfigUpgradeSetKey>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ConfigUpgradeSetKey);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ConfigUpgradeSetKey? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.ContractID, other.ContractID) && global::Stellar.Xdr.XdrSupport.Bytes(this.ContentHash, other.ContentHash)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -892,6 +1015,7 @@ public sealed partial class ConfigUpgradeSetKey : global::Stellar.Xdr.IXdrType<g
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -910,20 +1034,28 @@ public sealed partial class LedgerUpgrade : global::Stellar.Xdr.IXdrType<global:
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.LedgerUpgradeType Discriminant { get; set; }
 
+    /// <summary>Arm <c>newLedgerVersion</c>: <c>uint32</c>, set when <see cref="Discriminant"/> is <c>LEDGER_UPGRADE_VERSION</c>; null otherwise (ledger.xds:86).</summary>
     public uint? NewLedgerVersion { get; set; }
 
+    /// <summary>Arm <c>newBaseFee</c>: <c>uint32</c>, set when <see cref="Discriminant"/> is <c>LEDGER_UPGRADE_BASE_FEE</c>; null otherwise (ledger.xds:87).</summary>
     public uint? NewBaseFee { get; set; }
 
+    /// <summary>Arm <c>newMaxTxSetSize</c>: <c>uint32</c>, set when <see cref="Discriminant"/> is <c>LEDGER_UPGRADE_MAX_TX_SET_SIZE</c>; null otherwise (ledger.xds:88).</summary>
     public uint? NewMaxTxSetSize { get; set; }
 
+    /// <summary>Arm <c>newBaseReserve</c>: <c>uint32</c>, set when <see cref="Discriminant"/> is <c>LEDGER_UPGRADE_BASE_RESERVE</c>; null otherwise (ledger.xds:89).</summary>
     public uint? NewBaseReserve { get; set; }
 
+    /// <summary>Arm <c>newFlags</c>: <c>uint32</c>, set when <see cref="Discriminant"/> is <c>LEDGER_UPGRADE_FLAGS</c>; null otherwise (ledger.xds:90).</summary>
     public uint? NewFlags { get; set; }
 
+    /// <summary>Arm <c>newConfig</c>: <c>ConfigUpgradeSetKey</c>, set when <see cref="Discriminant"/> is <c>LEDGER_UPGRADE_CONFIG</c>; null otherwise (ledger.xds:91).</summary>
     public global::Stellar.Xdr.ConfigUpgradeSetKey? NewConfig { get; set; }
 
+    /// <summary>Arm <c>newMaxSorobanTxSetSize</c>: <c>uint32</c>, set when <see cref="Discriminant"/> is <c>LEDGER_UPGRADE_MAX_SOROBAN_TX_SET_SIZE</c>; null otherwise (ledger.xds:92).</summary>
     public uint? NewMaxSorobanTxSetSize { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerUpgrade Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -961,6 +1093,7 @@ public sealed partial class LedgerUpgrade : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -996,19 +1129,25 @@ public sealed partial class LedgerUpgrade : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerUpgrade FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerUpgrade>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerUpgrade);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerUpgrade? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && this.NewLedgerVersion == other.NewLedgerVersion && this.NewBaseFee == other.NewBaseFee && this.NewMaxTxSetSize == other.NewMaxTxSetSize && this.NewBaseReserve == other.NewBaseReserve && this.NewFlags == other.NewFlags && global::Stellar.Xdr.XdrSupport.Same(this.NewConfig, other.NewConfig) && this.NewMaxSorobanTxSetSize == other.NewMaxSorobanTxSetSize));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1023,6 +1162,7 @@ public sealed partial class LedgerUpgrade : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1117,8 +1257,10 @@ public sealed partial class LedgerUpgrade : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR struct <c>ConfigUpgradeSet</c> (ledger.xds:95).</summary>
 public sealed partial class ConfigUpgradeSet : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ConfigUpgradeSet>, global::System.IEquatable<global::Stellar.Xdr.ConfigUpgradeSet>
 {
+    /// <summary>XDR field <c>updatedEntry</c>: <c>ConfigSettingEntry&lt;&gt;</c> (ledger.xds:96).</summary>
     public global::Stellar.Xdr.ConfigSettingEntry[] UpdatedEntry { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ConfigUpgradeSet Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1137,6 +1279,7 @@ public sealed partial class ConfigUpgradeSet : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1153,19 +1296,25 @@ public sealed partial class ConfigUpgradeSet : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ConfigUpgradeSet FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ConfigUpgradeSet>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ConfigUpgradeSet);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ConfigUpgradeSet? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.UpdatedEntry, other.UpdatedEntry)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1173,6 +1322,7 @@ public sealed partial class ConfigUpgradeSet : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1206,12 +1356,14 @@ public sealed partial class ConfigUpgradeSet : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR enum <c>TxSetComponentType</c> (ledger.xds:99).</summary>
 public enum TxSetComponentType : int
 {
+    /// <summary><c>TXSET_COMP_TXS_MAYBE_DISCOUNTED_FEE</c> = 0 (ledger.xds:100).</summary>
     TXSET_COMP_TXS_MAYBE_DISCOUNTED_FEE = 0,
 }
 
 /// <summary>XDR coding of <see cref="TxSetComponentType"/>: only declared values are accepted.</summary>
 public static class TxSetComponentTypeXdr
 {
+    /// <summary>Reads a <see cref="TxSetComponentType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.TxSetComponentType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -1223,6 +1375,7 @@ public static class TxSetComponentTypeXdr
         return (global::Stellar.Xdr.TxSetComponentType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.TxSetComponentType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1234,8 +1387,10 @@ public static class TxSetComponentTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>TxSetComponentType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.TxSetComponentType value) => value switch
     {
         global::Stellar.Xdr.TxSetComponentType.TXSET_COMP_TXS_MAYBE_DISCOUNTED_FEE => "TXSET_COMP_TXS_MAYBE_DISCOUNTED_FEE",
@@ -1246,10 +1401,13 @@ public static class TxSetComponentTypeXdr
 /// <summary>XDR struct <c>ParallelTxsComponent</c> (ledger.xds:107).</summary>
 public sealed partial class ParallelTxsComponent : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ParallelTxsComponent>, global::System.IEquatable<global::Stellar.Xdr.ParallelTxsComponent>
 {
+    /// <summary>XDR field <c>baseFee</c>: <c>int64?</c> (ledger.xds:108).</summary>
     public long? BaseFee { get; set; }
 
+    /// <summary>XDR field <c>executionStages</c>: <c>ParallelTxExecutionStage&lt;&gt;</c> (ledger.xds:109).</summary>
     public global::Stellar.Xdr.TransactionEnvelope[][][] ExecutionStages { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ParallelTxsComponent Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1294,6 +1452,7 @@ public sealed partial class ParallelTxsComponent : global::Stellar.Xdr.IXdrType<
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1332,19 +1491,25 @@ public sealed partial class ParallelTxsComponent : global::Stellar.Xdr.IXdrType<
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ParallelTxsComponent FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ParallelTxsComponent>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ParallelTxsComponent);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ParallelTxsComponent? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.BaseFee == other.BaseFee && global::Stellar.Xdr.XdrSupport.Array(this.ExecutionStages, other.ExecutionStages, static (l0, r0) => global::Stellar.Xdr.XdrSupport.Array(l0, r0, static (l1, r1) => global::Stellar.Xdr.XdrSupport.Array(l1, r1)))));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1353,6 +1518,7 @@ public sealed partial class ParallelTxsComponent : global::Stellar.Xdr.IXdrType<
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1421,10 +1587,13 @@ public sealed partial class ParallelTxsComponent : global::Stellar.Xdr.IXdrType<
 /// <summary>XDR struct <c>TxSetComponentTxsMaybeDiscountedFee</c> (ledger.xds:112).</summary>
 public sealed partial class TxSetComponentTxsMaybeDiscountedFee : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TxSetComponentTxsMaybeDiscountedFee>, global::System.IEquatable<global::Stellar.Xdr.TxSetComponentTxsMaybeDiscountedFee>
 {
+    /// <summary>XDR field <c>baseFee</c>: <c>int64?</c> (ledger.xds:113).</summary>
     public long? BaseFee { get; set; }
 
+    /// <summary>XDR field <c>txs</c>: <c>TransactionEnvelope&lt;&gt;</c> (ledger.xds:114).</summary>
     public global::Stellar.Xdr.TransactionEnvelope[] Txs { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TxSetComponentTxsMaybeDiscountedFee Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1451,6 +1620,7 @@ public sealed partial class TxSetComponentTxsMaybeDiscountedFee : global::Stella
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1475,19 +1645,25 @@ public sealed partial class TxSetComponentTxsMaybeDiscountedFee : global::Stella
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TxSetComponentTxsMaybeDiscountedFee FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TxSetComponentTxsMaybeDiscountedFee>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TxSetComponentTxsMaybeDiscountedFee);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TxSetComponentTxsMaybeDiscountedFee? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.BaseFee == other.BaseFee && global::Stellar.Xdr.XdrSupport.Array(this.Txs, other.Txs)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1496,6 +1672,7 @@ public sealed partial class TxSetComponentTxsMaybeDiscountedFee : global::Stella
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1541,8 +1718,10 @@ public sealed partial class TxSetComponent : global::Stellar.Xdr.IXdrType<global
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.TxSetComponentType Discriminant { get; set; }
 
+    /// <summary>Arm <c>txsMaybeDiscountedFee</c>: <c>TxSetComponentTxsMaybeDiscountedFee</c>, set when <see cref="Discriminant"/> is <c>TXSET_COMP_TXS_MAYBE_DISCOUNTED_FEE</c>; null otherwise (ledger.xds:118).</summary>
     public global::Stellar.Xdr.TxSetComponentTxsMaybeDiscountedFee? TxsMaybeDiscountedFee { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TxSetComponent Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1562,6 +1741,7 @@ public sealed partial class TxSetComponent : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1579,19 +1759,25 @@ public sealed partial class TxSetComponent : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TxSetComponent FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TxSetComponent>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TxSetComponent);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TxSetComponent? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.TxsMaybeDiscountedFee, other.TxsMaybeDiscountedFee)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1600,6 +1786,7 @@ public sealed partial class TxSetComponent : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1631,10 +1818,13 @@ public sealed partial class TransactionPhase : global::Stellar.Xdr.IXdrType<glob
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v0Components</c>: <c>TxSetComponent&lt;&gt;</c>, set when <see cref="Discriminant"/> is <c>0</c>; null otherwise (ledger.xds:122).</summary>
     public global::Stellar.Xdr.TxSetComponent[]? V0Components { get; set; }
 
+    /// <summary>Arm <c>parallelTxsComponent</c>: <c>ParallelTxsComponent</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger.xds:123).</summary>
     public global::Stellar.Xdr.ParallelTxsComponent? ParallelTxsComponent { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionPhase Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1666,6 +1856,7 @@ public sealed partial class TransactionPhase : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1693,19 +1884,25 @@ public sealed partial class TransactionPhase : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionPhase FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionPhase>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionPhase);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionPhase? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Array(this.V0Components, other.V0Components) && global::Stellar.Xdr.XdrSupport.Same(this.ParallelTxsComponent, other.ParallelTxsComponent)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1715,6 +1912,7 @@ public sealed partial class TransactionPhase : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1767,10 +1965,13 @@ public sealed partial class TransactionPhase : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR struct <c>TransactionSet</c> (ledger.xds:126).</summary>
 public sealed partial class TransactionSet : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionSet>, global::System.IEquatable<global::Stellar.Xdr.TransactionSet>
 {
+    /// <summary>XDR field <c>previousLedgerHash</c>: <c>Hash</c> (ledger.xds:127).</summary>
     public byte[] PreviousLedgerHash { get; set; } = null!;
 
+    /// <summary>XDR field <c>txs</c>: <c>TransactionEnvelope&lt;&gt;</c> (ledger.xds:128).</summary>
     public global::Stellar.Xdr.TransactionEnvelope[] Txs { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionSet Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1790,6 +1991,7 @@ public sealed partial class TransactionSet : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1807,19 +2009,25 @@ public sealed partial class TransactionSet : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionSet FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionSet>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionSet);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionSet? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.PreviousLedgerHash, other.PreviousLedgerHash) && global::Stellar.Xdr.XdrSupport.Array(this.Txs, other.Txs)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1828,6 +2036,7 @@ public sealed partial class TransactionSet : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1863,10 +2072,13 @@ public sealed partial class TransactionSet : global::Stellar.Xdr.IXdrType<global
 /// <summary>XDR struct <c>TransactionSetV1</c> (ledger.xds:131).</summary>
 public sealed partial class TransactionSetV1 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionSetV1>, global::System.IEquatable<global::Stellar.Xdr.TransactionSetV1>
 {
+    /// <summary>XDR field <c>previousLedgerHash</c>: <c>Hash</c> (ledger.xds:132).</summary>
     public byte[] PreviousLedgerHash { get; set; } = null!;
 
+    /// <summary>XDR field <c>phases</c>: <c>TransactionPhase&lt;&gt;</c> (ledger.xds:133).</summary>
     public global::Stellar.Xdr.TransactionPhase[] Phases { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionSetV1 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1886,6 +2098,7 @@ public sealed partial class TransactionSetV1 : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1903,19 +2116,25 @@ public sealed partial class TransactionSetV1 : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionSetV1 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionSetV1>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionSetV1);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionSetV1? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.PreviousLedgerHash, other.PreviousLedgerHash) && global::Stellar.Xdr.XdrSupport.Array(this.Phases, other.Phases)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1924,6 +2143,7 @@ public sealed partial class TransactionSetV1 : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1962,8 +2182,10 @@ public sealed partial class GeneralizedTransactionSet : global::Stellar.Xdr.IXdr
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v1TxSet</c>: <c>TransactionSetV1</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger.xds:138).</summary>
     public global::Stellar.Xdr.TransactionSetV1? V1TxSet { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.GeneralizedTransactionSet Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1983,6 +2205,7 @@ public sealed partial class GeneralizedTransactionSet : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2000,19 +2223,25 @@ public sealed partial class GeneralizedTransactionSet : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.GeneralizedTransactionSet FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.GeneralizedTransactionSet>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.GeneralizedTransactionSet);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.GeneralizedTransactionSet? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V1TxSet, other.V1TxSet)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2021,6 +2250,7 @@ public sealed partial class GeneralizedTransactionSet : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2049,10 +2279,13 @@ public sealed partial class GeneralizedTransactionSet : global::Stellar.Xdr.IXdr
 /// <summary>XDR struct <c>TransactionResultPair</c> (ledger.xds:141).</summary>
 public sealed partial class TransactionResultPair : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionResultPair>, global::System.IEquatable<global::Stellar.Xdr.TransactionResultPair>
 {
+    /// <summary>XDR field <c>transactionHash</c>: <c>Hash</c> (ledger.xds:142).</summary>
     public byte[] TransactionHash { get; set; } = null!;
 
+    /// <summary>XDR field <c>result</c>: <c>TransactionResult</c> (ledger.xds:143).</summary>
     public global::Stellar.Xdr.TransactionResult Result { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionResultPair Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2063,6 +2296,7 @@ public sealed partial class TransactionResultPair : global::Stellar.Xdr.IXdrType
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2073,19 +2307,25 @@ public sealed partial class TransactionResultPair : global::Stellar.Xdr.IXdrType
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionResultPair FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionResultPair>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionResultPair);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionResultPair? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.TransactionHash, other.TransactionHash) && global::Stellar.Xdr.XdrSupport.Same(this.Result, other.Result)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2094,6 +2334,7 @@ public sealed partial class TransactionResultPair : global::Stellar.Xdr.IXdrType
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2116,8 +2357,10 @@ public sealed partial class TransactionResultPair : global::Stellar.Xdr.IXdrType
 /// <summary>XDR struct <c>TransactionResultSet</c> (ledger.xds:146).</summary>
 public sealed partial class TransactionResultSet : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionResultSet>, global::System.IEquatable<global::Stellar.Xdr.TransactionResultSet>
 {
+    /// <summary>XDR field <c>results</c>: <c>TransactionResultPair&lt;&gt;</c> (ledger.xds:147).</summary>
     public global::Stellar.Xdr.TransactionResultPair[] Results { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionResultSet Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2136,6 +2379,7 @@ public sealed partial class TransactionResultSet : global::Stellar.Xdr.IXdrType<
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2152,19 +2396,25 @@ public sealed partial class TransactionResultSet : global::Stellar.Xdr.IXdrType<
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionResultSet FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionResultSet>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionResultSet);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionResultSet? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.Results, other.Results)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2172,6 +2422,7 @@ public sealed partial class TransactionResultSet : global::Stellar.Xdr.IXdrType<
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2208,8 +2459,10 @@ public sealed partial class TransactionHistoryEntryExt : global::Stellar.Xdr.IXd
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>generalizedTxSet</c>: <c>GeneralizedTransactionSet</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger.xds:152).</summary>
     public global::Stellar.Xdr.GeneralizedTransactionSet? GeneralizedTxSet { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionHistoryEntryExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2231,6 +2484,7 @@ public sealed partial class TransactionHistoryEntryExt : global::Stellar.Xdr.IXd
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2250,19 +2504,25 @@ public sealed partial class TransactionHistoryEntryExt : global::Stellar.Xdr.IXd
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionHistoryEntryExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionHistoryEntryExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionHistoryEntryExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionHistoryEntryExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.GeneralizedTxSet, other.GeneralizedTxSet)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2271,6 +2531,7 @@ public sealed partial class TransactionHistoryEntryExt : global::Stellar.Xdr.IXd
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2299,12 +2560,16 @@ public sealed partial class TransactionHistoryEntryExt : global::Stellar.Xdr.IXd
 /// <summary>XDR struct <c>TransactionHistoryEntry</c> (ledger.xds:155).</summary>
 public sealed partial class TransactionHistoryEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionHistoryEntry>, global::System.IEquatable<global::Stellar.Xdr.TransactionHistoryEntry>
 {
+    /// <summary>XDR field <c>ledgerSeq</c>: <c>uint32</c> (ledger.xds:156).</summary>
     public uint LedgerSeq { get; set; }
 
+    /// <summary>XDR field <c>txSet</c>: <c>TransactionSet</c> (ledger.xds:157).</summary>
     public global::Stellar.Xdr.TransactionSet TxSet { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>TransactionHistoryEntryExt</c> (ledger.xds:158).</summary>
     public global::Stellar.Xdr.TransactionHistoryEntryExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionHistoryEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2316,6 +2581,7 @@ public sealed partial class TransactionHistoryEntry : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2327,19 +2593,25 @@ public sealed partial class TransactionHistoryEntry : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionHistoryEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionHistoryEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionHistoryEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionHistoryEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.LedgerSeq == other.LedgerSeq && global::Stellar.Xdr.XdrSupport.Same(this.TxSet, other.TxSet) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2349,6 +2621,7 @@ public sealed partial class TransactionHistoryEntry : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2383,6 +2656,7 @@ public sealed partial class TransactionHistoryResultEntryExt : global::Stellar.X
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionHistoryResultEntryExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2401,6 +2675,7 @@ public sealed partial class TransactionHistoryResultEntryExt : global::Stellar.X
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2417,19 +2692,25 @@ public sealed partial class TransactionHistoryResultEntryExt : global::Stellar.X
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionHistoryResultEntryExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionHistoryResultEntryExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionHistoryResultEntryExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionHistoryResultEntryExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2437,6 +2718,7 @@ public sealed partial class TransactionHistoryResultEntryExt : global::Stellar.X
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2450,12 +2732,16 @@ public sealed partial class TransactionHistoryResultEntryExt : global::Stellar.X
 /// <summary>XDR struct <c>TransactionHistoryResultEntry</c> (ledger.xds:165).</summary>
 public sealed partial class TransactionHistoryResultEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionHistoryResultEntry>, global::System.IEquatable<global::Stellar.Xdr.TransactionHistoryResultEntry>
 {
+    /// <summary>XDR field <c>ledgerSeq</c>: <c>uint32</c> (ledger.xds:166).</summary>
     public uint LedgerSeq { get; set; }
 
+    /// <summary>XDR field <c>txResultSet</c>: <c>TransactionResultSet</c> (ledger.xds:167).</summary>
     public global::Stellar.Xdr.TransactionResultSet TxResultSet { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>TransactionHistoryResultEntryExt</c> (ledger.xds:168).</summary>
     public global::Stellar.Xdr.TransactionHistoryResultEntryExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionHistoryResultEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2467,6 +2753,7 @@ public sealed partial class TransactionHistoryResultEntry : global::Stellar.Xdr.
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2478,19 +2765,25 @@ public sealed partial class TransactionHistoryResultEntry : global::Stellar.Xdr.
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionHistoryResultEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionHistoryResultEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionHistoryResultEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionHistoryResultEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.LedgerSeq == other.LedgerSeq && global::Stellar.Xdr.XdrSupport.Same(this.TxResultSet, other.TxResultSet) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2500,6 +2793,7 @@ public sealed partial class TransactionHistoryResultEntry : global::Stellar.Xdr.
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2534,6 +2828,7 @@ public sealed partial class LedgerHeaderHistoryEntryExt : global::Stellar.Xdr.IX
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerHeaderHistoryEntryExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2552,6 +2847,7 @@ public sealed partial class LedgerHeaderHistoryEntryExt : global::Stellar.Xdr.IX
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2568,19 +2864,25 @@ public sealed partial class LedgerHeaderHistoryEntryExt : global::Stellar.Xdr.IX
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerHeaderHistoryEntryExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerHeaderHistoryEntryExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerHeaderHistoryEntryExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerHeaderHistoryEntryExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2588,6 +2890,7 @@ public sealed partial class LedgerHeaderHistoryEntryExt : global::Stellar.Xdr.IX
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2601,12 +2904,16 @@ public sealed partial class LedgerHeaderHistoryEntryExt : global::Stellar.Xdr.IX
 /// <summary>XDR struct <c>LedgerHeaderHistoryEntry</c> (ledger.xds:175).</summary>
 public sealed partial class LedgerHeaderHistoryEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerHeaderHistoryEntry>, global::System.IEquatable<global::Stellar.Xdr.LedgerHeaderHistoryEntry>
 {
+    /// <summary>XDR field <c>hash</c>: <c>Hash</c> (ledger.xds:176).</summary>
     public byte[] Hash { get; set; } = null!;
 
+    /// <summary>XDR field <c>header</c>: <c>LedgerHeader</c> (ledger.xds:177).</summary>
     public global::Stellar.Xdr.LedgerHeader Header { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>LedgerHeaderHistoryEntryExt</c> (ledger.xds:178).</summary>
     public global::Stellar.Xdr.LedgerHeaderHistoryEntryExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerHeaderHistoryEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2618,6 +2925,7 @@ public sealed partial class LedgerHeaderHistoryEntry : global::Stellar.Xdr.IXdrT
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2629,19 +2937,25 @@ public sealed partial class LedgerHeaderHistoryEntry : global::Stellar.Xdr.IXdrT
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerHeaderHistoryEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerHeaderHistoryEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerHeaderHistoryEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerHeaderHistoryEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.Hash, other.Hash) && global::Stellar.Xdr.XdrSupport.Same(this.Header, other.Header) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2651,6 +2965,7 @@ public sealed partial class LedgerHeaderHistoryEntry : global::Stellar.Xdr.IXdrT
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2682,10 +2997,13 @@ public sealed partial class LedgerHeaderHistoryEntry : global::Stellar.Xdr.IXdrT
 /// <summary>XDR struct <c>LedgerSCPMessages</c> (ledger.xds:181).</summary>
 public sealed partial class LedgerSCPMessages : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerSCPMessages>, global::System.IEquatable<global::Stellar.Xdr.LedgerSCPMessages>
 {
+    /// <summary>XDR field <c>ledgerSeq</c>: <c>uint32</c> (ledger.xds:182).</summary>
     public uint LedgerSeq { get; set; }
 
+    /// <summary>XDR field <c>messages</c>: <c>SCPEnvelope&lt;&gt;</c> (ledger.xds:183).</summary>
     public global::Stellar.Xdr.SCPEnvelope[] Messages { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerSCPMessages Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2705,6 +3023,7 @@ public sealed partial class LedgerSCPMessages : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2722,19 +3041,25 @@ public sealed partial class LedgerSCPMessages : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerSCPMessages FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerSCPMessages>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerSCPMessages);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerSCPMessages? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.LedgerSeq == other.LedgerSeq && global::Stellar.Xdr.XdrSupport.Array(this.Messages, other.Messages)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2743,6 +3068,7 @@ public sealed partial class LedgerSCPMessages : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2778,10 +3104,13 @@ public sealed partial class LedgerSCPMessages : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR struct <c>SCPHistoryEntryV0</c> (ledger.xds:186).</summary>
 public sealed partial class SCPHistoryEntryV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SCPHistoryEntryV0>, global::System.IEquatable<global::Stellar.Xdr.SCPHistoryEntryV0>
 {
+    /// <summary>XDR field <c>quorumSets</c>: <c>SCPQuorumSet&lt;&gt;</c> (ledger.xds:187).</summary>
     public global::Stellar.Xdr.SCPQuorumSet[] QuorumSets { get; set; } = null!;
 
+    /// <summary>XDR field <c>ledgerMessages</c>: <c>LedgerSCPMessages</c> (ledger.xds:188).</summary>
     public global::Stellar.Xdr.LedgerSCPMessages LedgerMessages { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCPHistoryEntryV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2801,6 +3130,7 @@ public sealed partial class SCPHistoryEntryV0 : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2818,19 +3148,25 @@ public sealed partial class SCPHistoryEntryV0 : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCPHistoryEntryV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCPHistoryEntryV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCPHistoryEntryV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCPHistoryEntryV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.QuorumSets, other.QuorumSets) && global::Stellar.Xdr.XdrSupport.Same(this.LedgerMessages, other.LedgerMessages)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2839,6 +3175,7 @@ public sealed partial class SCPHistoryEntryV0 : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2884,8 +3221,10 @@ public sealed partial class SCPHistoryEntry : global::Stellar.Xdr.IXdrType<globa
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v0</c>: <c>SCPHistoryEntryV0</c>, set when <see cref="Discriminant"/> is <c>0</c>; null otherwise (ledger.xds:192).</summary>
     public global::Stellar.Xdr.SCPHistoryEntryV0? V0 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCPHistoryEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2905,6 +3244,7 @@ public sealed partial class SCPHistoryEntry : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2922,19 +3262,25 @@ public sealed partial class SCPHistoryEntry : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCPHistoryEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCPHistoryEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCPHistoryEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCPHistoryEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V0, other.V0)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2943,6 +3289,7 @@ public sealed partial class SCPHistoryEntry : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2971,16 +3318,22 @@ public sealed partial class SCPHistoryEntry : global::Stellar.Xdr.IXdrType<globa
 /// <summary>XDR enum <c>LedgerEntryChangeType</c> (ledger.xds:195).</summary>
 public enum LedgerEntryChangeType : int
 {
+    /// <summary><c>LEDGER_ENTRY_CREATED</c> = 0 (ledger.xds:196).</summary>
     LEDGER_ENTRY_CREATED = 0,
+    /// <summary><c>LEDGER_ENTRY_UPDATED</c> = 1 (ledger.xds:197).</summary>
     LEDGER_ENTRY_UPDATED = 1,
+    /// <summary><c>LEDGER_ENTRY_REMOVED</c> = 2 (ledger.xds:198).</summary>
     LEDGER_ENTRY_REMOVED = 2,
+    /// <summary><c>LEDGER_ENTRY_STATE</c> = 3 (ledger.xds:199).</summary>
     LEDGER_ENTRY_STATE = 3,
+    /// <summary><c>LEDGER_ENTRY_RESTORED</c> = 4 (ledger.xds:200).</summary>
     LEDGER_ENTRY_RESTORED = 4,
 }
 
 /// <summary>XDR coding of <see cref="LedgerEntryChangeType"/>: only declared values are accepted.</summary>
 public static class LedgerEntryChangeTypeXdr
 {
+    /// <summary>Reads a <see cref="LedgerEntryChangeType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.LedgerEntryChangeType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -2992,6 +3345,7 @@ public static class LedgerEntryChangeTypeXdr
         return (global::Stellar.Xdr.LedgerEntryChangeType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.LedgerEntryChangeType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3003,8 +3357,10 @@ public static class LedgerEntryChangeTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>LedgerEntryChangeType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 4;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.LedgerEntryChangeType value) => value switch
     {
         global::Stellar.Xdr.LedgerEntryChangeType.LEDGER_ENTRY_CREATED => "LEDGER_ENTRY_CREATED",
@@ -3022,16 +3378,22 @@ public sealed partial class LedgerEntryChange : global::Stellar.Xdr.IXdrType<glo
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.LedgerEntryChangeType Discriminant { get; set; }
 
+    /// <summary>Arm <c>created</c>: <c>LedgerEntry</c>, set when <see cref="Discriminant"/> is <c>LEDGER_ENTRY_CREATED</c>; null otherwise (ledger.xds:204).</summary>
     public global::Stellar.Xdr.LedgerEntry? Created { get; set; }
 
+    /// <summary>Arm <c>updated</c>: <c>LedgerEntry</c>, set when <see cref="Discriminant"/> is <c>LEDGER_ENTRY_UPDATED</c>; null otherwise (ledger.xds:205).</summary>
     public global::Stellar.Xdr.LedgerEntry? Updated { get; set; }
 
+    /// <summary>Arm <c>removed</c>: <c>LedgerKey</c>, set when <see cref="Discriminant"/> is <c>LEDGER_ENTRY_REMOVED</c>; null otherwise (ledger.xds:206).</summary>
     public global::Stellar.Xdr.LedgerKey? Removed { get; set; }
 
+    /// <summary>Arm <c>state</c>: <c>LedgerEntry</c>, set when <see cref="Discriminant"/> is <c>LEDGER_ENTRY_STATE</c>; null otherwise (ledger.xds:207).</summary>
     public global::Stellar.Xdr.LedgerEntry? State { get; set; }
 
+    /// <summary>Arm <c>restored</c>: <c>LedgerEntry</c>, set when <see cref="Discriminant"/> is <c>LEDGER_ENTRY_RESTORED</c>; null otherwise (ledger.xds:208).</summary>
     public global::Stellar.Xdr.LedgerEntry? Restored { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerEntryChange Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3063,6 +3425,7 @@ public sealed partial class LedgerEntryChange : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3092,19 +3455,25 @@ public sealed partial class LedgerEntryChange : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerEntryChange FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerEntryChange>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerEntryChange);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerEntryChange? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.Created, other.Created) && global::Stellar.Xdr.XdrSupport.Same(this.Updated, other.Updated) && global::Stellar.Xdr.XdrSupport.Same(this.Removed, other.Removed) && global::Stellar.Xdr.XdrSupport.Same(this.State, other.State) && global::Stellar.Xdr.XdrSupport.Same(this.Restored, other.Restored)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3117,6 +3486,7 @@ public sealed partial class LedgerEntryChange : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3189,8 +3559,10 @@ public sealed partial class LedgerEntryChange : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR struct <c>OperationMeta</c> (ledger.xds:213).</summary>
 public sealed partial class OperationMeta : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.OperationMeta>, global::System.IEquatable<global::Stellar.Xdr.OperationMeta>
 {
+    /// <summary>XDR field <c>changes</c>: <c>LedgerEntryChanges</c> (ledger.xds:214).</summary>
     public global::Stellar.Xdr.LedgerEntryChange[] Changes { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.OperationMeta Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3209,6 +3581,7 @@ public sealed partial class OperationMeta : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3225,19 +3598,25 @@ public sealed partial class OperationMeta : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.OperationMeta FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.OperationMeta>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.OperationMeta);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.OperationMeta? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.Changes, other.Changes)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3245,6 +3624,7 @@ public sealed partial class OperationMeta : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3278,10 +3658,13 @@ public sealed partial class OperationMeta : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR struct <c>TransactionMetaV1</c> (ledger.xds:217).</summary>
 public sealed partial class TransactionMetaV1 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionMetaV1>, global::System.IEquatable<global::Stellar.Xdr.TransactionMetaV1>
 {
+    /// <summary>XDR field <c>txChanges</c>: <c>LedgerEntryChanges</c> (ledger.xds:218).</summary>
     public global::Stellar.Xdr.LedgerEntryChange[] TxChanges { get; set; } = null!;
 
+    /// <summary>XDR field <c>operations</c>: <c>OperationMeta&lt;&gt;</c> (ledger.xds:219).</summary>
     public global::Stellar.Xdr.OperationMeta[] Operations { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionMetaV1 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3310,6 +3693,7 @@ public sealed partial class TransactionMetaV1 : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3334,19 +3718,25 @@ public sealed partial class TransactionMetaV1 : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionMetaV1 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionMetaV1>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionMetaV1);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionMetaV1? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.TxChanges, other.TxChanges) && global::Stellar.Xdr.XdrSupport.Array(this.Operations, other.Operations)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3355,6 +3745,7 @@ public sealed partial class TransactionMetaV1 : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3410,12 +3801,16 @@ public sealed partial class TransactionMetaV1 : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR struct <c>TransactionMetaV2</c> (ledger.xds:222).</summary>
 public sealed partial class TransactionMetaV2 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionMetaV2>, global::System.IEquatable<global::Stellar.Xdr.TransactionMetaV2>
 {
+    /// <summary>XDR field <c>txChangesBefore</c>: <c>LedgerEntryChanges</c> (ledger.xds:223).</summary>
     public global::Stellar.Xdr.LedgerEntryChange[] TxChangesBefore { get; set; } = null!;
 
+    /// <summary>XDR field <c>operations</c>: <c>OperationMeta&lt;&gt;</c> (ledger.xds:224).</summary>
     public global::Stellar.Xdr.OperationMeta[] Operations { get; set; } = null!;
 
+    /// <summary>XDR field <c>txChangesAfter</c>: <c>LedgerEntryChanges</c> (ledger.xds:225).</summary>
     public global::Stellar.Xdr.LedgerEntryChange[] TxChangesAfter { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionMetaV2 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3454,6 +3849,7 @@ public sealed partial class TransactionMetaV2 : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3486,19 +3882,25 @@ public sealed partial class TransactionMetaV2 : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionMetaV2 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionMetaV2>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionMetaV2);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionMetaV2? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.TxChangesBefore, other.TxChangesBefore) && global::Stellar.Xdr.XdrSupport.Array(this.Operations, other.Operations) && global::Stellar.Xdr.XdrSupport.Array(this.TxChangesAfter, other.TxChangesAfter)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3508,6 +3910,7 @@ public sealed partial class TransactionMetaV2 : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3585,14 +3988,18 @@ public sealed partial class TransactionMetaV2 : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR enum <c>ContractEventType</c> (ledger.xds:228).</summary>
 public enum ContractEventType : int
 {
+    /// <summary><c>SYSTEM</c> = 0 (ledger.xds:229).</summary>
     SYSTEM = 0,
+    /// <summary><c>CONTRACT</c> = 1 (ledger.xds:230).</summary>
     CONTRACT = 1,
+    /// <summary><c>DIAGNOSTIC</c> = 2 (ledger.xds:231).</summary>
     DIAGNOSTIC = 2,
 }
 
 /// <summary>XDR coding of <see cref="ContractEventType"/>: only declared values are accepted.</summary>
 public static class ContractEventTypeXdr
 {
+    /// <summary>Reads a <see cref="ContractEventType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ContractEventType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -3604,6 +4011,7 @@ public static class ContractEventTypeXdr
         return (global::Stellar.Xdr.ContractEventType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ContractEventType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3615,8 +4023,10 @@ public static class ContractEventTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ContractEventType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 2;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ContractEventType value) => value switch
     {
         global::Stellar.Xdr.ContractEventType.SYSTEM => "SYSTEM",
@@ -3629,10 +4039,13 @@ public static class ContractEventTypeXdr
 /// <summary>XDR struct <c>ContractEventV0</c> (ledger.xds:234).</summary>
 public sealed partial class ContractEventV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ContractEventV0>, global::System.IEquatable<global::Stellar.Xdr.ContractEventV0>
 {
+    /// <summary>XDR field <c>topics</c>: <c>SCVal&lt;&gt;</c> (ledger.xds:235).</summary>
     public global::Stellar.Xdr.SCVal[] Topics { get; set; } = null!;
 
+    /// <summary>XDR field <c>data</c>: <c>SCVal</c> (ledger.xds:236).</summary>
     public global::Stellar.Xdr.SCVal Data { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ContractEventV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3652,6 +4065,7 @@ public sealed partial class ContractEventV0 : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3669,19 +4083,25 @@ public sealed partial class ContractEventV0 : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ContractEventV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ContractEventV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ContractEventV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ContractEventV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.Topics, other.Topics) && global::Stellar.Xdr.XdrSupport.Same(this.Data, other.Data)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3690,6 +4110,7 @@ public sealed partial class ContractEventV0 : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3735,8 +4156,10 @@ public sealed partial class ContractEventBody : global::Stellar.Xdr.IXdrType<glo
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v0</c>: <c>ContractEventV0</c>, set when <see cref="Discriminant"/> is <c>0</c>; null otherwise (ledger.xds:240).</summary>
     public global::Stellar.Xdr.ContractEventV0? V0 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ContractEventBody Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3756,6 +4179,7 @@ public sealed partial class ContractEventBody : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3773,19 +4197,25 @@ public sealed partial class ContractEventBody : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ContractEventBody FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ContractEventBody>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ContractEventBody);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ContractEventBody? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V0, other.V0)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3794,6 +4224,7 @@ public sealed partial class ContractEventBody : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3822,14 +4253,19 @@ public sealed partial class ContractEventBody : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR struct <c>ContractEvent</c> (ledger.xds:243).</summary>
 public sealed partial class ContractEvent : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ContractEvent>, global::System.IEquatable<global::Stellar.Xdr.ContractEvent>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (ledger.xds:244).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>contractID</c>: <c>ContractID?</c> (ledger.xds:245).</summary>
     public byte[]? ContractID { get; set; }
 
+    /// <summary>XDR field <c>type</c>: <c>ContractEventType</c> (ledger.xds:246).</summary>
     public global::Stellar.Xdr.ContractEventType Type { get; set; }
 
+    /// <summary>XDR field <c>body</c>: <c>ContractEventBody</c> (ledger.xds:247).</summary>
     public global::Stellar.Xdr.ContractEventBody Body { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ContractEvent Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3849,6 +4285,7 @@ public sealed partial class ContractEvent : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3868,19 +4305,25 @@ public sealed partial class ContractEvent : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ContractEvent FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ContractEvent>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ContractEvent);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ContractEvent? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && global::Stellar.Xdr.XdrSupport.Bytes(this.ContractID, other.ContractID) && this.Type == other.Type && global::Stellar.Xdr.XdrSupport.Same(this.Body, other.Body)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3891,6 +4334,7 @@ public sealed partial class ContractEvent : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3931,10 +4375,13 @@ public sealed partial class ContractEvent : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR struct <c>DiagnosticEvent</c> (ledger.xds:250).</summary>
 public sealed partial class DiagnosticEvent : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.DiagnosticEvent>, global::System.IEquatable<global::Stellar.Xdr.DiagnosticEvent>
 {
+    /// <summary>XDR field <c>inSuccessfulContractCall</c>: <c>bool</c> (ledger.xds:251).</summary>
     public bool InSuccessfulContractCall { get; set; }
 
+    /// <summary>XDR field <c>event</c>: <c>ContractEvent</c> (ledger.xds:252).</summary>
     public global::Stellar.Xdr.ContractEvent Event { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.DiagnosticEvent Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3945,6 +4392,7 @@ public sealed partial class DiagnosticEvent : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3955,19 +4403,25 @@ public sealed partial class DiagnosticEvent : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.DiagnosticEvent FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.DiagnosticEvent>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.DiagnosticEvent);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.DiagnosticEvent? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.InSuccessfulContractCall == other.InSuccessfulContractCall && global::Stellar.Xdr.XdrSupport.Same(this.Event, other.Event)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3976,6 +4430,7 @@ public sealed partial class DiagnosticEvent : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3998,14 +4453,19 @@ public sealed partial class DiagnosticEvent : global::Stellar.Xdr.IXdrType<globa
 /// <summary>XDR struct <c>SorobanTransactionMetaExtV1</c> (ledger.xds:255).</summary>
 public sealed partial class SorobanTransactionMetaExtV1 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SorobanTransactionMetaExtV1>, global::System.IEquatable<global::Stellar.Xdr.SorobanTransactionMetaExtV1>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (ledger.xds:256).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>totalNonRefundableResourceFeeCharged</c>: <c>int64</c> (ledger.xds:257).</summary>
     public long TotalNonRefundableResourceFeeCharged { get; set; }
 
+    /// <summary>XDR field <c>totalRefundableResourceFeeCharged</c>: <c>int64</c> (ledger.xds:258).</summary>
     public long TotalRefundableResourceFeeCharged { get; set; }
 
+    /// <summary>XDR field <c>rentFeeCharged</c>: <c>int64</c> (ledger.xds:259).</summary>
     public long RentFeeCharged { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanTransactionMetaExtV1 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4018,6 +4478,7 @@ public sealed partial class SorobanTransactionMetaExtV1 : global::Stellar.Xdr.IX
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4030,19 +4491,25 @@ public sealed partial class SorobanTransactionMetaExtV1 : global::Stellar.Xdr.IX
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanTransactionMetaExtV1 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanTransactionMetaExtV1>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanTransactionMetaExtV1);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanTransactionMetaExtV1? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && this.TotalNonRefundableResourceFeeCharged == other.TotalNonRefundableResourceFeeCharged && this.TotalRefundableResourceFeeCharged == other.TotalRefundableResourceFeeCharged && this.RentFeeCharged == other.RentFeeCharged));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4053,6 +4520,7 @@ public sealed partial class SorobanTransactionMetaExtV1 : global::Stellar.Xdr.IX
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4082,8 +4550,10 @@ public sealed partial class SorobanTransactionMetaExt : global::Stellar.Xdr.IXdr
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v1</c>: <c>SorobanTransactionMetaExtV1</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger.xds:264).</summary>
     public global::Stellar.Xdr.SorobanTransactionMetaExtV1? V1 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanTransactionMetaExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4105,6 +4575,7 @@ public sealed partial class SorobanTransactionMetaExt : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4124,19 +4595,25 @@ public sealed partial class SorobanTransactionMetaExt : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanTransactionMetaExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanTransactionMetaExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanTransactionMetaExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanTransactionMetaExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V1, other.V1)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4145,6 +4622,7 @@ public sealed partial class SorobanTransactionMetaExt : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4173,14 +4651,19 @@ public sealed partial class SorobanTransactionMetaExt : global::Stellar.Xdr.IXdr
 /// <summary>XDR struct <c>SorobanTransactionMeta</c> (ledger.xds:267).</summary>
 public sealed partial class SorobanTransactionMeta : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SorobanTransactionMeta>, global::System.IEquatable<global::Stellar.Xdr.SorobanTransactionMeta>
 {
+    /// <summary>XDR field <c>ext</c>: <c>SorobanTransactionMetaExt</c> (ledger.xds:268).</summary>
     public global::Stellar.Xdr.SorobanTransactionMetaExt Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>events</c>: <c>ContractEvent&lt;&gt;</c> (ledger.xds:269).</summary>
     public global::Stellar.Xdr.ContractEvent[] Events { get; set; } = null!;
 
+    /// <summary>XDR field <c>returnValue</c>: <c>SCVal</c> (ledger.xds:270).</summary>
     public global::Stellar.Xdr.SCVal ReturnValue { get; set; } = null!;
 
+    /// <summary>XDR field <c>diagnosticEvents</c>: <c>DiagnosticEvent&lt;&gt;</c> (ledger.xds:271).</summary>
     public global::Stellar.Xdr.DiagnosticEvent[] DiagnosticEvents { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanTransactionMeta Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4211,6 +4694,7 @@ public sealed partial class SorobanTransactionMeta : global::Stellar.Xdr.IXdrTyp
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4237,19 +4721,25 @@ public sealed partial class SorobanTransactionMeta : global::Stellar.Xdr.IXdrTyp
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanTransactionMeta FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanTransactionMeta>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanTransactionMeta);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanTransactionMeta? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && global::Stellar.Xdr.XdrSupport.Array(this.Events, other.Events) && global::Stellar.Xdr.XdrSupport.Same(this.ReturnValue, other.ReturnValue) && global::Stellar.Xdr.XdrSupport.Array(this.DiagnosticEvents, other.DiagnosticEvents)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4260,6 +4750,7 @@ public sealed partial class SorobanTransactionMeta : global::Stellar.Xdr.IXdrTyp
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4333,16 +4824,22 @@ public sealed partial class SorobanTransactionMeta : global::Stellar.Xdr.IXdrTyp
 /// <summary>XDR struct <c>TransactionMetaV3</c> (ledger.xds:274).</summary>
 public sealed partial class TransactionMetaV3 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionMetaV3>, global::System.IEquatable<global::Stellar.Xdr.TransactionMetaV3>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (ledger.xds:275).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>txChangesBefore</c>: <c>LedgerEntryChanges</c> (ledger.xds:276).</summary>
     public global::Stellar.Xdr.LedgerEntryChange[] TxChangesBefore { get; set; } = null!;
 
+    /// <summary>XDR field <c>operations</c>: <c>OperationMeta&lt;&gt;</c> (ledger.xds:277).</summary>
     public global::Stellar.Xdr.OperationMeta[] Operations { get; set; } = null!;
 
+    /// <summary>XDR field <c>txChangesAfter</c>: <c>LedgerEntryChanges</c> (ledger.xds:278).</summary>
     public global::Stellar.Xdr.LedgerEntryChange[] TxChangesAfter { get; set; } = null!;
 
+    /// <summary>XDR field <c>sorobanMeta</c>: <c>SorobanTransactionMeta?</c> (ledger.xds:279).</summary>
     public global::Stellar.Xdr.SorobanTransactionMeta? SorobanMeta { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionMetaV3 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4390,6 +4887,7 @@ public sealed partial class TransactionMetaV3 : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4431,19 +4929,25 @@ public sealed partial class TransactionMetaV3 : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionMetaV3 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionMetaV3>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionMetaV3);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionMetaV3? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && global::Stellar.Xdr.XdrSupport.Array(this.TxChangesBefore, other.TxChangesBefore) && global::Stellar.Xdr.XdrSupport.Array(this.Operations, other.Operations) && global::Stellar.Xdr.XdrSupport.Array(this.TxChangesAfter, other.TxChangesAfter) && global::Stellar.Xdr.XdrSupport.Same(this.SorobanMeta, other.SorobanMeta)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4455,6 +4959,7 @@ public sealed partial class TransactionMetaV3 : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4557,12 +5062,16 @@ public sealed partial class TransactionMetaV3 : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR struct <c>OperationMetaV2</c> (ledger.xds:282).</summary>
 public sealed partial class OperationMetaV2 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.OperationMetaV2>, global::System.IEquatable<global::Stellar.Xdr.OperationMetaV2>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (ledger.xds:283).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>changes</c>: <c>LedgerEntryChanges</c> (ledger.xds:284).</summary>
     public global::Stellar.Xdr.LedgerEntryChange[] Changes { get; set; } = null!;
 
+    /// <summary>XDR field <c>events</c>: <c>ContractEvent&lt;&gt;</c> (ledger.xds:285).</summary>
     public global::Stellar.Xdr.ContractEvent[] Events { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.OperationMetaV2 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4592,6 +5101,7 @@ public sealed partial class OperationMetaV2 : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4617,19 +5127,25 @@ public sealed partial class OperationMetaV2 : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.OperationMetaV2 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.OperationMetaV2>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.OperationMetaV2);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.OperationMetaV2? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && global::Stellar.Xdr.XdrSupport.Array(this.Changes, other.Changes) && global::Stellar.Xdr.XdrSupport.Array(this.Events, other.Events)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4639,6 +5155,7 @@ public sealed partial class OperationMetaV2 : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4703,10 +5220,13 @@ public sealed partial class OperationMetaV2 : global::Stellar.Xdr.IXdrType<globa
 /// <summary>XDR struct <c>SorobanTransactionMetaV2</c> (ledger.xds:288).</summary>
 public sealed partial class SorobanTransactionMetaV2 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SorobanTransactionMetaV2>, global::System.IEquatable<global::Stellar.Xdr.SorobanTransactionMetaV2>
 {
+    /// <summary>XDR field <c>ext</c>: <c>SorobanTransactionMetaExt</c> (ledger.xds:289).</summary>
     public global::Stellar.Xdr.SorobanTransactionMetaExt Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>returnValue</c>: <c>SCVal?</c> (ledger.xds:290).</summary>
     public global::Stellar.Xdr.SCVal? ReturnValue { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanTransactionMetaV2 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4724,6 +5244,7 @@ public sealed partial class SorobanTransactionMetaV2 : global::Stellar.Xdr.IXdrT
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4741,19 +5262,25 @@ public sealed partial class SorobanTransactionMetaV2 : global::Stellar.Xdr.IXdrT
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanTransactionMetaV2 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanTransactionMetaV2>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanTransactionMetaV2);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanTransactionMetaV2? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && global::Stellar.Xdr.XdrSupport.Same(this.ReturnValue, other.ReturnValue)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4762,6 +5289,7 @@ public sealed partial class SorobanTransactionMetaV2 : global::Stellar.Xdr.IXdrT
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4798,14 +5326,18 @@ public sealed partial class SorobanTransactionMetaV2 : global::Stellar.Xdr.IXdrT
 /// <summary>XDR enum <c>TransactionEventStage</c> (ledger.xds:293).</summary>
 public enum TransactionEventStage : int
 {
+    /// <summary><c>TRANSACTION_EVENT_STAGE_BEFORE_ALL_TXS</c> = 0 (ledger.xds:294).</summary>
     TRANSACTION_EVENT_STAGE_BEFORE_ALL_TXS = 0,
+    /// <summary><c>TRANSACTION_EVENT_STAGE_AFTER_TX</c> = 1 (ledger.xds:295).</summary>
     TRANSACTION_EVENT_STAGE_AFTER_TX = 1,
+    /// <summary><c>TRANSACTION_EVENT_STAGE_AFTER_ALL_TXS</c> = 2 (ledger.xds:296).</summary>
     TRANSACTION_EVENT_STAGE_AFTER_ALL_TXS = 2,
 }
 
 /// <summary>XDR coding of <see cref="TransactionEventStage"/>: only declared values are accepted.</summary>
 public static class TransactionEventStageXdr
 {
+    /// <summary>Reads a <see cref="TransactionEventStage"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.TransactionEventStage Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -4817,6 +5349,7 @@ public static class TransactionEventStageXdr
         return (global::Stellar.Xdr.TransactionEventStage)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.TransactionEventStage value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4828,8 +5361,10 @@ public static class TransactionEventStageXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>TransactionEventStage</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 2;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.TransactionEventStage value) => value switch
     {
         global::Stellar.Xdr.TransactionEventStage.TRANSACTION_EVENT_STAGE_BEFORE_ALL_TXS => "TRANSACTION_EVENT_STAGE_BEFORE_ALL_TXS",
@@ -4842,10 +5377,13 @@ public static class TransactionEventStageXdr
 /// <summary>XDR struct <c>TransactionEvent</c> (ledger.xds:299).</summary>
 public sealed partial class TransactionEvent : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionEvent>, global::System.IEquatable<global::Stellar.Xdr.TransactionEvent>
 {
+    /// <summary>XDR field <c>stage</c>: <c>TransactionEventStage</c> (ledger.xds:300).</summary>
     public global::Stellar.Xdr.TransactionEventStage Stage { get; set; }
 
+    /// <summary>XDR field <c>event</c>: <c>ContractEvent</c> (ledger.xds:301).</summary>
     public global::Stellar.Xdr.ContractEvent Event { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionEvent Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4856,6 +5394,7 @@ public sealed partial class TransactionEvent : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4866,19 +5405,25 @@ public sealed partial class TransactionEvent : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionEvent FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionEvent>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionEvent);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionEvent? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Stage == other.Stage && global::Stellar.Xdr.XdrSupport.Same(this.Event, other.Event)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4887,6 +5432,7 @@ public sealed partial class TransactionEvent : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4909,20 +5455,28 @@ public sealed partial class TransactionEvent : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR struct <c>TransactionMetaV4</c> (ledger.xds:304).</summary>
 public sealed partial class TransactionMetaV4 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionMetaV4>, global::System.IEquatable<global::Stellar.Xdr.TransactionMetaV4>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (ledger.xds:305).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>txChangesBefore</c>: <c>LedgerEntryChanges</c> (ledger.xds:306).</summary>
     public global::Stellar.Xdr.LedgerEntryChange[] TxChangesBefore { get; set; } = null!;
 
+    /// <summary>XDR field <c>operations</c>: <c>OperationMetaV2&lt;&gt;</c> (ledger.xds:307).</summary>
     public global::Stellar.Xdr.OperationMetaV2[] Operations { get; set; } = null!;
 
+    /// <summary>XDR field <c>txChangesAfter</c>: <c>LedgerEntryChanges</c> (ledger.xds:308).</summary>
     public global::Stellar.Xdr.LedgerEntryChange[] TxChangesAfter { get; set; } = null!;
 
+    /// <summary>XDR field <c>sorobanMeta</c>: <c>SorobanTransactionMetaV2?</c> (ledger.xds:309).</summary>
     public global::Stellar.Xdr.SorobanTransactionMetaV2? SorobanMeta { get; set; }
 
+    /// <summary>XDR field <c>events</c>: <c>TransactionEvent&lt;&gt;</c> (ledger.xds:310).</summary>
     public global::Stellar.Xdr.TransactionEvent[] Events { get; set; } = null!;
 
+    /// <summary>XDR field <c>diagnosticEvents</c>: <c>DiagnosticEvent&lt;&gt;</c> (ledger.xds:311).</summary>
     public global::Stellar.Xdr.DiagnosticEvent[] DiagnosticEvents { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionMetaV4 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4990,6 +5544,7 @@ public sealed partial class TransactionMetaV4 : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5047,19 +5602,25 @@ public sealed partial class TransactionMetaV4 : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionMetaV4 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionMetaV4>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionMetaV4);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionMetaV4? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && global::Stellar.Xdr.XdrSupport.Array(this.TxChangesBefore, other.TxChangesBefore) && global::Stellar.Xdr.XdrSupport.Array(this.Operations, other.Operations) && global::Stellar.Xdr.XdrSupport.Array(this.TxChangesAfter, other.TxChangesAfter) && global::Stellar.Xdr.XdrSupport.Same(this.SorobanMeta, other.SorobanMeta) && global::Stellar.Xdr.XdrSupport.Array(this.Events, other.Events) && global::Stellar.Xdr.XdrSupport.Array(this.DiagnosticEvents, other.DiagnosticEvents)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5073,6 +5634,7 @@ public sealed partial class TransactionMetaV4 : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5219,10 +5781,13 @@ public sealed partial class TransactionMetaV4 : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR struct <c>InvokeHostFunctionSuccessPreImage</c> (ledger.xds:314).</summary>
 public sealed partial class InvokeHostFunctionSuccessPreImage : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.InvokeHostFunctionSuccessPreImage>, global::System.IEquatable<global::Stellar.Xdr.InvokeHostFunctionSuccessPreImage>
 {
+    /// <summary>XDR field <c>returnValue</c>: <c>SCVal</c> (ledger.xds:315).</summary>
     public global::Stellar.Xdr.SCVal ReturnValue { get; set; } = null!;
 
+    /// <summary>XDR field <c>events</c>: <c>ContractEvent&lt;&gt;</c> (ledger.xds:316).</summary>
     public global::Stellar.Xdr.ContractEvent[] Events { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.InvokeHostFunctionSuccessPreImage Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5242,6 +5807,7 @@ public sealed partial class InvokeHostFunctionSuccessPreImage : global::Stellar.
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5259,19 +5825,25 @@ public sealed partial class InvokeHostFunctionSuccessPreImage : global::Stellar.
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.InvokeHostFunctionSuccessPreImage FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.InvokeHostFunctionSuccessPreImage>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.InvokeHostFunctionSuccessPreImage);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.InvokeHostFunctionSuccessPreImage? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.ReturnValue, other.ReturnValue) && global::Stellar.Xdr.XdrSupport.Array(this.Events, other.Events)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5280,6 +5852,7 @@ public sealed partial class InvokeHostFunctionSuccessPreImage : global::Stellar.
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5325,16 +5898,22 @@ public sealed partial class TransactionMeta : global::Stellar.Xdr.IXdrType<globa
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>operations</c>: <c>OperationMeta&lt;&gt;</c>, set when <see cref="Discriminant"/> is <c>0</c>; null otherwise (ledger.xds:320).</summary>
     public global::Stellar.Xdr.OperationMeta[]? Operations { get; set; }
 
+    /// <summary>Arm <c>v1</c>: <c>TransactionMetaV1</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger.xds:321).</summary>
     public global::Stellar.Xdr.TransactionMetaV1? V1 { get; set; }
 
+    /// <summary>Arm <c>v2</c>: <c>TransactionMetaV2</c>, set when <see cref="Discriminant"/> is <c>2</c>; null otherwise (ledger.xds:322).</summary>
     public global::Stellar.Xdr.TransactionMetaV2? V2 { get; set; }
 
+    /// <summary>Arm <c>v3</c>: <c>TransactionMetaV3</c>, set when <see cref="Discriminant"/> is <c>3</c>; null otherwise (ledger.xds:323).</summary>
     public global::Stellar.Xdr.TransactionMetaV3? V3 { get; set; }
 
+    /// <summary>Arm <c>v4</c>: <c>TransactionMetaV4</c>, set when <see cref="Discriminant"/> is <c>4</c>; null otherwise (ledger.xds:324).</summary>
     public global::Stellar.Xdr.TransactionMetaV4? V4 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionMeta Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5375,6 +5954,7 @@ public sealed partial class TransactionMeta : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5411,19 +5991,25 @@ public sealed partial class TransactionMeta : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionMeta FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionMeta>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionMeta);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionMeta? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Array(this.Operations, other.Operations) && global::Stellar.Xdr.XdrSupport.Same(this.V1, other.V1) && global::Stellar.Xdr.XdrSupport.Same(this.V2, other.V2) && global::Stellar.Xdr.XdrSupport.Same(this.V3, other.V3) && global::Stellar.Xdr.XdrSupport.Same(this.V4, other.V4)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5436,6 +6022,7 @@ public sealed partial class TransactionMeta : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5521,12 +6108,16 @@ public sealed partial class TransactionMeta : global::Stellar.Xdr.IXdrType<globa
 /// <summary>XDR struct <c>TransactionResultMeta</c> (ledger.xds:327).</summary>
 public sealed partial class TransactionResultMeta : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionResultMeta>, global::System.IEquatable<global::Stellar.Xdr.TransactionResultMeta>
 {
+    /// <summary>XDR field <c>result</c>: <c>TransactionResultPair</c> (ledger.xds:328).</summary>
     public global::Stellar.Xdr.TransactionResultPair Result { get; set; } = null!;
 
+    /// <summary>XDR field <c>feeProcessing</c>: <c>LedgerEntryChanges</c> (ledger.xds:329).</summary>
     public global::Stellar.Xdr.LedgerEntryChange[] FeeProcessing { get; set; } = null!;
 
+    /// <summary>XDR field <c>txApplyProcessing</c>: <c>TransactionMeta</c> (ledger.xds:330).</summary>
     public global::Stellar.Xdr.TransactionMeta TxApplyProcessing { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionResultMeta Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5547,6 +6138,7 @@ public sealed partial class TransactionResultMeta : global::Stellar.Xdr.IXdrType
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5565,19 +6157,25 @@ public sealed partial class TransactionResultMeta : global::Stellar.Xdr.IXdrType
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionResultMeta FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionResultMeta>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionResultMeta);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionResultMeta? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Result, other.Result) && global::Stellar.Xdr.XdrSupport.Array(this.FeeProcessing, other.FeeProcessing) && global::Stellar.Xdr.XdrSupport.Same(this.TxApplyProcessing, other.TxApplyProcessing)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5587,6 +6185,7 @@ public sealed partial class TransactionResultMeta : global::Stellar.Xdr.IXdrType
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5638,16 +6237,22 @@ public sealed partial class TransactionResultMeta : global::Stellar.Xdr.IXdrType
 /// <summary>XDR struct <c>TransactionResultMetaV1</c> (ledger.xds:333).</summary>
 public sealed partial class TransactionResultMetaV1 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionResultMetaV1>, global::System.IEquatable<global::Stellar.Xdr.TransactionResultMetaV1>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (ledger.xds:334).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>result</c>: <c>TransactionResultPair</c> (ledger.xds:335).</summary>
     public global::Stellar.Xdr.TransactionResultPair Result { get; set; } = null!;
 
+    /// <summary>XDR field <c>feeProcessing</c>: <c>LedgerEntryChanges</c> (ledger.xds:336).</summary>
     public global::Stellar.Xdr.LedgerEntryChange[] FeeProcessing { get; set; } = null!;
 
+    /// <summary>XDR field <c>txApplyProcessing</c>: <c>TransactionMeta</c> (ledger.xds:337).</summary>
     public global::Stellar.Xdr.TransactionMeta TxApplyProcessing { get; set; } = null!;
 
+    /// <summary>XDR field <c>postTxApplyFeeProcessing</c>: <c>LedgerEntryChanges</c> (ledger.xds:338).</summary>
     public global::Stellar.Xdr.LedgerEntryChange[] PostTxApplyFeeProcessing { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionResultMetaV1 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5679,6 +6284,7 @@ public sealed partial class TransactionResultMetaV1 : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5706,19 +6312,25 @@ public sealed partial class TransactionResultMetaV1 : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionResultMetaV1 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionResultMetaV1>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionResultMetaV1);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionResultMetaV1? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && global::Stellar.Xdr.XdrSupport.Same(this.Result, other.Result) && global::Stellar.Xdr.XdrSupport.Array(this.FeeProcessing, other.FeeProcessing) && global::Stellar.Xdr.XdrSupport.Same(this.TxApplyProcessing, other.TxApplyProcessing) && global::Stellar.Xdr.XdrSupport.Array(this.PostTxApplyFeeProcessing, other.PostTxApplyFeeProcessing)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5730,6 +6342,7 @@ public sealed partial class TransactionResultMetaV1 : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5812,10 +6425,13 @@ public sealed partial class TransactionResultMetaV1 : global::Stellar.Xdr.IXdrTy
 /// <summary>XDR struct <c>UpgradeEntryMeta</c> (ledger.xds:341).</summary>
 public sealed partial class UpgradeEntryMeta : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.UpgradeEntryMeta>, global::System.IEquatable<global::Stellar.Xdr.UpgradeEntryMeta>
 {
+    /// <summary>XDR field <c>upgrade</c>: <c>LedgerUpgrade</c> (ledger.xds:342).</summary>
     public global::Stellar.Xdr.LedgerUpgrade Upgrade { get; set; } = null!;
 
+    /// <summary>XDR field <c>changes</c>: <c>LedgerEntryChanges</c> (ledger.xds:343).</summary>
     public global::Stellar.Xdr.LedgerEntryChange[] Changes { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.UpgradeEntryMeta Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5835,6 +6451,7 @@ public sealed partial class UpgradeEntryMeta : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5852,19 +6469,25 @@ public sealed partial class UpgradeEntryMeta : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.UpgradeEntryMeta FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.UpgradeEntryMeta>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.UpgradeEntryMeta);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.UpgradeEntryMeta? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Upgrade, other.Upgrade) && global::Stellar.Xdr.XdrSupport.Array(this.Changes, other.Changes)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5873,6 +6496,7 @@ public sealed partial class UpgradeEntryMeta : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5915,16 +6539,22 @@ public sealed partial class UpgradeEntryMeta : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR struct <c>LedgerCloseMetaV0</c> (ledger.xds:346).</summary>
 public sealed partial class LedgerCloseMetaV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerCloseMetaV0>, global::System.IEquatable<global::Stellar.Xdr.LedgerCloseMetaV0>
 {
+    /// <summary>XDR field <c>ledgerHeader</c>: <c>LedgerHeaderHistoryEntry</c> (ledger.xds:347).</summary>
     public global::Stellar.Xdr.LedgerHeaderHistoryEntry LedgerHeader { get; set; } = null!;
 
+    /// <summary>XDR field <c>txSet</c>: <c>TransactionSet</c> (ledger.xds:348).</summary>
     public global::Stellar.Xdr.TransactionSet TxSet { get; set; } = null!;
 
+    /// <summary>XDR field <c>txProcessing</c>: <c>TransactionResultMeta&lt;&gt;</c> (ledger.xds:349).</summary>
     public global::Stellar.Xdr.TransactionResultMeta[] TxProcessing { get; set; } = null!;
 
+    /// <summary>XDR field <c>upgradesProcessing</c>: <c>UpgradeEntryMeta&lt;&gt;</c> (ledger.xds:350).</summary>
     public global::Stellar.Xdr.UpgradeEntryMeta[] UpgradesProcessing { get; set; } = null!;
 
+    /// <summary>XDR field <c>scpInfo</c>: <c>SCPHistoryEntry&lt;&gt;</c> (ledger.xds:351).</summary>
     public global::Stellar.Xdr.SCPHistoryEntry[] ScpInfo { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerCloseMetaV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5965,6 +6595,7 @@ public sealed partial class LedgerCloseMetaV0 : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5999,19 +6630,25 @@ public sealed partial class LedgerCloseMetaV0 : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerCloseMetaV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerCloseMetaV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerCloseMetaV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerCloseMetaV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.LedgerHeader, other.LedgerHeader) && global::Stellar.Xdr.XdrSupport.Same(this.TxSet, other.TxSet) && global::Stellar.Xdr.XdrSupport.Array(this.TxProcessing, other.TxProcessing) && global::Stellar.Xdr.XdrSupport.Array(this.UpgradesProcessing, other.UpgradesProcessing) && global::Stellar.Xdr.XdrSupport.Array(this.ScpInfo, other.ScpInfo)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6023,6 +6660,7 @@ public sealed partial class LedgerCloseMetaV0 : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6118,10 +6756,13 @@ public sealed partial class LedgerCloseMetaV0 : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR struct <c>LedgerCloseMetaExtV1</c> (ledger.xds:354).</summary>
 public sealed partial class LedgerCloseMetaExtV1 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerCloseMetaExtV1>, global::System.IEquatable<global::Stellar.Xdr.LedgerCloseMetaExtV1>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (ledger.xds:355).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>sorobanFeeWrite1KB</c>: <c>int64</c> (ledger.xds:356).</summary>
     public long SorobanFeeWrite1KB { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerCloseMetaExtV1 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6132,6 +6773,7 @@ public sealed partial class LedgerCloseMetaExtV1 : global::Stellar.Xdr.IXdrType<
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6142,19 +6784,25 @@ public sealed partial class LedgerCloseMetaExtV1 : global::Stellar.Xdr.IXdrType<
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerCloseMetaExtV1 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerCloseMetaExtV1>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerCloseMetaExtV1);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerCloseMetaExtV1? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && this.SorobanFeeWrite1KB == other.SorobanFeeWrite1KB));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6163,6 +6811,7 @@ public sealed partial class LedgerCloseMetaExtV1 : global::Stellar.Xdr.IXdrType<
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6188,8 +6837,10 @@ public sealed partial class LedgerCloseMetaExt : global::Stellar.Xdr.IXdrType<gl
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v1</c>: <c>LedgerCloseMetaExtV1</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger.xds:361).</summary>
     public global::Stellar.Xdr.LedgerCloseMetaExtV1? V1 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerCloseMetaExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6211,6 +6862,7 @@ public sealed partial class LedgerCloseMetaExt : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6230,19 +6882,25 @@ public sealed partial class LedgerCloseMetaExt : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerCloseMetaExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerCloseMetaExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerCloseMetaExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerCloseMetaExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V1, other.V1)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6251,6 +6909,7 @@ public sealed partial class LedgerCloseMetaExt : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6279,24 +6938,34 @@ public sealed partial class LedgerCloseMetaExt : global::Stellar.Xdr.IXdrType<gl
 /// <summary>XDR struct <c>LedgerCloseMetaV1</c> (ledger.xds:364).</summary>
 public sealed partial class LedgerCloseMetaV1 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerCloseMetaV1>, global::System.IEquatable<global::Stellar.Xdr.LedgerCloseMetaV1>
 {
+    /// <summary>XDR field <c>ext</c>: <c>LedgerCloseMetaExt</c> (ledger.xds:365).</summary>
     public global::Stellar.Xdr.LedgerCloseMetaExt Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>ledgerHeader</c>: <c>LedgerHeaderHistoryEntry</c> (ledger.xds:366).</summary>
     public global::Stellar.Xdr.LedgerHeaderHistoryEntry LedgerHeader { get; set; } = null!;
 
+    /// <summary>XDR field <c>txSet</c>: <c>GeneralizedTransactionSet</c> (ledger.xds:367).</summary>
     public global::Stellar.Xdr.GeneralizedTransactionSet TxSet { get; set; } = null!;
 
+    /// <summary>XDR field <c>txProcessing</c>: <c>TransactionResultMeta&lt;&gt;</c> (ledger.xds:368).</summary>
     public global::Stellar.Xdr.TransactionResultMeta[] TxProcessing { get; set; } = null!;
 
+    /// <summary>XDR field <c>upgradesProcessing</c>: <c>UpgradeEntryMeta&lt;&gt;</c> (ledger.xds:369).</summary>
     public global::Stellar.Xdr.UpgradeEntryMeta[] UpgradesProcessing { get; set; } = null!;
 
+    /// <summary>XDR field <c>scpInfo</c>: <c>SCPHistoryEntry&lt;&gt;</c> (ledger.xds:370).</summary>
     public global::Stellar.Xdr.SCPHistoryEntry[] ScpInfo { get; set; } = null!;
 
+    /// <summary>XDR field <c>totalByteSizeOfLiveSorobanState</c>: <c>uint64</c> (ledger.xds:371).</summary>
     public ulong TotalByteSizeOfLiveSorobanState { get; set; }
 
+    /// <summary>XDR field <c>evictedKeys</c>: <c>LedgerKey&lt;&gt;</c> (ledger.xds:372).</summary>
     public global::Stellar.Xdr.LedgerKey[] EvictedKeys { get; set; } = null!;
 
+    /// <summary>XDR field <c>unused</c>: <c>LedgerEntry&lt;&gt;</c> (ledger.xds:373).</summary>
     public global::Stellar.Xdr.LedgerEntry[] Unused { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerCloseMetaV1 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6359,6 +7028,7 @@ public sealed partial class LedgerCloseMetaV1 : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6411,19 +7081,25 @@ public sealed partial class LedgerCloseMetaV1 : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerCloseMetaV1 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerCloseMetaV1>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerCloseMetaV1);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerCloseMetaV1? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && global::Stellar.Xdr.XdrSupport.Same(this.LedgerHeader, other.LedgerHeader) && global::Stellar.Xdr.XdrSupport.Same(this.TxSet, other.TxSet) && global::Stellar.Xdr.XdrSupport.Array(this.TxProcessing, other.TxProcessing) && global::Stellar.Xdr.XdrSupport.Array(this.UpgradesProcessing, other.UpgradesProcessing) && global::Stellar.Xdr.XdrSupport.Array(this.ScpInfo, other.ScpInfo) && this.TotalByteSizeOfLiveSorobanState == other.TotalByteSizeOfLiveSorobanState && global::Stellar.Xdr.XdrSupport.Array(this.EvictedKeys, other.EvictedKeys) && global::Stellar.Xdr.XdrSupport.Array(this.Unused, other.Unused)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6439,6 +7115,7 @@ public sealed partial class LedgerCloseMetaV1 : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6589,22 +7266,31 @@ public sealed partial class LedgerCloseMetaV1 : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR struct <c>LedgerCloseMetaV2</c> (ledger.xds:376).</summary>
 public sealed partial class LedgerCloseMetaV2 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerCloseMetaV2>, global::System.IEquatable<global::Stellar.Xdr.LedgerCloseMetaV2>
 {
+    /// <summary>XDR field <c>ext</c>: <c>LedgerCloseMetaExt</c> (ledger.xds:377).</summary>
     public global::Stellar.Xdr.LedgerCloseMetaExt Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>ledgerHeader</c>: <c>LedgerHeaderHistoryEntry</c> (ledger.xds:378).</summary>
     public global::Stellar.Xdr.LedgerHeaderHistoryEntry LedgerHeader { get; set; } = null!;
 
+    /// <summary>XDR field <c>txSet</c>: <c>GeneralizedTransactionSet</c> (ledger.xds:379).</summary>
     public global::Stellar.Xdr.GeneralizedTransactionSet TxSet { get; set; } = null!;
 
+    /// <summary>XDR field <c>txProcessing</c>: <c>TransactionResultMetaV1&lt;&gt;</c> (ledger.xds:380).</summary>
     public global::Stellar.Xdr.TransactionResultMetaV1[] TxProcessing { get; set; } = null!;
 
+    /// <summary>XDR field <c>upgradesProcessing</c>: <c>UpgradeEntryMeta&lt;&gt;</c> (ledger.xds:381).</summary>
     public global::Stellar.Xdr.UpgradeEntryMeta[] UpgradesProcessing { get; set; } = null!;
 
+    /// <summary>XDR field <c>scpInfo</c>: <c>SCPHistoryEntry&lt;&gt;</c> (ledger.xds:382).</summary>
     public global::Stellar.Xdr.SCPHistoryEntry[] ScpInfo { get; set; } = null!;
 
+    /// <summary>XDR field <c>totalByteSizeOfLiveSorobanState</c>: <c>uint64</c> (ledger.xds:383).</summary>
     public ulong TotalByteSizeOfLiveSorobanState { get; set; }
 
+    /// <summary>XDR field <c>evictedKeys</c>: <c>LedgerKey&lt;&gt;</c> (ledger.xds:384).</summary>
     public global::Stellar.Xdr.LedgerKey[] EvictedKeys { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerCloseMetaV2 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6657,6 +7343,7 @@ public sealed partial class LedgerCloseMetaV2 : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6701,19 +7388,25 @@ public sealed partial class LedgerCloseMetaV2 : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerCloseMetaV2 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerCloseMetaV2>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerCloseMetaV2);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerCloseMetaV2? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && global::Stellar.Xdr.XdrSupport.Same(this.LedgerHeader, other.LedgerHeader) && global::Stellar.Xdr.XdrSupport.Same(this.TxSet, other.TxSet) && global::Stellar.Xdr.XdrSupport.Array(this.TxProcessing, other.TxProcessing) && global::Stellar.Xdr.XdrSupport.Array(this.UpgradesProcessing, other.UpgradesProcessing) && global::Stellar.Xdr.XdrSupport.Array(this.ScpInfo, other.ScpInfo) && this.TotalByteSizeOfLiveSorobanState == other.TotalByteSizeOfLiveSorobanState && global::Stellar.Xdr.XdrSupport.Array(this.EvictedKeys, other.EvictedKeys)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6728,6 +7421,7 @@ public sealed partial class LedgerCloseMetaV2 : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6859,12 +7553,16 @@ public sealed partial class LedgerCloseMeta : global::Stellar.Xdr.IXdrType<globa
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>v0</c>: <c>LedgerCloseMetaV0</c>, set when <see cref="Discriminant"/> is <c>0</c>; null otherwise (ledger.xds:388).</summary>
     public global::Stellar.Xdr.LedgerCloseMetaV0? V0 { get; set; }
 
+    /// <summary>Arm <c>v1</c>: <c>LedgerCloseMetaV1</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (ledger.xds:389).</summary>
     public global::Stellar.Xdr.LedgerCloseMetaV1? V1 { get; set; }
 
+    /// <summary>Arm <c>v2</c>: <c>LedgerCloseMetaV2</c>, set when <see cref="Discriminant"/> is <c>2</c>; null otherwise (ledger.xds:390).</summary>
     public global::Stellar.Xdr.LedgerCloseMetaV2? V2 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerCloseMeta Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6890,6 +7588,7 @@ public sealed partial class LedgerCloseMeta : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6913,19 +7612,25 @@ public sealed partial class LedgerCloseMeta : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerCloseMeta FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerCloseMeta>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerCloseMeta);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerCloseMeta? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V0, other.V0) && global::Stellar.Xdr.XdrSupport.Same(this.V1, other.V1) && global::Stellar.Xdr.XdrSupport.Same(this.V2, other.V2)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6936,6 +7641,7 @@ public sealed partial class LedgerCloseMeta : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);

@@ -7,10 +7,13 @@ namespace Stellar.Xdr;
 /// <summary>XDR struct <c>SCPBallot</c> (scp.xds:5).</summary>
 public sealed partial class SCPBallot : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SCPBallot>, global::System.IEquatable<global::Stellar.Xdr.SCPBallot>
 {
+    /// <summary>XDR field <c>counter</c>: <c>uint32</c> (scp.xds:6).</summary>
     public uint Counter { get; set; }
 
+    /// <summary>XDR field <c>value</c>: <c>Value</c> (scp.xds:7).</summary>
     public byte[] Value { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCPBallot Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -21,6 +24,7 @@ public sealed partial class SCPBallot : global::Stellar.Xdr.IXdrType<global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -31,19 +35,25 @@ public sealed partial class SCPBallot : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCPBallot FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCPBallot>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCPBallot);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCPBallot? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Counter == other.Counter && global::Stellar.Xdr.XdrSupport.Bytes(this.Value, other.Value)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -52,6 +62,7 @@ public sealed partial class SCPBallot : global::Stellar.Xdr.IXdrType<global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -67,15 +78,20 @@ public sealed partial class SCPBallot : global::Stellar.Xdr.IXdrType<global::Ste
 /// <summary>XDR enum <c>SCPStatementType</c> (scp.xds:10).</summary>
 public enum SCPStatementType : int
 {
+    /// <summary><c>SCP_ST_PREPARE</c> = 0 (scp.xds:11).</summary>
     SCP_ST_PREPARE = 0,
+    /// <summary><c>SCP_ST_CONFIRM</c> = 1 (scp.xds:12).</summary>
     SCP_ST_CONFIRM = 1,
+    /// <summary><c>SCP_ST_EXTERNALIZE</c> = 2 (scp.xds:13).</summary>
     SCP_ST_EXTERNALIZE = 2,
+    /// <summary><c>SCP_ST_NOMINATE</c> = 3 (scp.xds:14).</summary>
     SCP_ST_NOMINATE = 3,
 }
 
 /// <summary>XDR coding of <see cref="SCPStatementType"/>: only declared values are accepted.</summary>
 public static class SCPStatementTypeXdr
 {
+    /// <summary>Reads a <see cref="SCPStatementType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.SCPStatementType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -87,6 +103,7 @@ public static class SCPStatementTypeXdr
         return (global::Stellar.Xdr.SCPStatementType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.SCPStatementType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -98,8 +115,10 @@ public static class SCPStatementTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>SCPStatementType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 3;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.SCPStatementType value) => value switch
     {
         global::Stellar.Xdr.SCPStatementType.SCP_ST_PREPARE => "SCP_ST_PREPARE",
@@ -113,12 +132,16 @@ public static class SCPStatementTypeXdr
 /// <summary>XDR struct <c>SCPNomination</c> (scp.xds:17).</summary>
 public sealed partial class SCPNomination : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SCPNomination>, global::System.IEquatable<global::Stellar.Xdr.SCPNomination>
 {
+    /// <summary>XDR field <c>quorumSetHash</c>: <c>Hash</c> (scp.xds:18).</summary>
     public byte[] QuorumSetHash { get; set; } = null!;
 
+    /// <summary>XDR field <c>votes</c>: <c>Value&lt;&gt;</c> (scp.xds:19).</summary>
     public byte[][] Votes { get; set; } = null!;
 
+    /// <summary>XDR field <c>accepted</c>: <c>Value&lt;&gt;</c> (scp.xds:20).</summary>
     public byte[][] Accepted { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCPNomination Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -148,6 +171,7 @@ public sealed partial class SCPNomination : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -173,19 +197,25 @@ public sealed partial class SCPNomination : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCPNomination FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCPNomination>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCPNomination);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCPNomination? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.QuorumSetHash, other.QuorumSetHash) && global::Stellar.Xdr.XdrSupport.Array(this.Votes, other.Votes, static (l0, r0) => global::Stellar.Xdr.XdrSupport.Bytes(l0, r0)) && global::Stellar.Xdr.XdrSupport.Array(this.Accepted, other.Accepted, static (l0, r0) => global::Stellar.Xdr.XdrSupport.Bytes(l0, r0))));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -195,6 +225,7 @@ public sealed partial class SCPNomination : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -238,18 +269,25 @@ public sealed partial class SCPNomination : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR struct <c>SCPStatementPrepare</c> (scp.xds:23).</summary>
 public sealed partial class SCPStatementPrepare : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SCPStatementPrepare>, global::System.IEquatable<global::Stellar.Xdr.SCPStatementPrepare>
 {
+    /// <summary>XDR field <c>quorumSetHash</c>: <c>Hash</c> (scp.xds:24).</summary>
     public byte[] QuorumSetHash { get; set; } = null!;
 
+    /// <summary>XDR field <c>ballot</c>: <c>SCPBallot</c> (scp.xds:25).</summary>
     public global::Stellar.Xdr.SCPBallot Ballot { get; set; } = null!;
 
+    /// <summary>XDR field <c>prepared</c>: <c>SCPBallot?</c> (scp.xds:26).</summary>
     public global::Stellar.Xdr.SCPBallot? Prepared { get; set; }
 
+    /// <summary>XDR field <c>preparedPrime</c>: <c>SCPBallot?</c> (scp.xds:27).</summary>
     public global::Stellar.Xdr.SCPBallot? PreparedPrime { get; set; }
 
+    /// <summary>XDR field <c>nC</c>: <c>uint32</c> (scp.xds:28).</summary>
     public uint NC { get; set; }
 
+    /// <summary>XDR field <c>nH</c>: <c>uint32</c> (scp.xds:29).</summary>
     public uint NH { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCPStatementPrepare Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -278,6 +316,7 @@ public sealed partial class SCPStatementPrepare : global::Stellar.Xdr.IXdrType<g
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -306,19 +345,25 @@ public sealed partial class SCPStatementPrepare : global::Stellar.Xdr.IXdrType<g
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCPStatementPrepare FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCPStatementPrepare>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCPStatementPrepare);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCPStatementPrepare? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.QuorumSetHash, other.QuorumSetHash) && global::Stellar.Xdr.XdrSupport.Same(this.Ballot, other.Ballot) && global::Stellar.Xdr.XdrSupport.Same(this.Prepared, other.Prepared) && global::Stellar.Xdr.XdrSupport.Same(this.PreparedPrime, other.PreparedPrime) && this.NC == other.NC && this.NH == other.NH));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -331,6 +376,7 @@ public sealed partial class SCPStatementPrepare : global::Stellar.Xdr.IXdrType<g
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -389,16 +435,22 @@ public sealed partial class SCPStatementPrepare : global::Stellar.Xdr.IXdrType<g
 /// <summary>XDR struct <c>SCPStatementConfirm</c> (scp.xds:32).</summary>
 public sealed partial class SCPStatementConfirm : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SCPStatementConfirm>, global::System.IEquatable<global::Stellar.Xdr.SCPStatementConfirm>
 {
+    /// <summary>XDR field <c>ballot</c>: <c>SCPBallot</c> (scp.xds:33).</summary>
     public global::Stellar.Xdr.SCPBallot Ballot { get; set; } = null!;
 
+    /// <summary>XDR field <c>nPrepared</c>: <c>uint32</c> (scp.xds:34).</summary>
     public uint NPrepared { get; set; }
 
+    /// <summary>XDR field <c>nCommit</c>: <c>uint32</c> (scp.xds:35).</summary>
     public uint NCommit { get; set; }
 
+    /// <summary>XDR field <c>nH</c>: <c>uint32</c> (scp.xds:36).</summary>
     public uint NH { get; set; }
 
+    /// <summary>XDR field <c>quorumSetHash</c>: <c>Hash</c> (scp.xds:37).</summary>
     public byte[] QuorumSetHash { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCPStatementConfirm Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -412,6 +464,7 @@ public sealed partial class SCPStatementConfirm : global::Stellar.Xdr.IXdrType<g
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -425,19 +478,25 @@ public sealed partial class SCPStatementConfirm : global::Stellar.Xdr.IXdrType<g
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCPStatementConfirm FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCPStatementConfirm>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCPStatementConfirm);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCPStatementConfirm? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ballot, other.Ballot) && this.NPrepared == other.NPrepared && this.NCommit == other.NCommit && this.NH == other.NH && global::Stellar.Xdr.XdrSupport.Bytes(this.QuorumSetHash, other.QuorumSetHash)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -449,6 +508,7 @@ public sealed partial class SCPStatementConfirm : global::Stellar.Xdr.IXdrType<g
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -477,12 +537,16 @@ public sealed partial class SCPStatementConfirm : global::Stellar.Xdr.IXdrType<g
 /// <summary>XDR struct <c>SCPStatementExternalize</c> (scp.xds:40).</summary>
 public sealed partial class SCPStatementExternalize : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SCPStatementExternalize>, global::System.IEquatable<global::Stellar.Xdr.SCPStatementExternalize>
 {
+    /// <summary>XDR field <c>commit</c>: <c>SCPBallot</c> (scp.xds:41).</summary>
     public global::Stellar.Xdr.SCPBallot Commit { get; set; } = null!;
 
+    /// <summary>XDR field <c>nH</c>: <c>uint32</c> (scp.xds:42).</summary>
     public uint NH { get; set; }
 
+    /// <summary>XDR field <c>commitQuorumSetHash</c>: <c>Hash</c> (scp.xds:43).</summary>
     public byte[] CommitQuorumSetHash { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCPStatementExternalize Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -494,6 +558,7 @@ public sealed partial class SCPStatementExternalize : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -505,19 +570,25 @@ public sealed partial class SCPStatementExternalize : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCPStatementExternalize FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCPStatementExternalize>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCPStatementExternalize);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCPStatementExternalize? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Commit, other.Commit) && this.NH == other.NH && global::Stellar.Xdr.XdrSupport.Bytes(this.CommitQuorumSetHash, other.CommitQuorumSetHash)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -527,6 +598,7 @@ public sealed partial class SCPStatementExternalize : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -554,14 +626,19 @@ public sealed partial class SCPStatementPledges : global::Stellar.Xdr.IXdrType<g
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.SCPStatementType Discriminant { get; set; }
 
+    /// <summary>Arm <c>prepare</c>: <c>SCPStatementPrepare</c>, set when <see cref="Discriminant"/> is <c>SCP_ST_PREPARE</c>; null otherwise (scp.xds:47).</summary>
     public global::Stellar.Xdr.SCPStatementPrepare? Prepare { get; set; }
 
+    /// <summary>Arm <c>confirm</c>: <c>SCPStatementConfirm</c>, set when <see cref="Discriminant"/> is <c>SCP_ST_CONFIRM</c>; null otherwise (scp.xds:48).</summary>
     public global::Stellar.Xdr.SCPStatementConfirm? Confirm { get; set; }
 
+    /// <summary>Arm <c>externalize</c>: <c>SCPStatementExternalize</c>, set when <see cref="Discriminant"/> is <c>SCP_ST_EXTERNALIZE</c>; null otherwise (scp.xds:49).</summary>
     public global::Stellar.Xdr.SCPStatementExternalize? Externalize { get; set; }
 
+    /// <summary>Arm <c>nominate</c>: <c>SCPNomination</c>, set when <see cref="Discriminant"/> is <c>SCP_ST_NOMINATE</c>; null otherwise (scp.xds:50).</summary>
     public global::Stellar.Xdr.SCPNomination? Nominate { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCPStatementPledges Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -590,6 +667,7 @@ public sealed partial class SCPStatementPledges : global::Stellar.Xdr.IXdrType<g
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -616,19 +694,25 @@ public sealed partial class SCPStatementPledges : global::Stellar.Xdr.IXdrType<g
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCPStatementPledges FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCPStatementPledges>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCPStatementPledges);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCPStatementPledges? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.Prepare, other.Prepare) && global::Stellar.Xdr.XdrSupport.Same(this.Confirm, other.Confirm) && global::Stellar.Xdr.XdrSupport.Same(this.Externalize, other.Externalize) && global::Stellar.Xdr.XdrSupport.Same(this.Nominate, other.Nominate)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -640,6 +724,7 @@ public sealed partial class SCPStatementPledges : global::Stellar.Xdr.IXdrType<g
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -701,12 +786,16 @@ public sealed partial class SCPStatementPledges : global::Stellar.Xdr.IXdrType<g
 /// <summary>XDR struct <c>SCPStatement</c> (scp.xds:53).</summary>
 public sealed partial class SCPStatement : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SCPStatement>, global::System.IEquatable<global::Stellar.Xdr.SCPStatement>
 {
+    /// <summary>XDR field <c>nodeID</c>: <c>NodeID</c> (scp.xds:54).</summary>
     public global::Stellar.Xdr.PublicKey NodeID { get; set; } = null!;
 
+    /// <summary>XDR field <c>slotIndex</c>: <c>uint64</c> (scp.xds:55).</summary>
     public ulong SlotIndex { get; set; }
 
+    /// <summary>XDR field <c>pledges</c>: <c>SCPStatementPledges</c> (scp.xds:56).</summary>
     public global::Stellar.Xdr.SCPStatementPledges Pledges { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCPStatement Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -718,6 +807,7 @@ public sealed partial class SCPStatement : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -729,19 +819,25 @@ public sealed partial class SCPStatement : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCPStatement FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCPStatement>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCPStatement);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCPStatement? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.NodeID, other.NodeID) && this.SlotIndex == other.SlotIndex && global::Stellar.Xdr.XdrSupport.Same(this.Pledges, other.Pledges)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -751,6 +847,7 @@ public sealed partial class SCPStatement : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -782,10 +879,13 @@ public sealed partial class SCPStatement : global::Stellar.Xdr.IXdrType<global::
 /// <summary>XDR struct <c>SCPEnvelope</c> (scp.xds:59).</summary>
 public sealed partial class SCPEnvelope : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SCPEnvelope>, global::System.IEquatable<global::Stellar.Xdr.SCPEnvelope>
 {
+    /// <summary>XDR field <c>statement</c>: <c>SCPStatement</c> (scp.xds:60).</summary>
     public global::Stellar.Xdr.SCPStatement Statement { get; set; } = null!;
 
+    /// <summary>XDR field <c>signature</c>: <c>Signature</c> (scp.xds:61).</summary>
     public byte[] Signature { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCPEnvelope Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -796,6 +896,7 @@ public sealed partial class SCPEnvelope : global::Stellar.Xdr.IXdrType<global::S
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -806,19 +907,25 @@ public sealed partial class SCPEnvelope : global::Stellar.Xdr.IXdrType<global::S
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCPEnvelope FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCPEnvelope>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCPEnvelope);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCPEnvelope? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Statement, other.Statement) && global::Stellar.Xdr.XdrSupport.Bytes(this.Signature, other.Signature)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -827,6 +934,7 @@ public sealed partial class SCPEnvelope : global::Stellar.Xdr.IXdrType<global::S
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -849,12 +957,16 @@ public sealed partial class SCPEnvelope : global::Stellar.Xdr.IXdrType<global::S
 /// <summary>XDR struct <c>SCPQuorumSet</c> (scp.xds:64).</summary>
 public sealed partial class SCPQuorumSet : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SCPQuorumSet>, global::System.IEquatable<global::Stellar.Xdr.SCPQuorumSet>
 {
+    /// <summary>XDR field <c>threshold</c>: <c>uint32</c> (scp.xds:65).</summary>
     public uint Threshold { get; set; }
 
+    /// <summary>XDR field <c>validators</c>: <c>NodeID&lt;&gt;</c> (scp.xds:66).</summary>
     public global::Stellar.Xdr.PublicKey[] Validators { get; set; } = null!;
 
+    /// <summary>XDR field <c>innerSets</c>: <c>SCPQuorumSet&lt;&gt;</c> (scp.xds:67).</summary>
     public global::Stellar.Xdr.SCPQuorumSet[] InnerSets { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SCPQuorumSet Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -884,6 +996,7 @@ public sealed partial class SCPQuorumSet : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -909,19 +1022,25 @@ public sealed partial class SCPQuorumSet : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SCPQuorumSet FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SCPQuorumSet>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SCPQuorumSet);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SCPQuorumSet? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Threshold == other.Threshold && global::Stellar.Xdr.XdrSupport.Array(this.Validators, other.Validators) && global::Stellar.Xdr.XdrSupport.Array(this.InnerSets, other.InnerSets)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -931,6 +1050,7 @@ public sealed partial class SCPQuorumSet : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);

@@ -7,7 +7,9 @@ namespace Stellar.Xdr;
 /// <summary>Constants declared in transaction.xds.</summary>
 public static partial class XdrConstants
 {
+    /// <summary>XDR constant <c>MAX_OPS_PER_TX</c> (transaction.xds:4).</summary>
     public const int MAX_OPS_PER_TX = 100;
+    /// <summary>XDR constant <c>LIQUIDITY_POOL_FEE_V18</c> (transaction.xds:192).</summary>
     public const int LIQUIDITY_POOL_FEE_V18 = 30;
 }
 
@@ -17,8 +19,10 @@ public sealed partial class LiquidityPoolParameters : global::Stellar.Xdr.IXdrTy
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.LiquidityPoolType Discriminant { get; set; }
 
+    /// <summary>Arm <c>constantProduct</c>: <c>LiquidityPoolConstantProductParameters</c>, set when <see cref="Discriminant"/> is <c>LIQUIDITY_POOL_CONSTANT_PRODUCT</c>; null otherwise (transaction.xds:7).</summary>
     public global::Stellar.Xdr.LiquidityPoolConstantProductParameters? ConstantProduct { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LiquidityPoolParameters Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -38,6 +42,7 @@ public sealed partial class LiquidityPoolParameters : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -55,19 +60,25 @@ public sealed partial class LiquidityPoolParameters : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LiquidityPoolParameters FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LiquidityPoolParameters>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LiquidityPoolParameters);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LiquidityPoolParameters? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.ConstantProduct, other.ConstantProduct)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -76,6 +87,7 @@ public sealed partial class LiquidityPoolParameters : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -104,10 +116,13 @@ public sealed partial class LiquidityPoolParameters : global::Stellar.Xdr.IXdrTy
 /// <summary>XDR struct <c>MuxedAccountMed25519</c> (transaction.xds:10).</summary>
 public sealed partial class MuxedAccountMed25519 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.MuxedAccountMed25519>, global::System.IEquatable<global::Stellar.Xdr.MuxedAccountMed25519>
 {
+    /// <summary>XDR field <c>id</c>: <c>uint64</c> (transaction.xds:11).</summary>
     public ulong Id { get; set; }
 
+    /// <summary>XDR field <c>ed25519</c>: <c>uint256</c> (transaction.xds:12).</summary>
     public byte[] Ed25519 { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.MuxedAccountMed25519 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -118,6 +133,7 @@ public sealed partial class MuxedAccountMed25519 : global::Stellar.Xdr.IXdrType<
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -128,19 +144,25 @@ public sealed partial class MuxedAccountMed25519 : global::Stellar.Xdr.IXdrType<
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.MuxedAccountMed25519 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.MuxedAccountMed25519>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.MuxedAccountMed25519);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.MuxedAccountMed25519? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Id == other.Id && global::Stellar.Xdr.XdrSupport.Bytes(this.Ed25519, other.Ed25519)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -149,6 +171,7 @@ public sealed partial class MuxedAccountMed25519 : global::Stellar.Xdr.IXdrType<
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -167,10 +190,13 @@ public sealed partial class MuxedAccount : global::Stellar.Xdr.IXdrType<global::
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.CryptoKeyType Discriminant { get; set; }
 
+    /// <summary>Arm <c>ed25519</c>: <c>uint256</c>, set when <see cref="Discriminant"/> is <c>KEY_TYPE_ED25519</c>; null otherwise (transaction.xds:16).</summary>
     public byte[]? Ed25519 { get; set; }
 
+    /// <summary>Arm <c>med25519</c>: <c>MuxedAccountMed25519</c>, set when <see cref="Discriminant"/> is <c>KEY_TYPE_MUXED_ED25519</c>; null otherwise (transaction.xds:17).</summary>
     public global::Stellar.Xdr.MuxedAccountMed25519? Med25519 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.MuxedAccount Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -193,6 +219,7 @@ public sealed partial class MuxedAccount : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -213,19 +240,25 @@ public sealed partial class MuxedAccount : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.MuxedAccount FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.MuxedAccount>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.MuxedAccount);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.MuxedAccount? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Bytes(this.Ed25519, other.Ed25519) && global::Stellar.Xdr.XdrSupport.Same(this.Med25519, other.Med25519)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -235,6 +268,7 @@ public sealed partial class MuxedAccount : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -267,10 +301,13 @@ public sealed partial class MuxedAccount : global::Stellar.Xdr.IXdrType<global::
 /// <summary>XDR struct <c>DecoratedSignature</c> (transaction.xds:20).</summary>
 public sealed partial class DecoratedSignature : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.DecoratedSignature>, global::System.IEquatable<global::Stellar.Xdr.DecoratedSignature>
 {
+    /// <summary>XDR field <c>hint</c>: <c>SignatureHint</c> (transaction.xds:21).</summary>
     public byte[] Hint { get; set; } = null!;
 
+    /// <summary>XDR field <c>signature</c>: <c>Signature</c> (transaction.xds:22).</summary>
     public byte[] Signature { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.DecoratedSignature Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -281,6 +318,7 @@ public sealed partial class DecoratedSignature : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -291,19 +329,25 @@ public sealed partial class DecoratedSignature : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.DecoratedSignature FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.DecoratedSignature>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.DecoratedSignature);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.DecoratedSignature? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.Hint, other.Hint) && global::Stellar.Xdr.XdrSupport.Bytes(this.Signature, other.Signature)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -312,6 +356,7 @@ public sealed partial class DecoratedSignature : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -327,38 +372,66 @@ public sealed partial class DecoratedSignature : global::Stellar.Xdr.IXdrType<gl
 /// <summary>XDR enum <c>OperationType</c> (transaction.xds:25).</summary>
 public enum OperationType : int
 {
+    /// <summary><c>CREATE_ACCOUNT</c> = 0 (transaction.xds:26).</summary>
     CREATE_ACCOUNT = 0,
+    /// <summary><c>PAYMENT</c> = 1 (transaction.xds:27).</summary>
     PAYMENT = 1,
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE</c> = 2 (transaction.xds:28).</summary>
     PATH_PAYMENT_STRICT_RECEIVE = 2,
+    /// <summary><c>MANAGE_SELL_OFFER</c> = 3 (transaction.xds:29).</summary>
     MANAGE_SELL_OFFER = 3,
+    /// <summary><c>CREATE_PASSIVE_SELL_OFFER</c> = 4 (transaction.xds:30).</summary>
     CREATE_PASSIVE_SELL_OFFER = 4,
+    /// <summary><c>SET_OPTIONS</c> = 5 (transaction.xds:31).</summary>
     SET_OPTIONS = 5,
+    /// <summary><c>CHANGE_TRUST</c> = 6 (transaction.xds:32).</summary>
     CHANGE_TRUST = 6,
+    /// <summary><c>ALLOW_TRUST</c> = 7 (transaction.xds:33).</summary>
     ALLOW_TRUST = 7,
+    /// <summary><c>ACCOUNT_MERGE</c> = 8 (transaction.xds:34).</summary>
     ACCOUNT_MERGE = 8,
+    /// <summary><c>INFLATION</c> = 9 (transaction.xds:35).</summary>
     INFLATION = 9,
+    /// <summary><c>MANAGE_DATA</c> = 10 (transaction.xds:36).</summary>
     MANAGE_DATA = 10,
+    /// <summary><c>BUMP_SEQUENCE</c> = 11 (transaction.xds:37).</summary>
     BUMP_SEQUENCE = 11,
+    /// <summary><c>MANAGE_BUY_OFFER</c> = 12 (transaction.xds:38).</summary>
     MANAGE_BUY_OFFER = 12,
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND</c> = 13 (transaction.xds:39).</summary>
     PATH_PAYMENT_STRICT_SEND = 13,
+    /// <summary><c>CREATE_CLAIMABLE_BALANCE</c> = 14 (transaction.xds:40).</summary>
     CREATE_CLAIMABLE_BALANCE = 14,
+    /// <summary><c>CLAIM_CLAIMABLE_BALANCE</c> = 15 (transaction.xds:41).</summary>
     CLAIM_CLAIMABLE_BALANCE = 15,
+    /// <summary><c>BEGIN_SPONSORING_FUTURE_RESERVES</c> = 16 (transaction.xds:42).</summary>
     BEGIN_SPONSORING_FUTURE_RESERVES = 16,
+    /// <summary><c>END_SPONSORING_FUTURE_RESERVES</c> = 17 (transaction.xds:43).</summary>
     END_SPONSORING_FUTURE_RESERVES = 17,
+    /// <summary><c>REVOKE_SPONSORSHIP</c> = 18 (transaction.xds:44).</summary>
     REVOKE_SPONSORSHIP = 18,
+    /// <summary><c>CLAWBACK</c> = 19 (transaction.xds:45).</summary>
     CLAWBACK = 19,
+    /// <summary><c>CLAWBACK_CLAIMABLE_BALANCE</c> = 20 (transaction.xds:46).</summary>
     CLAWBACK_CLAIMABLE_BALANCE = 20,
+    /// <summary><c>SET_TRUST_LINE_FLAGS</c> = 21 (transaction.xds:47).</summary>
     SET_TRUST_LINE_FLAGS = 21,
+    /// <summary><c>LIQUIDITY_POOL_DEPOSIT</c> = 22 (transaction.xds:48).</summary>
     LIQUIDITY_POOL_DEPOSIT = 22,
+    /// <summary><c>LIQUIDITY_POOL_WITHDRAW</c> = 23 (transaction.xds:49).</summary>
     LIQUIDITY_POOL_WITHDRAW = 23,
+    /// <summary><c>INVOKE_HOST_FUNCTION</c> = 24 (transaction.xds:50).</summary>
     INVOKE_HOST_FUNCTION = 24,
+    /// <summary><c>EXTEND_FOOTPRINT_TTL</c> = 25 (transaction.xds:51).</summary>
     EXTEND_FOOTPRINT_TTL = 25,
+    /// <summary><c>RESTORE_FOOTPRINT</c> = 26 (transaction.xds:52).</summary>
     RESTORE_FOOTPRINT = 26,
 }
 
 /// <summary>XDR coding of <see cref="OperationType"/>: only declared values are accepted.</summary>
 public static class OperationTypeXdr
 {
+    /// <summary>Reads a <see cref="OperationType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.OperationType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -370,6 +443,7 @@ public static class OperationTypeXdr
         return (global::Stellar.Xdr.OperationType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.OperationType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -381,8 +455,10 @@ public static class OperationTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>OperationType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 26;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.OperationType value) => value switch
     {
         global::Stellar.Xdr.OperationType.CREATE_ACCOUNT => "CREATE_ACCOUNT",
@@ -419,10 +495,13 @@ public static class OperationTypeXdr
 /// <summary>XDR struct <c>CreateAccountOp</c> (transaction.xds:55).</summary>
 public sealed partial class CreateAccountOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.CreateAccountOp>, global::System.IEquatable<global::Stellar.Xdr.CreateAccountOp>
 {
+    /// <summary>XDR field <c>destination</c>: <c>AccountID</c> (transaction.xds:56).</summary>
     public global::Stellar.Xdr.PublicKey Destination { get; set; } = null!;
 
+    /// <summary>XDR field <c>startingBalance</c>: <c>int64</c> (transaction.xds:57).</summary>
     public long StartingBalance { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.CreateAccountOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -433,6 +512,7 @@ public sealed partial class CreateAccountOp : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -443,19 +523,25 @@ public sealed partial class CreateAccountOp : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.CreateAccountOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.CreateAccountOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.CreateAccountOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.CreateAccountOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Destination, other.Destination) && this.StartingBalance == other.StartingBalance));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -464,6 +550,7 @@ public sealed partial class CreateAccountOp : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -486,12 +573,16 @@ public sealed partial class CreateAccountOp : global::Stellar.Xdr.IXdrType<globa
 /// <summary>XDR struct <c>PaymentOp</c> (transaction.xds:60).</summary>
 public sealed partial class PaymentOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.PaymentOp>, global::System.IEquatable<global::Stellar.Xdr.PaymentOp>
 {
+    /// <summary>XDR field <c>destination</c>: <c>MuxedAccount</c> (transaction.xds:61).</summary>
     public global::Stellar.Xdr.MuxedAccount Destination { get; set; } = null!;
 
+    /// <summary>XDR field <c>asset</c>: <c>Asset</c> (transaction.xds:62).</summary>
     public global::Stellar.Xdr.Asset Asset { get; set; } = null!;
 
+    /// <summary>XDR field <c>amount</c>: <c>int64</c> (transaction.xds:63).</summary>
     public long Amount { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.PaymentOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -503,6 +594,7 @@ public sealed partial class PaymentOp : global::Stellar.Xdr.IXdrType<global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -514,19 +606,25 @@ public sealed partial class PaymentOp : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.PaymentOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.PaymentOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.PaymentOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.PaymentOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Destination, other.Destination) && global::Stellar.Xdr.XdrSupport.Same(this.Asset, other.Asset) && this.Amount == other.Amount));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -536,6 +634,7 @@ public sealed partial class PaymentOp : global::Stellar.Xdr.IXdrType<global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -567,18 +666,25 @@ public sealed partial class PaymentOp : global::Stellar.Xdr.IXdrType<global::Ste
 /// <summary>XDR struct <c>PathPaymentStrictReceiveOp</c> (transaction.xds:66).</summary>
 public sealed partial class PathPaymentStrictReceiveOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.PathPaymentStrictReceiveOp>, global::System.IEquatable<global::Stellar.Xdr.PathPaymentStrictReceiveOp>
 {
+    /// <summary>XDR field <c>sendAsset</c>: <c>Asset</c> (transaction.xds:67).</summary>
     public global::Stellar.Xdr.Asset SendAsset { get; set; } = null!;
 
+    /// <summary>XDR field <c>sendMax</c>: <c>int64</c> (transaction.xds:68).</summary>
     public long SendMax { get; set; }
 
+    /// <summary>XDR field <c>destination</c>: <c>MuxedAccount</c> (transaction.xds:69).</summary>
     public global::Stellar.Xdr.MuxedAccount Destination { get; set; } = null!;
 
+    /// <summary>XDR field <c>destAsset</c>: <c>Asset</c> (transaction.xds:70).</summary>
     public global::Stellar.Xdr.Asset DestAsset { get; set; } = null!;
 
+    /// <summary>XDR field <c>destAmount</c>: <c>int64</c> (transaction.xds:71).</summary>
     public long DestAmount { get; set; }
 
+    /// <summary>XDR field <c>path</c>: <c>Asset&lt;5&gt;</c> (transaction.xds:72).</summary>
     public global::Stellar.Xdr.Asset[] Path { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.PathPaymentStrictReceiveOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -602,6 +708,7 @@ public sealed partial class PathPaymentStrictReceiveOp : global::Stellar.Xdr.IXd
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -623,19 +730,25 @@ public sealed partial class PathPaymentStrictReceiveOp : global::Stellar.Xdr.IXd
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.PathPaymentStrictReceiveOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.PathPaymentStrictReceiveOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.PathPaymentStrictReceiveOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.PathPaymentStrictReceiveOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.SendAsset, other.SendAsset) && this.SendMax == other.SendMax && global::Stellar.Xdr.XdrSupport.Same(this.Destination, other.Destination) && global::Stellar.Xdr.XdrSupport.Same(this.DestAsset, other.DestAsset) && this.DestAmount == other.DestAmount && global::Stellar.Xdr.XdrSupport.Array(this.Path, other.Path)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -648,6 +761,7 @@ public sealed partial class PathPaymentStrictReceiveOp : global::Stellar.Xdr.IXd
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -712,18 +826,25 @@ public sealed partial class PathPaymentStrictReceiveOp : global::Stellar.Xdr.IXd
 /// <summary>XDR struct <c>PathPaymentStrictSendOp</c> (transaction.xds:75).</summary>
 public sealed partial class PathPaymentStrictSendOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.PathPaymentStrictSendOp>, global::System.IEquatable<global::Stellar.Xdr.PathPaymentStrictSendOp>
 {
+    /// <summary>XDR field <c>sendAsset</c>: <c>Asset</c> (transaction.xds:76).</summary>
     public global::Stellar.Xdr.Asset SendAsset { get; set; } = null!;
 
+    /// <summary>XDR field <c>sendAmount</c>: <c>int64</c> (transaction.xds:77).</summary>
     public long SendAmount { get; set; }
 
+    /// <summary>XDR field <c>destination</c>: <c>MuxedAccount</c> (transaction.xds:78).</summary>
     public global::Stellar.Xdr.MuxedAccount Destination { get; set; } = null!;
 
+    /// <summary>XDR field <c>destAsset</c>: <c>Asset</c> (transaction.xds:79).</summary>
     public global::Stellar.Xdr.Asset DestAsset { get; set; } = null!;
 
+    /// <summary>XDR field <c>destMin</c>: <c>int64</c> (transaction.xds:80).</summary>
     public long DestMin { get; set; }
 
+    /// <summary>XDR field <c>path</c>: <c>Asset&lt;5&gt;</c> (transaction.xds:81).</summary>
     public global::Stellar.Xdr.Asset[] Path { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.PathPaymentStrictSendOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -747,6 +868,7 @@ public sealed partial class PathPaymentStrictSendOp : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -768,19 +890,25 @@ public sealed partial class PathPaymentStrictSendOp : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.PathPaymentStrictSendOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.PathPaymentStrictSendOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.PathPaymentStrictSendOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.PathPaymentStrictSendOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.SendAsset, other.SendAsset) && this.SendAmount == other.SendAmount && global::Stellar.Xdr.XdrSupport.Same(this.Destination, other.Destination) && global::Stellar.Xdr.XdrSupport.Same(this.DestAsset, other.DestAsset) && this.DestMin == other.DestMin && global::Stellar.Xdr.XdrSupport.Array(this.Path, other.Path)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -793,6 +921,7 @@ public sealed partial class PathPaymentStrictSendOp : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -857,16 +986,22 @@ public sealed partial class PathPaymentStrictSendOp : global::Stellar.Xdr.IXdrTy
 /// <summary>XDR struct <c>ManageSellOfferOp</c> (transaction.xds:84).</summary>
 public sealed partial class ManageSellOfferOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ManageSellOfferOp>, global::System.IEquatable<global::Stellar.Xdr.ManageSellOfferOp>
 {
+    /// <summary>XDR field <c>selling</c>: <c>Asset</c> (transaction.xds:85).</summary>
     public global::Stellar.Xdr.Asset Selling { get; set; } = null!;
 
+    /// <summary>XDR field <c>buying</c>: <c>Asset</c> (transaction.xds:86).</summary>
     public global::Stellar.Xdr.Asset Buying { get; set; } = null!;
 
+    /// <summary>XDR field <c>amount</c>: <c>int64</c> (transaction.xds:87).</summary>
     public long Amount { get; set; }
 
+    /// <summary>XDR field <c>price</c>: <c>Price</c> (transaction.xds:88).</summary>
     public global::Stellar.Xdr.Price Price { get; set; } = null!;
 
+    /// <summary>XDR field <c>offerID</c>: <c>int64</c> (transaction.xds:89).</summary>
     public long OfferID { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ManageSellOfferOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -880,6 +1015,7 @@ public sealed partial class ManageSellOfferOp : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -893,19 +1029,25 @@ public sealed partial class ManageSellOfferOp : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ManageSellOfferOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ManageSellOfferOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ManageSellOfferOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ManageSellOfferOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Selling, other.Selling) && global::Stellar.Xdr.XdrSupport.Same(this.Buying, other.Buying) && this.Amount == other.Amount && global::Stellar.Xdr.XdrSupport.Same(this.Price, other.Price) && this.OfferID == other.OfferID));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -917,6 +1059,7 @@ public sealed partial class ManageSellOfferOp : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -959,16 +1102,22 @@ public sealed partial class ManageSellOfferOp : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR struct <c>ManageBuyOfferOp</c> (transaction.xds:92).</summary>
 public sealed partial class ManageBuyOfferOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ManageBuyOfferOp>, global::System.IEquatable<global::Stellar.Xdr.ManageBuyOfferOp>
 {
+    /// <summary>XDR field <c>selling</c>: <c>Asset</c> (transaction.xds:93).</summary>
     public global::Stellar.Xdr.Asset Selling { get; set; } = null!;
 
+    /// <summary>XDR field <c>buying</c>: <c>Asset</c> (transaction.xds:94).</summary>
     public global::Stellar.Xdr.Asset Buying { get; set; } = null!;
 
+    /// <summary>XDR field <c>buyAmount</c>: <c>int64</c> (transaction.xds:95).</summary>
     public long BuyAmount { get; set; }
 
+    /// <summary>XDR field <c>price</c>: <c>Price</c> (transaction.xds:96).</summary>
     public global::Stellar.Xdr.Price Price { get; set; } = null!;
 
+    /// <summary>XDR field <c>offerID</c>: <c>int64</c> (transaction.xds:97).</summary>
     public long OfferID { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ManageBuyOfferOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -982,6 +1131,7 @@ public sealed partial class ManageBuyOfferOp : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -995,19 +1145,25 @@ public sealed partial class ManageBuyOfferOp : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ManageBuyOfferOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ManageBuyOfferOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ManageBuyOfferOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ManageBuyOfferOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Selling, other.Selling) && global::Stellar.Xdr.XdrSupport.Same(this.Buying, other.Buying) && this.BuyAmount == other.BuyAmount && global::Stellar.Xdr.XdrSupport.Same(this.Price, other.Price) && this.OfferID == other.OfferID));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1019,6 +1175,7 @@ public sealed partial class ManageBuyOfferOp : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1061,14 +1218,19 @@ public sealed partial class ManageBuyOfferOp : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR struct <c>CreatePassiveSellOfferOp</c> (transaction.xds:100).</summary>
 public sealed partial class CreatePassiveSellOfferOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.CreatePassiveSellOfferOp>, global::System.IEquatable<global::Stellar.Xdr.CreatePassiveSellOfferOp>
 {
+    /// <summary>XDR field <c>selling</c>: <c>Asset</c> (transaction.xds:101).</summary>
     public global::Stellar.Xdr.Asset Selling { get; set; } = null!;
 
+    /// <summary>XDR field <c>buying</c>: <c>Asset</c> (transaction.xds:102).</summary>
     public global::Stellar.Xdr.Asset Buying { get; set; } = null!;
 
+    /// <summary>XDR field <c>amount</c>: <c>int64</c> (transaction.xds:103).</summary>
     public long Amount { get; set; }
 
+    /// <summary>XDR field <c>price</c>: <c>Price</c> (transaction.xds:104).</summary>
     public global::Stellar.Xdr.Price Price { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.CreatePassiveSellOfferOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1081,6 +1243,7 @@ public sealed partial class CreatePassiveSellOfferOp : global::Stellar.Xdr.IXdrT
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1093,19 +1256,25 @@ public sealed partial class CreatePassiveSellOfferOp : global::Stellar.Xdr.IXdrT
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.CreatePassiveSellOfferOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.CreatePassiveSellOfferOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.CreatePassiveSellOfferOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.CreatePassiveSellOfferOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Selling, other.Selling) && global::Stellar.Xdr.XdrSupport.Same(this.Buying, other.Buying) && this.Amount == other.Amount && global::Stellar.Xdr.XdrSupport.Same(this.Price, other.Price)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1116,6 +1285,7 @@ public sealed partial class CreatePassiveSellOfferOp : global::Stellar.Xdr.IXdrT
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1156,24 +1326,34 @@ public sealed partial class CreatePassiveSellOfferOp : global::Stellar.Xdr.IXdrT
 /// <summary>XDR struct <c>SetOptionsOp</c> (transaction.xds:107).</summary>
 public sealed partial class SetOptionsOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SetOptionsOp>, global::System.IEquatable<global::Stellar.Xdr.SetOptionsOp>
 {
+    /// <summary>XDR field <c>inflationDest</c>: <c>AccountID?</c> (transaction.xds:108).</summary>
     public global::Stellar.Xdr.PublicKey? InflationDest { get; set; }
 
+    /// <summary>XDR field <c>clearFlags</c>: <c>uint32?</c> (transaction.xds:109).</summary>
     public uint? ClearFlags { get; set; }
 
+    /// <summary>XDR field <c>setFlags</c>: <c>uint32?</c> (transaction.xds:110).</summary>
     public uint? SetFlags { get; set; }
 
+    /// <summary>XDR field <c>masterWeight</c>: <c>uint32?</c> (transaction.xds:111).</summary>
     public uint? MasterWeight { get; set; }
 
+    /// <summary>XDR field <c>lowThreshold</c>: <c>uint32?</c> (transaction.xds:112).</summary>
     public uint? LowThreshold { get; set; }
 
+    /// <summary>XDR field <c>medThreshold</c>: <c>uint32?</c> (transaction.xds:113).</summary>
     public uint? MedThreshold { get; set; }
 
+    /// <summary>XDR field <c>highThreshold</c>: <c>uint32?</c> (transaction.xds:114).</summary>
     public uint? HighThreshold { get; set; }
 
+    /// <summary>XDR field <c>homeDomain</c>: <c>string32?</c> (transaction.xds:115).</summary>
     public global::Stellar.Xdr.XdrString? HomeDomain { get; set; }
 
+    /// <summary>XDR field <c>signer</c>: <c>Signer?</c> (transaction.xds:116).</summary>
     public global::Stellar.Xdr.Signer? Signer { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SetOptionsOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1254,6 +1434,7 @@ public sealed partial class SetOptionsOp : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1334,19 +1515,25 @@ public sealed partial class SetOptionsOp : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SetOptionsOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SetOptionsOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SetOptionsOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SetOptionsOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.InflationDest, other.InflationDest) && this.ClearFlags == other.ClearFlags && this.SetFlags == other.SetFlags && this.MasterWeight == other.MasterWeight && this.LowThreshold == other.LowThreshold && this.MedThreshold == other.MedThreshold && this.HighThreshold == other.HighThreshold && global::Stellar.Xdr.XdrSupport.Same(this.HomeDomain, other.HomeDomain) && global::Stellar.Xdr.XdrSupport.Same(this.Signer, other.Signer)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1362,6 +1549,7 @@ public sealed partial class SetOptionsOp : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1471,12 +1659,16 @@ public sealed partial class ChangeTrustAsset : global::Stellar.Xdr.IXdrType<glob
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.AssetType Discriminant { get; set; }
 
+    /// <summary>Arm <c>alphaNum4</c>: <c>AlphaNum4</c>, set when <see cref="Discriminant"/> is <c>ASSET_TYPE_CREDIT_ALPHANUM4</c>; null otherwise (transaction.xds:121).</summary>
     public global::Stellar.Xdr.AlphaNum4? AlphaNum4 { get; set; }
 
+    /// <summary>Arm <c>alphaNum12</c>: <c>AlphaNum12</c>, set when <see cref="Discriminant"/> is <c>ASSET_TYPE_CREDIT_ALPHANUM12</c>; null otherwise (transaction.xds:122).</summary>
     public global::Stellar.Xdr.AlphaNum12? AlphaNum12 { get; set; }
 
+    /// <summary>Arm <c>liquidityPool</c>: <c>LiquidityPoolParameters</c>, set when <see cref="Discriminant"/> is <c>ASSET_TYPE_POOL_SHARE</c>; null otherwise (transaction.xds:123).</summary>
     public global::Stellar.Xdr.LiquidityPoolParameters? LiquidityPool { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ChangeTrustAsset Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1504,6 +1696,7 @@ public sealed partial class ChangeTrustAsset : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1529,19 +1722,25 @@ public sealed partial class ChangeTrustAsset : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ChangeTrustAsset FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ChangeTrustAsset>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ChangeTrustAsset);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ChangeTrustAsset? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.AlphaNum4, other.AlphaNum4) && global::Stellar.Xdr.XdrSupport.Same(this.AlphaNum12, other.AlphaNum12) && global::Stellar.Xdr.XdrSupport.Same(this.LiquidityPool, other.LiquidityPool)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1552,6 +1751,7 @@ public sealed partial class ChangeTrustAsset : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1602,10 +1802,13 @@ public sealed partial class ChangeTrustAsset : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR struct <c>ChangeTrustOp</c> (transaction.xds:126).</summary>
 public sealed partial class ChangeTrustOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ChangeTrustOp>, global::System.IEquatable<global::Stellar.Xdr.ChangeTrustOp>
 {
+    /// <summary>XDR field <c>line</c>: <c>ChangeTrustAsset</c> (transaction.xds:127).</summary>
     public global::Stellar.Xdr.ChangeTrustAsset Line { get; set; } = null!;
 
+    /// <summary>XDR field <c>limit</c>: <c>int64</c> (transaction.xds:128).</summary>
     public long Limit { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ChangeTrustOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1616,6 +1819,7 @@ public sealed partial class ChangeTrustOp : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1626,19 +1830,25 @@ public sealed partial class ChangeTrustOp : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ChangeTrustOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ChangeTrustOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ChangeTrustOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ChangeTrustOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Line, other.Line) && this.Limit == other.Limit));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1647,6 +1857,7 @@ public sealed partial class ChangeTrustOp : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1669,12 +1880,16 @@ public sealed partial class ChangeTrustOp : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR struct <c>AllowTrustOp</c> (transaction.xds:131).</summary>
 public sealed partial class AllowTrustOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.AllowTrustOp>, global::System.IEquatable<global::Stellar.Xdr.AllowTrustOp>
 {
+    /// <summary>XDR field <c>trustor</c>: <c>AccountID</c> (transaction.xds:132).</summary>
     public global::Stellar.Xdr.PublicKey Trustor { get; set; } = null!;
 
+    /// <summary>XDR field <c>asset</c>: <c>AssetCode</c> (transaction.xds:133).</summary>
     public global::Stellar.Xdr.AssetCode Asset { get; set; } = null!;
 
+    /// <summary>XDR field <c>authorize</c>: <c>uint32</c> (transaction.xds:134).</summary>
     public uint Authorize { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.AllowTrustOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1686,6 +1901,7 @@ public sealed partial class AllowTrustOp : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1697,19 +1913,25 @@ public sealed partial class AllowTrustOp : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.AllowTrustOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.AllowTrustOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.AllowTrustOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.AllowTrustOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Trustor, other.Trustor) && global::Stellar.Xdr.XdrSupport.Same(this.Asset, other.Asset) && this.Authorize == other.Authorize));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1719,6 +1941,7 @@ public sealed partial class AllowTrustOp : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1750,10 +1973,13 @@ public sealed partial class AllowTrustOp : global::Stellar.Xdr.IXdrType<global::
 /// <summary>XDR struct <c>ManageDataOp</c> (transaction.xds:137).</summary>
 public sealed partial class ManageDataOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ManageDataOp>, global::System.IEquatable<global::Stellar.Xdr.ManageDataOp>
 {
+    /// <summary>XDR field <c>dataName</c>: <c>string64</c> (transaction.xds:138).</summary>
     public global::Stellar.Xdr.XdrString DataName { get; set; } = null!;
 
+    /// <summary>XDR field <c>dataValue</c>: <c>DataValue?</c> (transaction.xds:139).</summary>
     public byte[]? DataValue { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ManageDataOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1771,6 +1997,7 @@ public sealed partial class ManageDataOp : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1788,19 +2015,25 @@ public sealed partial class ManageDataOp : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ManageDataOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ManageDataOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ManageDataOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ManageDataOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.DataName, other.DataName) && global::Stellar.Xdr.XdrSupport.Bytes(this.DataValue, other.DataValue)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1809,6 +2042,7 @@ public sealed partial class ManageDataOp : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1831,8 +2065,10 @@ public sealed partial class ManageDataOp : global::Stellar.Xdr.IXdrType<global::
 /// <summary>XDR struct <c>BumpSequenceOp</c> (transaction.xds:142).</summary>
 public sealed partial class BumpSequenceOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.BumpSequenceOp>, global::System.IEquatable<global::Stellar.Xdr.BumpSequenceOp>
 {
+    /// <summary>XDR field <c>bumpTo</c>: <c>SequenceNumber</c> (transaction.xds:143).</summary>
     public long BumpTo { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.BumpSequenceOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1842,6 +2078,7 @@ public sealed partial class BumpSequenceOp : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1851,19 +2088,25 @@ public sealed partial class BumpSequenceOp : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.BumpSequenceOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.BumpSequenceOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.BumpSequenceOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.BumpSequenceOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.BumpTo == other.BumpTo));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1871,6 +2114,7 @@ public sealed partial class BumpSequenceOp : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1884,12 +2128,16 @@ public sealed partial class BumpSequenceOp : global::Stellar.Xdr.IXdrType<global
 /// <summary>XDR struct <c>CreateClaimableBalanceOp</c> (transaction.xds:146).</summary>
 public sealed partial class CreateClaimableBalanceOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.CreateClaimableBalanceOp>, global::System.IEquatable<global::Stellar.Xdr.CreateClaimableBalanceOp>
 {
+    /// <summary>XDR field <c>asset</c>: <c>Asset</c> (transaction.xds:147).</summary>
     public global::Stellar.Xdr.Asset Asset { get; set; } = null!;
 
+    /// <summary>XDR field <c>amount</c>: <c>int64</c> (transaction.xds:148).</summary>
     public long Amount { get; set; }
 
+    /// <summary>XDR field <c>claimants</c>: <c>Claimant&lt;10&gt;</c> (transaction.xds:149).</summary>
     public global::Stellar.Xdr.Claimant[] Claimants { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.CreateClaimableBalanceOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -1910,6 +2158,7 @@ public sealed partial class CreateClaimableBalanceOp : global::Stellar.Xdr.IXdrT
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1928,19 +2177,25 @@ public sealed partial class CreateClaimableBalanceOp : global::Stellar.Xdr.IXdrT
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.CreateClaimableBalanceOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.CreateClaimableBalanceOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.CreateClaimableBalanceOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.CreateClaimableBalanceOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Asset, other.Asset) && this.Amount == other.Amount && global::Stellar.Xdr.XdrSupport.Array(this.Claimants, other.Claimants)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1950,6 +2205,7 @@ public sealed partial class CreateClaimableBalanceOp : global::Stellar.Xdr.IXdrT
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -1994,8 +2250,10 @@ public sealed partial class CreateClaimableBalanceOp : global::Stellar.Xdr.IXdrT
 /// <summary>XDR struct <c>ClaimClaimableBalanceOp</c> (transaction.xds:152).</summary>
 public sealed partial class ClaimClaimableBalanceOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ClaimClaimableBalanceOp>, global::System.IEquatable<global::Stellar.Xdr.ClaimClaimableBalanceOp>
 {
+    /// <summary>XDR field <c>balanceID</c>: <c>ClaimableBalanceID</c> (transaction.xds:153).</summary>
     public global::Stellar.Xdr.ClaimableBalanceID BalanceID { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClaimClaimableBalanceOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2005,6 +2263,7 @@ public sealed partial class ClaimClaimableBalanceOp : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2014,19 +2273,25 @@ public sealed partial class ClaimClaimableBalanceOp : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClaimClaimableBalanceOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClaimClaimableBalanceOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClaimClaimableBalanceOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClaimClaimableBalanceOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.BalanceID, other.BalanceID)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2034,6 +2299,7 @@ public sealed partial class ClaimClaimableBalanceOp : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2054,8 +2320,10 @@ public sealed partial class ClaimClaimableBalanceOp : global::Stellar.Xdr.IXdrTy
 /// <summary>XDR struct <c>BeginSponsoringFutureReservesOp</c> (transaction.xds:156).</summary>
 public sealed partial class BeginSponsoringFutureReservesOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.BeginSponsoringFutureReservesOp>, global::System.IEquatable<global::Stellar.Xdr.BeginSponsoringFutureReservesOp>
 {
+    /// <summary>XDR field <c>sponsoredID</c>: <c>AccountID</c> (transaction.xds:157).</summary>
     public global::Stellar.Xdr.PublicKey SponsoredID { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.BeginSponsoringFutureReservesOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2065,6 +2333,7 @@ public sealed partial class BeginSponsoringFutureReservesOp : global::Stellar.Xd
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2074,19 +2343,25 @@ public sealed partial class BeginSponsoringFutureReservesOp : global::Stellar.Xd
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.BeginSponsoringFutureReservesOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.BeginSponsoringFutureReservesOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.BeginSponsoringFutureReservesOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.BeginSponsoringFutureReservesOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.SponsoredID, other.SponsoredID)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2094,6 +2369,7 @@ public sealed partial class BeginSponsoringFutureReservesOp : global::Stellar.Xd
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2114,13 +2390,16 @@ public sealed partial class BeginSponsoringFutureReservesOp : global::Stellar.Xd
 /// <summary>XDR enum <c>RevokeSponsorshipType</c> (transaction.xds:160).</summary>
 public enum RevokeSponsorshipType : int
 {
+    /// <summary><c>REVOKE_SPONSORSHIP_LEDGER_ENTRY</c> = 0 (transaction.xds:161).</summary>
     REVOKE_SPONSORSHIP_LEDGER_ENTRY = 0,
+    /// <summary><c>REVOKE_SPONSORSHIP_SIGNER</c> = 1 (transaction.xds:162).</summary>
     REVOKE_SPONSORSHIP_SIGNER = 1,
 }
 
 /// <summary>XDR coding of <see cref="RevokeSponsorshipType"/>: only declared values are accepted.</summary>
 public static class RevokeSponsorshipTypeXdr
 {
+    /// <summary>Reads a <see cref="RevokeSponsorshipType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.RevokeSponsorshipType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -2132,6 +2411,7 @@ public static class RevokeSponsorshipTypeXdr
         return (global::Stellar.Xdr.RevokeSponsorshipType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.RevokeSponsorshipType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2143,8 +2423,10 @@ public static class RevokeSponsorshipTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>RevokeSponsorshipType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 1;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.RevokeSponsorshipType value) => value switch
     {
         global::Stellar.Xdr.RevokeSponsorshipType.REVOKE_SPONSORSHIP_LEDGER_ENTRY => "REVOKE_SPONSORSHIP_LEDGER_ENTRY",
@@ -2156,10 +2438,13 @@ public static class RevokeSponsorshipTypeXdr
 /// <summary>XDR struct <c>RevokeSponsorshipOpSigner</c> (transaction.xds:165).</summary>
 public sealed partial class RevokeSponsorshipOpSigner : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.RevokeSponsorshipOpSigner>, global::System.IEquatable<global::Stellar.Xdr.RevokeSponsorshipOpSigner>
 {
+    /// <summary>XDR field <c>accountID</c>: <c>AccountID</c> (transaction.xds:166).</summary>
     public global::Stellar.Xdr.PublicKey AccountID { get; set; } = null!;
 
+    /// <summary>XDR field <c>signerKey</c>: <c>SignerKey</c> (transaction.xds:167).</summary>
     public global::Stellar.Xdr.SignerKey SignerKey { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.RevokeSponsorshipOpSigner Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2170,6 +2455,7 @@ public sealed partial class RevokeSponsorshipOpSigner : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2180,19 +2466,25 @@ public sealed partial class RevokeSponsorshipOpSigner : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.RevokeSponsorshipOpSigner FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.RevokeSponsorshipOpSigner>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.RevokeSponsorshipOpSigner);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.RevokeSponsorshipOpSigner? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.AccountID, other.AccountID) && global::Stellar.Xdr.XdrSupport.Same(this.SignerKey, other.SignerKey)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2201,6 +2493,7 @@ public sealed partial class RevokeSponsorshipOpSigner : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2233,10 +2526,13 @@ public sealed partial class RevokeSponsorshipOp : global::Stellar.Xdr.IXdrType<g
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.RevokeSponsorshipType Discriminant { get; set; }
 
+    /// <summary>Arm <c>ledgerKey</c>: <c>LedgerKey</c>, set when <see cref="Discriminant"/> is <c>REVOKE_SPONSORSHIP_LEDGER_ENTRY</c>; null otherwise (transaction.xds:171).</summary>
     public global::Stellar.Xdr.LedgerKey? LedgerKey { get; set; }
 
+    /// <summary>Arm <c>signer</c>: <c>RevokeSponsorshipOpSigner</c>, set when <see cref="Discriminant"/> is <c>REVOKE_SPONSORSHIP_SIGNER</c>; null otherwise (transaction.xds:172).</summary>
     public global::Stellar.Xdr.RevokeSponsorshipOpSigner? Signer { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.RevokeSponsorshipOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2259,6 +2555,7 @@ public sealed partial class RevokeSponsorshipOp : global::Stellar.Xdr.IXdrType<g
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2279,19 +2576,25 @@ public sealed partial class RevokeSponsorshipOp : global::Stellar.Xdr.IXdrType<g
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.RevokeSponsorshipOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.RevokeSponsorshipOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.RevokeSponsorshipOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.RevokeSponsorshipOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.LedgerKey, other.LedgerKey) && global::Stellar.Xdr.XdrSupport.Same(this.Signer, other.Signer)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2301,6 +2604,7 @@ public sealed partial class RevokeSponsorshipOp : global::Stellar.Xdr.IXdrType<g
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2340,12 +2644,16 @@ public sealed partial class RevokeSponsorshipOp : global::Stellar.Xdr.IXdrType<g
 /// <summary>XDR struct <c>ClawbackOp</c> (transaction.xds:175).</summary>
 public sealed partial class ClawbackOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ClawbackOp>, global::System.IEquatable<global::Stellar.Xdr.ClawbackOp>
 {
+    /// <summary>XDR field <c>asset</c>: <c>Asset</c> (transaction.xds:176).</summary>
     public global::Stellar.Xdr.Asset Asset { get; set; } = null!;
 
+    /// <summary>XDR field <c>from</c>: <c>MuxedAccount</c> (transaction.xds:177).</summary>
     public global::Stellar.Xdr.MuxedAccount From { get; set; } = null!;
 
+    /// <summary>XDR field <c>amount</c>: <c>int64</c> (transaction.xds:178).</summary>
     public long Amount { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClawbackOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2357,6 +2665,7 @@ public sealed partial class ClawbackOp : global::Stellar.Xdr.IXdrType<global::St
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2368,19 +2677,25 @@ public sealed partial class ClawbackOp : global::Stellar.Xdr.IXdrType<global::St
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClawbackOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClawbackOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClawbackOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClawbackOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Asset, other.Asset) && global::Stellar.Xdr.XdrSupport.Same(this.From, other.From) && this.Amount == other.Amount));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2390,6 +2705,7 @@ public sealed partial class ClawbackOp : global::Stellar.Xdr.IXdrType<global::St
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2421,8 +2737,10 @@ public sealed partial class ClawbackOp : global::Stellar.Xdr.IXdrType<global::St
 /// <summary>XDR struct <c>ClawbackClaimableBalanceOp</c> (transaction.xds:181).</summary>
 public sealed partial class ClawbackClaimableBalanceOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ClawbackClaimableBalanceOp>, global::System.IEquatable<global::Stellar.Xdr.ClawbackClaimableBalanceOp>
 {
+    /// <summary>XDR field <c>balanceID</c>: <c>ClaimableBalanceID</c> (transaction.xds:182).</summary>
     public global::Stellar.Xdr.ClaimableBalanceID BalanceID { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClawbackClaimableBalanceOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2432,6 +2750,7 @@ public sealed partial class ClawbackClaimableBalanceOp : global::Stellar.Xdr.IXd
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2441,19 +2760,25 @@ public sealed partial class ClawbackClaimableBalanceOp : global::Stellar.Xdr.IXd
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClawbackClaimableBalanceOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClawbackClaimableBalanceOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClawbackClaimableBalanceOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClawbackClaimableBalanceOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.BalanceID, other.BalanceID)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2461,6 +2786,7 @@ public sealed partial class ClawbackClaimableBalanceOp : global::Stellar.Xdr.IXd
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2481,14 +2807,19 @@ public sealed partial class ClawbackClaimableBalanceOp : global::Stellar.Xdr.IXd
 /// <summary>XDR struct <c>SetTrustLineFlagsOp</c> (transaction.xds:185).</summary>
 public sealed partial class SetTrustLineFlagsOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SetTrustLineFlagsOp>, global::System.IEquatable<global::Stellar.Xdr.SetTrustLineFlagsOp>
 {
+    /// <summary>XDR field <c>trustor</c>: <c>AccountID</c> (transaction.xds:186).</summary>
     public global::Stellar.Xdr.PublicKey Trustor { get; set; } = null!;
 
+    /// <summary>XDR field <c>asset</c>: <c>Asset</c> (transaction.xds:187).</summary>
     public global::Stellar.Xdr.Asset Asset { get; set; } = null!;
 
+    /// <summary>XDR field <c>clearFlags</c>: <c>uint32</c> (transaction.xds:188).</summary>
     public uint ClearFlags { get; set; }
 
+    /// <summary>XDR field <c>setFlags</c>: <c>uint32</c> (transaction.xds:189).</summary>
     public uint SetFlags { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SetTrustLineFlagsOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2501,6 +2832,7 @@ public sealed partial class SetTrustLineFlagsOp : global::Stellar.Xdr.IXdrType<g
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2513,19 +2845,25 @@ public sealed partial class SetTrustLineFlagsOp : global::Stellar.Xdr.IXdrType<g
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SetTrustLineFlagsOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SetTrustLineFlagsOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SetTrustLineFlagsOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SetTrustLineFlagsOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Trustor, other.Trustor) && global::Stellar.Xdr.XdrSupport.Same(this.Asset, other.Asset) && this.ClearFlags == other.ClearFlags && this.SetFlags == other.SetFlags));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2536,6 +2874,7 @@ public sealed partial class SetTrustLineFlagsOp : global::Stellar.Xdr.IXdrType<g
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2569,16 +2908,22 @@ public sealed partial class SetTrustLineFlagsOp : global::Stellar.Xdr.IXdrType<g
 /// <summary>XDR struct <c>LiquidityPoolDepositOp</c> (transaction.xds:194).</summary>
 public sealed partial class LiquidityPoolDepositOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LiquidityPoolDepositOp>, global::System.IEquatable<global::Stellar.Xdr.LiquidityPoolDepositOp>
 {
+    /// <summary>XDR field <c>liquidityPoolID</c>: <c>PoolID</c> (transaction.xds:195).</summary>
     public byte[] LiquidityPoolID { get; set; } = null!;
 
+    /// <summary>XDR field <c>maxAmountA</c>: <c>int64</c> (transaction.xds:196).</summary>
     public long MaxAmountA { get; set; }
 
+    /// <summary>XDR field <c>maxAmountB</c>: <c>int64</c> (transaction.xds:197).</summary>
     public long MaxAmountB { get; set; }
 
+    /// <summary>XDR field <c>minPrice</c>: <c>Price</c> (transaction.xds:198).</summary>
     public global::Stellar.Xdr.Price MinPrice { get; set; } = null!;
 
+    /// <summary>XDR field <c>maxPrice</c>: <c>Price</c> (transaction.xds:199).</summary>
     public global::Stellar.Xdr.Price MaxPrice { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LiquidityPoolDepositOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2592,6 +2937,7 @@ public sealed partial class LiquidityPoolDepositOp : global::Stellar.Xdr.IXdrTyp
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2605,19 +2951,25 @@ public sealed partial class LiquidityPoolDepositOp : global::Stellar.Xdr.IXdrTyp
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LiquidityPoolDepositOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LiquidityPoolDepositOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LiquidityPoolDepositOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LiquidityPoolDepositOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.LiquidityPoolID, other.LiquidityPoolID) && this.MaxAmountA == other.MaxAmountA && this.MaxAmountB == other.MaxAmountB && global::Stellar.Xdr.XdrSupport.Same(this.MinPrice, other.MinPrice) && global::Stellar.Xdr.XdrSupport.Same(this.MaxPrice, other.MaxPrice)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2629,6 +2981,7 @@ public sealed partial class LiquidityPoolDepositOp : global::Stellar.Xdr.IXdrTyp
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2664,14 +3017,19 @@ public sealed partial class LiquidityPoolDepositOp : global::Stellar.Xdr.IXdrTyp
 /// <summary>XDR struct <c>LiquidityPoolWithdrawOp</c> (transaction.xds:202).</summary>
 public sealed partial class LiquidityPoolWithdrawOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LiquidityPoolWithdrawOp>, global::System.IEquatable<global::Stellar.Xdr.LiquidityPoolWithdrawOp>
 {
+    /// <summary>XDR field <c>liquidityPoolID</c>: <c>PoolID</c> (transaction.xds:203).</summary>
     public byte[] LiquidityPoolID { get; set; } = null!;
 
+    /// <summary>XDR field <c>amount</c>: <c>int64</c> (transaction.xds:204).</summary>
     public long Amount { get; set; }
 
+    /// <summary>XDR field <c>minAmountA</c>: <c>int64</c> (transaction.xds:205).</summary>
     public long MinAmountA { get; set; }
 
+    /// <summary>XDR field <c>minAmountB</c>: <c>int64</c> (transaction.xds:206).</summary>
     public long MinAmountB { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LiquidityPoolWithdrawOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2684,6 +3042,7 @@ public sealed partial class LiquidityPoolWithdrawOp : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2696,19 +3055,25 @@ public sealed partial class LiquidityPoolWithdrawOp : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LiquidityPoolWithdrawOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LiquidityPoolWithdrawOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LiquidityPoolWithdrawOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LiquidityPoolWithdrawOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.LiquidityPoolID, other.LiquidityPoolID) && this.Amount == other.Amount && this.MinAmountA == other.MinAmountA && this.MinAmountB == other.MinAmountB));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2719,6 +3084,7 @@ public sealed partial class LiquidityPoolWithdrawOp : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2738,15 +3104,20 @@ public sealed partial class LiquidityPoolWithdrawOp : global::Stellar.Xdr.IXdrTy
 /// <summary>XDR enum <c>HostFunctionType</c> (transaction.xds:209).</summary>
 public enum HostFunctionType : int
 {
+    /// <summary><c>HOST_FUNCTION_TYPE_INVOKE_CONTRACT</c> = 0 (transaction.xds:210).</summary>
     HOST_FUNCTION_TYPE_INVOKE_CONTRACT = 0,
+    /// <summary><c>HOST_FUNCTION_TYPE_CREATE_CONTRACT</c> = 1 (transaction.xds:211).</summary>
     HOST_FUNCTION_TYPE_CREATE_CONTRACT = 1,
+    /// <summary><c>HOST_FUNCTION_TYPE_UPLOAD_CONTRACT_WASM</c> = 2 (transaction.xds:212).</summary>
     HOST_FUNCTION_TYPE_UPLOAD_CONTRACT_WASM = 2,
+    /// <summary><c>HOST_FUNCTION_TYPE_CREATE_CONTRACT_V2</c> = 3 (transaction.xds:213).</summary>
     HOST_FUNCTION_TYPE_CREATE_CONTRACT_V2 = 3,
 }
 
 /// <summary>XDR coding of <see cref="HostFunctionType"/>: only declared values are accepted.</summary>
 public static class HostFunctionTypeXdr
 {
+    /// <summary>Reads a <see cref="HostFunctionType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.HostFunctionType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -2758,6 +3129,7 @@ public static class HostFunctionTypeXdr
         return (global::Stellar.Xdr.HostFunctionType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.HostFunctionType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2769,8 +3141,10 @@ public static class HostFunctionTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>HostFunctionType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 3;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.HostFunctionType value) => value switch
     {
         global::Stellar.Xdr.HostFunctionType.HOST_FUNCTION_TYPE_INVOKE_CONTRACT => "HOST_FUNCTION_TYPE_INVOKE_CONTRACT",
@@ -2784,13 +3158,16 @@ public static class HostFunctionTypeXdr
 /// <summary>XDR enum <c>ContractIDPreimageType</c> (transaction.xds:216).</summary>
 public enum ContractIDPreimageType : int
 {
+    /// <summary><c>CONTRACT_ID_PREIMAGE_FROM_ADDRESS</c> = 0 (transaction.xds:217).</summary>
     CONTRACT_ID_PREIMAGE_FROM_ADDRESS = 0,
+    /// <summary><c>CONTRACT_ID_PREIMAGE_FROM_ASSET</c> = 1 (transaction.xds:218).</summary>
     CONTRACT_ID_PREIMAGE_FROM_ASSET = 1,
 }
 
 /// <summary>XDR coding of <see cref="ContractIDPreimageType"/>: only declared values are accepted.</summary>
 public static class ContractIDPreimageTypeXdr
 {
+    /// <summary>Reads a <see cref="ContractIDPreimageType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ContractIDPreimageType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -2802,6 +3179,7 @@ public static class ContractIDPreimageTypeXdr
         return (global::Stellar.Xdr.ContractIDPreimageType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ContractIDPreimageType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2813,8 +3191,10 @@ public static class ContractIDPreimageTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ContractIDPreimageType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 1;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ContractIDPreimageType value) => value switch
     {
         global::Stellar.Xdr.ContractIDPreimageType.CONTRACT_ID_PREIMAGE_FROM_ADDRESS => "CONTRACT_ID_PREIMAGE_FROM_ADDRESS",
@@ -2826,10 +3206,13 @@ public static class ContractIDPreimageTypeXdr
 /// <summary>XDR struct <c>ContractIDPreimageFromAddress</c> (transaction.xds:221).</summary>
 public sealed partial class ContractIDPreimageFromAddress : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ContractIDPreimageFromAddress>, global::System.IEquatable<global::Stellar.Xdr.ContractIDPreimageFromAddress>
 {
+    /// <summary>XDR field <c>address</c>: <c>SCAddress</c> (transaction.xds:222).</summary>
     public global::Stellar.Xdr.SCAddress Address { get; set; } = null!;
 
+    /// <summary>XDR field <c>salt</c>: <c>uint256</c> (transaction.xds:223).</summary>
     public byte[] Salt { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ContractIDPreimageFromAddress Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2840,6 +3223,7 @@ public sealed partial class ContractIDPreimageFromAddress : global::Stellar.Xdr.
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2850,19 +3234,25 @@ public sealed partial class ContractIDPreimageFromAddress : global::Stellar.Xdr.
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ContractIDPreimageFromAddress FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ContractIDPreimageFromAddress>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ContractIDPreimageFromAddress);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ContractIDPreimageFromAddress? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Address, other.Address) && global::Stellar.Xdr.XdrSupport.Bytes(this.Salt, other.Salt)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2871,6 +3261,7 @@ public sealed partial class ContractIDPreimageFromAddress : global::Stellar.Xdr.
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2896,10 +3287,13 @@ public sealed partial class ContractIDPreimage : global::Stellar.Xdr.IXdrType<gl
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ContractIDPreimageType Discriminant { get; set; }
 
+    /// <summary>Arm <c>fromAddress</c>: <c>ContractIDPreimageFromAddress</c>, set when <see cref="Discriminant"/> is <c>CONTRACT_ID_PREIMAGE_FROM_ADDRESS</c>; null otherwise (transaction.xds:227).</summary>
     public global::Stellar.Xdr.ContractIDPreimageFromAddress? FromAddress { get; set; }
 
+    /// <summary>Arm <c>fromAsset</c>: <c>Asset</c>, set when <see cref="Discriminant"/> is <c>CONTRACT_ID_PREIMAGE_FROM_ASSET</c>; null otherwise (transaction.xds:228).</summary>
     public global::Stellar.Xdr.Asset? FromAsset { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ContractIDPreimage Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -2922,6 +3316,7 @@ public sealed partial class ContractIDPreimage : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -2942,19 +3337,25 @@ public sealed partial class ContractIDPreimage : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ContractIDPreimage FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ContractIDPreimage>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ContractIDPreimage);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ContractIDPreimage? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.FromAddress, other.FromAddress) && global::Stellar.Xdr.XdrSupport.Same(this.FromAsset, other.FromAsset)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -2964,6 +3365,7 @@ public sealed partial class ContractIDPreimage : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3003,10 +3405,13 @@ public sealed partial class ContractIDPreimage : global::Stellar.Xdr.IXdrType<gl
 /// <summary>XDR struct <c>CreateContractArgs</c> (transaction.xds:231).</summary>
 public sealed partial class CreateContractArgs : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.CreateContractArgs>, global::System.IEquatable<global::Stellar.Xdr.CreateContractArgs>
 {
+    /// <summary>XDR field <c>contractIDPreimage</c>: <c>ContractIDPreimage</c> (transaction.xds:232).</summary>
     public global::Stellar.Xdr.ContractIDPreimage ContractIDPreimage { get; set; } = null!;
 
+    /// <summary>XDR field <c>executable</c>: <c>ContractExecutable</c> (transaction.xds:233).</summary>
     public global::Stellar.Xdr.ContractExecutable Executable { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.CreateContractArgs Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3017,6 +3422,7 @@ public sealed partial class CreateContractArgs : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3027,19 +3433,25 @@ public sealed partial class CreateContractArgs : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.CreateContractArgs FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.CreateContractArgs>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.CreateContractArgs);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.CreateContractArgs? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.ContractIDPreimage, other.ContractIDPreimage) && global::Stellar.Xdr.XdrSupport.Same(this.Executable, other.Executable)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3048,6 +3460,7 @@ public sealed partial class CreateContractArgs : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3077,12 +3490,16 @@ public sealed partial class CreateContractArgs : global::Stellar.Xdr.IXdrType<gl
 /// <summary>XDR struct <c>CreateContractArgsV2</c> (transaction.xds:236).</summary>
 public sealed partial class CreateContractArgsV2 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.CreateContractArgsV2>, global::System.IEquatable<global::Stellar.Xdr.CreateContractArgsV2>
 {
+    /// <summary>XDR field <c>contractIDPreimage</c>: <c>ContractIDPreimage</c> (transaction.xds:237).</summary>
     public global::Stellar.Xdr.ContractIDPreimage ContractIDPreimage { get; set; } = null!;
 
+    /// <summary>XDR field <c>executable</c>: <c>ContractExecutable</c> (transaction.xds:238).</summary>
     public global::Stellar.Xdr.ContractExecutable Executable { get; set; } = null!;
 
+    /// <summary>XDR field <c>constructorArgs</c>: <c>SCVal&lt;&gt;</c> (transaction.xds:239).</summary>
     public global::Stellar.Xdr.SCVal[] ConstructorArgs { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.CreateContractArgsV2 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3103,6 +3520,7 @@ public sealed partial class CreateContractArgsV2 : global::Stellar.Xdr.IXdrType<
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3121,19 +3539,25 @@ public sealed partial class CreateContractArgsV2 : global::Stellar.Xdr.IXdrType<
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.CreateContractArgsV2 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.CreateContractArgsV2>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.CreateContractArgsV2);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.CreateContractArgsV2? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.ContractIDPreimage, other.ContractIDPreimage) && global::Stellar.Xdr.XdrSupport.Same(this.Executable, other.Executable) && global::Stellar.Xdr.XdrSupport.Array(this.ConstructorArgs, other.ConstructorArgs)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3143,6 +3567,7 @@ public sealed partial class CreateContractArgsV2 : global::Stellar.Xdr.IXdrType<
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3194,12 +3619,16 @@ public sealed partial class CreateContractArgsV2 : global::Stellar.Xdr.IXdrType<
 /// <summary>XDR struct <c>InvokeContractArgs</c> (transaction.xds:242).</summary>
 public sealed partial class InvokeContractArgs : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.InvokeContractArgs>, global::System.IEquatable<global::Stellar.Xdr.InvokeContractArgs>
 {
+    /// <summary>XDR field <c>contractAddress</c>: <c>SCAddress</c> (transaction.xds:243).</summary>
     public global::Stellar.Xdr.SCAddress ContractAddress { get; set; } = null!;
 
+    /// <summary>XDR field <c>functionName</c>: <c>SCSymbol</c> (transaction.xds:244).</summary>
     public global::Stellar.Xdr.XdrString FunctionName { get; set; } = null!;
 
+    /// <summary>XDR field <c>args</c>: <c>SCVal&lt;&gt;</c> (transaction.xds:245).</summary>
     public global::Stellar.Xdr.SCVal[] Args { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.InvokeContractArgs Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3220,6 +3649,7 @@ public sealed partial class InvokeContractArgs : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3238,19 +3668,25 @@ public sealed partial class InvokeContractArgs : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.InvokeContractArgs FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.InvokeContractArgs>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.InvokeContractArgs);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.InvokeContractArgs? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.ContractAddress, other.ContractAddress) && global::Stellar.Xdr.XdrSupport.Same(this.FunctionName, other.FunctionName) && global::Stellar.Xdr.XdrSupport.Array(this.Args, other.Args)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3260,6 +3696,7 @@ public sealed partial class InvokeContractArgs : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3307,14 +3744,19 @@ public sealed partial class HostFunction : global::Stellar.Xdr.IXdrType<global::
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.HostFunctionType Discriminant { get; set; }
 
+    /// <summary>Arm <c>invokeContract</c>: <c>InvokeContractArgs</c>, set when <see cref="Discriminant"/> is <c>HOST_FUNCTION_TYPE_INVOKE_CONTRACT</c>; null otherwise (transaction.xds:249).</summary>
     public global::Stellar.Xdr.InvokeContractArgs? InvokeContract { get; set; }
 
+    /// <summary>Arm <c>createContract</c>: <c>CreateContractArgs</c>, set when <see cref="Discriminant"/> is <c>HOST_FUNCTION_TYPE_CREATE_CONTRACT</c>; null otherwise (transaction.xds:250).</summary>
     public global::Stellar.Xdr.CreateContractArgs? CreateContract { get; set; }
 
+    /// <summary>Arm <c>wasm</c>: <c>opaque&lt;&gt;</c>, set when <see cref="Discriminant"/> is <c>HOST_FUNCTION_TYPE_UPLOAD_CONTRACT_WASM</c>; null otherwise (transaction.xds:251).</summary>
     public byte[]? Wasm { get; set; }
 
+    /// <summary>Arm <c>createContractV2</c>: <c>CreateContractArgsV2</c>, set when <see cref="Discriminant"/> is <c>HOST_FUNCTION_TYPE_CREATE_CONTRACT_V2</c>; null otherwise (transaction.xds:252).</summary>
     public global::Stellar.Xdr.CreateContractArgsV2? CreateContractV2 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.HostFunction Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3343,6 +3785,7 @@ public sealed partial class HostFunction : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3369,19 +3812,25 @@ public sealed partial class HostFunction : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.HostFunction FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.HostFunction>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.HostFunction);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.HostFunction? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.InvokeContract, other.InvokeContract) && global::Stellar.Xdr.XdrSupport.Same(this.CreateContract, other.CreateContract) && global::Stellar.Xdr.XdrSupport.Bytes(this.Wasm, other.Wasm) && global::Stellar.Xdr.XdrSupport.Same(this.CreateContractV2, other.CreateContractV2)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3393,6 +3842,7 @@ public sealed partial class HostFunction : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3447,14 +3897,18 @@ public sealed partial class HostFunction : global::Stellar.Xdr.IXdrType<global::
 /// <summary>XDR enum <c>SorobanAuthorizedFunctionType</c> (transaction.xds:255).</summary>
 public enum SorobanAuthorizedFunctionType : int
 {
+    /// <summary><c>SOROBAN_AUTHORIZED_FUNCTION_TYPE_CONTRACT_FN</c> = 0 (transaction.xds:256).</summary>
     SOROBAN_AUTHORIZED_FUNCTION_TYPE_CONTRACT_FN = 0,
+    /// <summary><c>SOROBAN_AUTHORIZED_FUNCTION_TYPE_CREATE_CONTRACT_HOST_FN</c> = 1 (transaction.xds:257).</summary>
     SOROBAN_AUTHORIZED_FUNCTION_TYPE_CREATE_CONTRACT_HOST_FN = 1,
+    /// <summary><c>SOROBAN_AUTHORIZED_FUNCTION_TYPE_CREATE_CONTRACT_V2_HOST_FN</c> = 2 (transaction.xds:258).</summary>
     SOROBAN_AUTHORIZED_FUNCTION_TYPE_CREATE_CONTRACT_V2_HOST_FN = 2,
 }
 
 /// <summary>XDR coding of <see cref="SorobanAuthorizedFunctionType"/>: only declared values are accepted.</summary>
 public static class SorobanAuthorizedFunctionTypeXdr
 {
+    /// <summary>Reads a <see cref="SorobanAuthorizedFunctionType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.SorobanAuthorizedFunctionType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -3466,6 +3920,7 @@ public static class SorobanAuthorizedFunctionTypeXdr
         return (global::Stellar.Xdr.SorobanAuthorizedFunctionType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.SorobanAuthorizedFunctionType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3477,8 +3932,10 @@ public static class SorobanAuthorizedFunctionTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>SorobanAuthorizedFunctionType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 2;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.SorobanAuthorizedFunctionType value) => value switch
     {
         global::Stellar.Xdr.SorobanAuthorizedFunctionType.SOROBAN_AUTHORIZED_FUNCTION_TYPE_CONTRACT_FN => "SOROBAN_AUTHORIZED_FUNCTION_TYPE_CONTRACT_FN",
@@ -3494,12 +3951,16 @@ public sealed partial class SorobanAuthorizedFunction : global::Stellar.Xdr.IXdr
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.SorobanAuthorizedFunctionType Discriminant { get; set; }
 
+    /// <summary>Arm <c>contractFn</c>: <c>InvokeContractArgs</c>, set when <see cref="Discriminant"/> is <c>SOROBAN_AUTHORIZED_FUNCTION_TYPE_CONTRACT_FN</c>; null otherwise (transaction.xds:262).</summary>
     public global::Stellar.Xdr.InvokeContractArgs? ContractFn { get; set; }
 
+    /// <summary>Arm <c>createContractHostFn</c>: <c>CreateContractArgs</c>, set when <see cref="Discriminant"/> is <c>SOROBAN_AUTHORIZED_FUNCTION_TYPE_CREATE_CONTRACT_HOST_FN</c>; null otherwise (transaction.xds:263).</summary>
     public global::Stellar.Xdr.CreateContractArgs? CreateContractHostFn { get; set; }
 
+    /// <summary>Arm <c>createContractV2HostFn</c>: <c>CreateContractArgsV2</c>, set when <see cref="Discriminant"/> is <c>SOROBAN_AUTHORIZED_FUNCTION_TYPE_CREATE_CONTRACT_V2_HOST_FN</c>; null otherwise (transaction.xds:264).</summary>
     public global::Stellar.Xdr.CreateContractArgsV2? CreateContractV2HostFn { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanAuthorizedFunction Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3525,6 +3986,7 @@ public sealed partial class SorobanAuthorizedFunction : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3548,19 +4010,25 @@ public sealed partial class SorobanAuthorizedFunction : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanAuthorizedFunction FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanAuthorizedFunction>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanAuthorizedFunction);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanAuthorizedFunction? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.ContractFn, other.ContractFn) && global::Stellar.Xdr.XdrSupport.Same(this.CreateContractHostFn, other.CreateContractHostFn) && global::Stellar.Xdr.XdrSupport.Same(this.CreateContractV2HostFn, other.CreateContractV2HostFn)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3571,6 +4039,7 @@ public sealed partial class SorobanAuthorizedFunction : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3621,10 +4090,13 @@ public sealed partial class SorobanAuthorizedFunction : global::Stellar.Xdr.IXdr
 /// <summary>XDR struct <c>SorobanAuthorizedInvocation</c> (transaction.xds:267).</summary>
 public sealed partial class SorobanAuthorizedInvocation : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SorobanAuthorizedInvocation>, global::System.IEquatable<global::Stellar.Xdr.SorobanAuthorizedInvocation>
 {
+    /// <summary>XDR field <c>function</c>: <c>SorobanAuthorizedFunction</c> (transaction.xds:268).</summary>
     public global::Stellar.Xdr.SorobanAuthorizedFunction Function { get; set; } = null!;
 
+    /// <summary>XDR field <c>subInvocations</c>: <c>SorobanAuthorizedInvocation&lt;&gt;</c> (transaction.xds:269).</summary>
     public global::Stellar.Xdr.SorobanAuthorizedInvocation[] SubInvocations { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanAuthorizedInvocation Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3644,6 +4116,7 @@ public sealed partial class SorobanAuthorizedInvocation : global::Stellar.Xdr.IX
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3661,19 +4134,25 @@ public sealed partial class SorobanAuthorizedInvocation : global::Stellar.Xdr.IX
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanAuthorizedInvocation FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanAuthorizedInvocation>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanAuthorizedInvocation);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanAuthorizedInvocation? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Function, other.Function) && global::Stellar.Xdr.XdrSupport.Array(this.SubInvocations, other.SubInvocations)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3682,6 +4161,7 @@ public sealed partial class SorobanAuthorizedInvocation : global::Stellar.Xdr.IX
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3724,14 +4204,19 @@ public sealed partial class SorobanAuthorizedInvocation : global::Stellar.Xdr.IX
 /// <summary>XDR struct <c>SorobanAddressCredentials</c> (transaction.xds:272).</summary>
 public sealed partial class SorobanAddressCredentials : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SorobanAddressCredentials>, global::System.IEquatable<global::Stellar.Xdr.SorobanAddressCredentials>
 {
+    /// <summary>XDR field <c>address</c>: <c>SCAddress</c> (transaction.xds:273).</summary>
     public global::Stellar.Xdr.SCAddress Address { get; set; } = null!;
 
+    /// <summary>XDR field <c>nonce</c>: <c>int64</c> (transaction.xds:274).</summary>
     public long Nonce { get; set; }
 
+    /// <summary>XDR field <c>signatureExpirationLedger</c>: <c>uint32</c> (transaction.xds:275).</summary>
     public uint SignatureExpirationLedger { get; set; }
 
+    /// <summary>XDR field <c>signature</c>: <c>SCVal</c> (transaction.xds:276).</summary>
     public global::Stellar.Xdr.SCVal Signature { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanAddressCredentials Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3744,6 +4229,7 @@ public sealed partial class SorobanAddressCredentials : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3756,19 +4242,25 @@ public sealed partial class SorobanAddressCredentials : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanAddressCredentials FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanAddressCredentials>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanAddressCredentials);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanAddressCredentials? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Address, other.Address) && this.Nonce == other.Nonce && this.SignatureExpirationLedger == other.SignatureExpirationLedger && global::Stellar.Xdr.XdrSupport.Same(this.Signature, other.Signature)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3779,6 +4271,7 @@ public sealed partial class SorobanAddressCredentials : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3812,12 +4305,16 @@ public sealed partial class SorobanAddressCredentials : global::Stellar.Xdr.IXdr
 /// <summary>XDR struct <c>SorobanDelegateSignature</c> (transaction.xds:279).</summary>
 public sealed partial class SorobanDelegateSignature : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SorobanDelegateSignature>, global::System.IEquatable<global::Stellar.Xdr.SorobanDelegateSignature>
 {
+    /// <summary>XDR field <c>address</c>: <c>SCAddress</c> (transaction.xds:280).</summary>
     public global::Stellar.Xdr.SCAddress Address { get; set; } = null!;
 
+    /// <summary>XDR field <c>signature</c>: <c>SCVal</c> (transaction.xds:281).</summary>
     public global::Stellar.Xdr.SCVal Signature { get; set; } = null!;
 
+    /// <summary>XDR field <c>nestedDelegates</c>: <c>SorobanDelegateSignature&lt;&gt;</c> (transaction.xds:282).</summary>
     public global::Stellar.Xdr.SorobanDelegateSignature[] NestedDelegates { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanDelegateSignature Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3838,6 +4335,7 @@ public sealed partial class SorobanDelegateSignature : global::Stellar.Xdr.IXdrT
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3856,19 +4354,25 @@ public sealed partial class SorobanDelegateSignature : global::Stellar.Xdr.IXdrT
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanDelegateSignature FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanDelegateSignature>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanDelegateSignature);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanDelegateSignature? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Address, other.Address) && global::Stellar.Xdr.XdrSupport.Same(this.Signature, other.Signature) && global::Stellar.Xdr.XdrSupport.Array(this.NestedDelegates, other.NestedDelegates)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3878,6 +4382,7 @@ public sealed partial class SorobanDelegateSignature : global::Stellar.Xdr.IXdrT
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3929,10 +4434,13 @@ public sealed partial class SorobanDelegateSignature : global::Stellar.Xdr.IXdrT
 /// <summary>XDR struct <c>SorobanAddressCredentialsWithDelegates</c> (transaction.xds:285).</summary>
 public sealed partial class SorobanAddressCredentialsWithDelegates : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SorobanAddressCredentialsWithDelegates>, global::System.IEquatable<global::Stellar.Xdr.SorobanAddressCredentialsWithDelegates>
 {
+    /// <summary>XDR field <c>addressCredentials</c>: <c>SorobanAddressCredentials</c> (transaction.xds:286).</summary>
     public global::Stellar.Xdr.SorobanAddressCredentials AddressCredentials { get; set; } = null!;
 
+    /// <summary>XDR field <c>delegates</c>: <c>SorobanDelegateSignature&lt;&gt;</c> (transaction.xds:287).</summary>
     public global::Stellar.Xdr.SorobanDelegateSignature[] Delegates { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanAddressCredentialsWithDelegates Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -3952,6 +4460,7 @@ public sealed partial class SorobanAddressCredentialsWithDelegates : global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -3969,19 +4478,25 @@ public sealed partial class SorobanAddressCredentialsWithDelegates : global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanAddressCredentialsWithDelegates FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanAddressCredentialsWithDelegates>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanAddressCredentialsWithDelegates);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanAddressCredentialsWithDelegates? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.AddressCredentials, other.AddressCredentials) && global::Stellar.Xdr.XdrSupport.Array(this.Delegates, other.Delegates)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -3990,6 +4505,7 @@ public sealed partial class SorobanAddressCredentialsWithDelegates : global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4032,15 +4548,20 @@ public sealed partial class SorobanAddressCredentialsWithDelegates : global::Ste
 /// <summary>XDR enum <c>SorobanCredentialsType</c> (transaction.xds:290).</summary>
 public enum SorobanCredentialsType : int
 {
+    /// <summary><c>SOROBAN_CREDENTIALS_SOURCE_ACCOUNT</c> = 0 (transaction.xds:291).</summary>
     SOROBAN_CREDENTIALS_SOURCE_ACCOUNT = 0,
+    /// <summary><c>SOROBAN_CREDENTIALS_ADDRESS</c> = 1 (transaction.xds:292).</summary>
     SOROBAN_CREDENTIALS_ADDRESS = 1,
+    /// <summary><c>SOROBAN_CREDENTIALS_ADDRESS_V2</c> = 2 (transaction.xds:293).</summary>
     SOROBAN_CREDENTIALS_ADDRESS_V2 = 2,
+    /// <summary><c>SOROBAN_CREDENTIALS_ADDRESS_WITH_DELEGATES</c> = 3 (transaction.xds:294).</summary>
     SOROBAN_CREDENTIALS_ADDRESS_WITH_DELEGATES = 3,
 }
 
 /// <summary>XDR coding of <see cref="SorobanCredentialsType"/>: only declared values are accepted.</summary>
 public static class SorobanCredentialsTypeXdr
 {
+    /// <summary>Reads a <see cref="SorobanCredentialsType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.SorobanCredentialsType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -4052,6 +4573,7 @@ public static class SorobanCredentialsTypeXdr
         return (global::Stellar.Xdr.SorobanCredentialsType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.SorobanCredentialsType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4063,8 +4585,10 @@ public static class SorobanCredentialsTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>SorobanCredentialsType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 3;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.SorobanCredentialsType value) => value switch
     {
         global::Stellar.Xdr.SorobanCredentialsType.SOROBAN_CREDENTIALS_SOURCE_ACCOUNT => "SOROBAN_CREDENTIALS_SOURCE_ACCOUNT",
@@ -4081,12 +4605,16 @@ public sealed partial class SorobanCredentials : global::Stellar.Xdr.IXdrType<gl
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.SorobanCredentialsType Discriminant { get; set; }
 
+    /// <summary>Arm <c>address</c>: <c>SorobanAddressCredentials</c>, set when <see cref="Discriminant"/> is <c>SOROBAN_CREDENTIALS_ADDRESS</c>; null otherwise (transaction.xds:299).</summary>
     public global::Stellar.Xdr.SorobanAddressCredentials? Address { get; set; }
 
+    /// <summary>Arm <c>addressV2</c>: <c>SorobanAddressCredentials</c>, set when <see cref="Discriminant"/> is <c>SOROBAN_CREDENTIALS_ADDRESS_V2</c>; null otherwise (transaction.xds:300).</summary>
     public global::Stellar.Xdr.SorobanAddressCredentials? AddressV2 { get; set; }
 
+    /// <summary>Arm <c>addressWithDelegates</c>: <c>SorobanAddressCredentialsWithDelegates</c>, set when <see cref="Discriminant"/> is <c>SOROBAN_CREDENTIALS_ADDRESS_WITH_DELEGATES</c>; null otherwise (transaction.xds:301).</summary>
     public global::Stellar.Xdr.SorobanAddressCredentialsWithDelegates? AddressWithDelegates { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanCredentials Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4114,6 +4642,7 @@ public sealed partial class SorobanCredentials : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4139,19 +4668,25 @@ public sealed partial class SorobanCredentials : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanCredentials FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanCredentials>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanCredentials);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanCredentials? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.Address, other.Address) && global::Stellar.Xdr.XdrSupport.Same(this.AddressV2, other.AddressV2) && global::Stellar.Xdr.XdrSupport.Same(this.AddressWithDelegates, other.AddressWithDelegates)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4162,6 +4697,7 @@ public sealed partial class SorobanCredentials : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4212,10 +4748,13 @@ public sealed partial class SorobanCredentials : global::Stellar.Xdr.IXdrType<gl
 /// <summary>XDR struct <c>SorobanAuthorizationEntry</c> (transaction.xds:304).</summary>
 public sealed partial class SorobanAuthorizationEntry : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SorobanAuthorizationEntry>, global::System.IEquatable<global::Stellar.Xdr.SorobanAuthorizationEntry>
 {
+    /// <summary>XDR field <c>credentials</c>: <c>SorobanCredentials</c> (transaction.xds:305).</summary>
     public global::Stellar.Xdr.SorobanCredentials Credentials { get; set; } = null!;
 
+    /// <summary>XDR field <c>rootInvocation</c>: <c>SorobanAuthorizedInvocation</c> (transaction.xds:306).</summary>
     public global::Stellar.Xdr.SorobanAuthorizedInvocation RootInvocation { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanAuthorizationEntry Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4226,6 +4765,7 @@ public sealed partial class SorobanAuthorizationEntry : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4236,19 +4776,25 @@ public sealed partial class SorobanAuthorizationEntry : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanAuthorizationEntry FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanAuthorizationEntry>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanAuthorizationEntry);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanAuthorizationEntry? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Credentials, other.Credentials) && global::Stellar.Xdr.XdrSupport.Same(this.RootInvocation, other.RootInvocation)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4257,6 +4803,7 @@ public sealed partial class SorobanAuthorizationEntry : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4286,10 +4833,13 @@ public sealed partial class SorobanAuthorizationEntry : global::Stellar.Xdr.IXdr
 /// <summary>XDR struct <c>InvokeHostFunctionOp</c> (transaction.xds:311).</summary>
 public sealed partial class InvokeHostFunctionOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.InvokeHostFunctionOp>, global::System.IEquatable<global::Stellar.Xdr.InvokeHostFunctionOp>
 {
+    /// <summary>XDR field <c>hostFunction</c>: <c>HostFunction</c> (transaction.xds:312).</summary>
     public global::Stellar.Xdr.HostFunction HostFunction { get; set; } = null!;
 
+    /// <summary>XDR field <c>auth</c>: <c>SorobanAuthorizationEntry&lt;&gt;</c> (transaction.xds:313).</summary>
     public global::Stellar.Xdr.SorobanAuthorizationEntry[] Auth { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.InvokeHostFunctionOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4309,6 +4859,7 @@ public sealed partial class InvokeHostFunctionOp : global::Stellar.Xdr.IXdrType<
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4326,19 +4877,25 @@ public sealed partial class InvokeHostFunctionOp : global::Stellar.Xdr.IXdrType<
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.InvokeHostFunctionOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.InvokeHostFunctionOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.InvokeHostFunctionOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.InvokeHostFunctionOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.HostFunction, other.HostFunction) && global::Stellar.Xdr.XdrSupport.Array(this.Auth, other.Auth)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4347,6 +4904,7 @@ public sealed partial class InvokeHostFunctionOp : global::Stellar.Xdr.IXdrType<
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4389,10 +4947,13 @@ public sealed partial class InvokeHostFunctionOp : global::Stellar.Xdr.IXdrType<
 /// <summary>XDR struct <c>ExtendFootprintTTLOp</c> (transaction.xds:316).</summary>
 public sealed partial class ExtendFootprintTTLOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ExtendFootprintTTLOp>, global::System.IEquatable<global::Stellar.Xdr.ExtendFootprintTTLOp>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (transaction.xds:317).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>extendTo</c>: <c>uint32</c> (transaction.xds:318).</summary>
     public uint ExtendTo { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ExtendFootprintTTLOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4403,6 +4964,7 @@ public sealed partial class ExtendFootprintTTLOp : global::Stellar.Xdr.IXdrType<
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4413,19 +4975,25 @@ public sealed partial class ExtendFootprintTTLOp : global::Stellar.Xdr.IXdrType<
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ExtendFootprintTTLOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ExtendFootprintTTLOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ExtendFootprintTTLOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ExtendFootprintTTLOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && this.ExtendTo == other.ExtendTo));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4434,6 +5002,7 @@ public sealed partial class ExtendFootprintTTLOp : global::Stellar.Xdr.IXdrType<
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4456,8 +5025,10 @@ public sealed partial class ExtendFootprintTTLOp : global::Stellar.Xdr.IXdrType<
 /// <summary>XDR struct <c>RestoreFootprintOp</c> (transaction.xds:321).</summary>
 public sealed partial class RestoreFootprintOp : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.RestoreFootprintOp>, global::System.IEquatable<global::Stellar.Xdr.RestoreFootprintOp>
 {
+    /// <summary>XDR field <c>ext</c>: <c>ExtensionPoint</c> (transaction.xds:322).</summary>
     public global::Stellar.Xdr.ExtensionPoint Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.RestoreFootprintOp Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4467,6 +5038,7 @@ public sealed partial class RestoreFootprintOp : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4476,19 +5048,25 @@ public sealed partial class RestoreFootprintOp : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.RestoreFootprintOp FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.RestoreFootprintOp>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.RestoreFootprintOp);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.RestoreFootprintOp? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4496,6 +5074,7 @@ public sealed partial class RestoreFootprintOp : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4519,56 +5098,82 @@ public sealed partial class OperationBody : global::Stellar.Xdr.IXdrType<global:
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.OperationType Discriminant { get; set; }
 
+    /// <summary>Arm <c>createAccountOp</c>: <c>CreateAccountOp</c>, set when <see cref="Discriminant"/> is <c>CREATE_ACCOUNT</c>; null otherwise (transaction.xds:326).</summary>
     public global::Stellar.Xdr.CreateAccountOp? CreateAccountOp { get; set; }
 
+    /// <summary>Arm <c>paymentOp</c>: <c>PaymentOp</c>, set when <see cref="Discriminant"/> is <c>PAYMENT</c>; null otherwise (transaction.xds:327).</summary>
     public global::Stellar.Xdr.PaymentOp? PaymentOp { get; set; }
 
+    /// <summary>Arm <c>pathPaymentStrictReceiveOp</c>: <c>PathPaymentStrictReceiveOp</c>, set when <see cref="Discriminant"/> is <c>PATH_PAYMENT_STRICT_RECEIVE</c>; null otherwise (transaction.xds:328).</summary>
     public global::Stellar.Xdr.PathPaymentStrictReceiveOp? PathPaymentStrictReceiveOp { get; set; }
 
+    /// <summary>Arm <c>manageSellOfferOp</c>: <c>ManageSellOfferOp</c>, set when <see cref="Discriminant"/> is <c>MANAGE_SELL_OFFER</c>; null otherwise (transaction.xds:329).</summary>
     public global::Stellar.Xdr.ManageSellOfferOp? ManageSellOfferOp { get; set; }
 
+    /// <summary>Arm <c>createPassiveSellOfferOp</c>: <c>CreatePassiveSellOfferOp</c>, set when <see cref="Discriminant"/> is <c>CREATE_PASSIVE_SELL_OFFER</c>; null otherwise (transaction.xds:330).</summary>
     public global::Stellar.Xdr.CreatePassiveSellOfferOp? CreatePassiveSellOfferOp { get; set; }
 
+    /// <summary>Arm <c>setOptionsOp</c>: <c>SetOptionsOp</c>, set when <see cref="Discriminant"/> is <c>SET_OPTIONS</c>; null otherwise (transaction.xds:331).</summary>
     public global::Stellar.Xdr.SetOptionsOp? SetOptionsOp { get; set; }
 
+    /// <summary>Arm <c>changeTrustOp</c>: <c>ChangeTrustOp</c>, set when <see cref="Discriminant"/> is <c>CHANGE_TRUST</c>; null otherwise (transaction.xds:332).</summary>
     public global::Stellar.Xdr.ChangeTrustOp? ChangeTrustOp { get; set; }
 
+    /// <summary>Arm <c>allowTrustOp</c>: <c>AllowTrustOp</c>, set when <see cref="Discriminant"/> is <c>ALLOW_TRUST</c>; null otherwise (transaction.xds:333).</summary>
     public global::Stellar.Xdr.AllowTrustOp? AllowTrustOp { get; set; }
 
+    /// <summary>Arm <c>destination</c>: <c>MuxedAccount</c>, set when <see cref="Discriminant"/> is <c>ACCOUNT_MERGE</c>; null otherwise (transaction.xds:334).</summary>
     public global::Stellar.Xdr.MuxedAccount? Destination { get; set; }
 
+    /// <summary>Arm <c>manageDataOp</c>: <c>ManageDataOp</c>, set when <see cref="Discriminant"/> is <c>MANAGE_DATA</c>; null otherwise (transaction.xds:336).</summary>
     public global::Stellar.Xdr.ManageDataOp? ManageDataOp { get; set; }
 
+    /// <summary>Arm <c>bumpSequenceOp</c>: <c>BumpSequenceOp</c>, set when <see cref="Discriminant"/> is <c>BUMP_SEQUENCE</c>; null otherwise (transaction.xds:337).</summary>
     public global::Stellar.Xdr.BumpSequenceOp? BumpSequenceOp { get; set; }
 
+    /// <summary>Arm <c>manageBuyOfferOp</c>: <c>ManageBuyOfferOp</c>, set when <see cref="Discriminant"/> is <c>MANAGE_BUY_OFFER</c>; null otherwise (transaction.xds:338).</summary>
     public global::Stellar.Xdr.ManageBuyOfferOp? ManageBuyOfferOp { get; set; }
 
+    /// <summary>Arm <c>pathPaymentStrictSendOp</c>: <c>PathPaymentStrictSendOp</c>, set when <see cref="Discriminant"/> is <c>PATH_PAYMENT_STRICT_SEND</c>; null otherwise (transaction.xds:339).</summary>
     public global::Stellar.Xdr.PathPaymentStrictSendOp? PathPaymentStrictSendOp { get; set; }
 
+    /// <summary>Arm <c>createClaimableBalanceOp</c>: <c>CreateClaimableBalanceOp</c>, set when <see cref="Discriminant"/> is <c>CREATE_CLAIMABLE_BALANCE</c>; null otherwise (transaction.xds:340).</summary>
     public global::Stellar.Xdr.CreateClaimableBalanceOp? CreateClaimableBalanceOp { get; set; }
 
+    /// <summary>Arm <c>claimClaimableBalanceOp</c>: <c>ClaimClaimableBalanceOp</c>, set when <see cref="Discriminant"/> is <c>CLAIM_CLAIMABLE_BALANCE</c>; null otherwise (transaction.xds:341).</summary>
     public global::Stellar.Xdr.ClaimClaimableBalanceOp? ClaimClaimableBalanceOp { get; set; }
 
+    /// <summary>Arm <c>beginSponsoringFutureReservesOp</c>: <c>BeginSponsoringFutureReservesOp</c>, set when <see cref="Discriminant"/> is <c>BEGIN_SPONSORING_FUTURE_RESERVES</c>; null otherwise (transaction.xds:342).</summary>
     public global::Stellar.Xdr.BeginSponsoringFutureReservesOp? BeginSponsoringFutureReservesOp { get; set; }
 
+    /// <summary>Arm <c>revokeSponsorshipOp</c>: <c>RevokeSponsorshipOp</c>, set when <see cref="Discriminant"/> is <c>REVOKE_SPONSORSHIP</c>; null otherwise (transaction.xds:344).</summary>
     public global::Stellar.Xdr.RevokeSponsorshipOp? RevokeSponsorshipOp { get; set; }
 
+    /// <summary>Arm <c>clawbackOp</c>: <c>ClawbackOp</c>, set when <see cref="Discriminant"/> is <c>CLAWBACK</c>; null otherwise (transaction.xds:345).</summary>
     public global::Stellar.Xdr.ClawbackOp? ClawbackOp { get; set; }
 
+    /// <summary>Arm <c>clawbackClaimableBalanceOp</c>: <c>ClawbackClaimableBalanceOp</c>, set when <see cref="Discriminant"/> is <c>CLAWBACK_CLAIMABLE_BALANCE</c>; null otherwise (transaction.xds:346).</summary>
     public global::Stellar.Xdr.ClawbackClaimableBalanceOp? ClawbackClaimableBalanceOp { get; set; }
 
+    /// <summary>Arm <c>setTrustLineFlagsOp</c>: <c>SetTrustLineFlagsOp</c>, set when <see cref="Discriminant"/> is <c>SET_TRUST_LINE_FLAGS</c>; null otherwise (transaction.xds:347).</summary>
     public global::Stellar.Xdr.SetTrustLineFlagsOp? SetTrustLineFlagsOp { get; set; }
 
+    /// <summary>Arm <c>liquidityPoolDepositOp</c>: <c>LiquidityPoolDepositOp</c>, set when <see cref="Discriminant"/> is <c>LIQUIDITY_POOL_DEPOSIT</c>; null otherwise (transaction.xds:348).</summary>
     public global::Stellar.Xdr.LiquidityPoolDepositOp? LiquidityPoolDepositOp { get; set; }
 
+    /// <summary>Arm <c>liquidityPoolWithdrawOp</c>: <c>LiquidityPoolWithdrawOp</c>, set when <see cref="Discriminant"/> is <c>LIQUIDITY_POOL_WITHDRAW</c>; null otherwise (transaction.xds:349).</summary>
     public global::Stellar.Xdr.LiquidityPoolWithdrawOp? LiquidityPoolWithdrawOp { get; set; }
 
+    /// <summary>Arm <c>invokeHostFunctionOp</c>: <c>InvokeHostFunctionOp</c>, set when <see cref="Discriminant"/> is <c>INVOKE_HOST_FUNCTION</c>; null otherwise (transaction.xds:350).</summary>
     public global::Stellar.Xdr.InvokeHostFunctionOp? InvokeHostFunctionOp { get; set; }
 
+    /// <summary>Arm <c>extendFootprintTTLOp</c>: <c>ExtendFootprintTTLOp</c>, set when <see cref="Discriminant"/> is <c>EXTEND_FOOTPRINT_TTL</c>; null otherwise (transaction.xds:351).</summary>
     public global::Stellar.Xdr.ExtendFootprintTTLOp? ExtendFootprintTTLOp { get; set; }
 
+    /// <summary>Arm <c>restoreFootprintOp</c>: <c>RestoreFootprintOp</c>, set when <see cref="Discriminant"/> is <c>RESTORE_FOOTPRINT</c>; null otherwise (transaction.xds:352).</summary>
     public global::Stellar.Xdr.RestoreFootprintOp? RestoreFootprintOp { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.OperationBody Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -4664,6 +5269,7 @@ public sealed partial class OperationBody : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -4757,19 +5363,25 @@ public sealed partial class OperationBody : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.OperationBody FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.OperationBody>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.OperationBody);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.OperationBody? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.CreateAccountOp, other.CreateAccountOp) && global::Stellar.Xdr.XdrSupport.Same(this.PaymentOp, other.PaymentOp) && global::Stellar.Xdr.XdrSupport.Same(this.PathPaymentStrictReceiveOp, other.PathPaymentStrictReceiveOp) && global::Stellar.Xdr.XdrSupport.Same(this.ManageSellOfferOp, other.ManageSellOfferOp) && global::Stellar.Xdr.XdrSupport.Same(this.CreatePassiveSellOfferOp, other.CreatePassiveSellOfferOp) && global::Stellar.Xdr.XdrSupport.Same(this.SetOptionsOp, other.SetOptionsOp) && global::Stellar.Xdr.XdrSupport.Same(this.ChangeTrustOp, other.ChangeTrustOp) && global::Stellar.Xdr.XdrSupport.Same(this.AllowTrustOp, other.AllowTrustOp) && global::Stellar.Xdr.XdrSupport.Same(this.Destination, other.Destination) && global::Stellar.Xdr.XdrSupport.Same(this.ManageDataOp, other.ManageDataOp) && global::Stellar.Xdr.XdrSupport.Same(this.BumpSequenceOp, other.BumpSequenceOp) && global::Stellar.Xdr.XdrSupport.Same(this.ManageBuyOfferOp, other.ManageBuyOfferOp) && global::Stellar.Xdr.XdrSupport.Same(this.PathPaymentStrictSendOp, other.PathPaymentStrictSendOp) && global::Stellar.Xdr.XdrSupport.Same(this.CreateClaimableBalanceOp, other.CreateClaimableBalanceOp) && global::Stellar.Xdr.XdrSupport.Same(this.ClaimClaimableBalanceOp, other.ClaimClaimableBalanceOp) && global::Stellar.Xdr.XdrSupport.Same(this.BeginSponsoringFutureReservesOp, other.BeginSponsoringFutureReservesOp) && global::Stellar.Xdr.XdrSupport.Same(this.RevokeSponsorshipOp, other.RevokeSponsorshipOp) && global::Stellar.Xdr.XdrSupport.Same(this.ClawbackOp, other.ClawbackOp) && global::Stellar.Xdr.XdrSupport.Same(this.ClawbackClaimableBalanceOp, other.ClawbackClaimableBalanceOp) && global::Stellar.Xdr.XdrSupport.Same(this.SetTrustLineFlagsOp, other.SetTrustLineFlagsOp) && global::Stellar.Xdr.XdrSupport.Same(this.LiquidityPoolDepositOp, other.LiquidityPoolDepositOp) && global::Stellar.Xdr.XdrSupport.Same(this.LiquidityPoolWithdrawOp, other.LiquidityPoolWithdrawOp) && global::Stellar.Xdr.XdrSupport.Same(this.InvokeHostFunctionOp, other.InvokeHostFunctionOp) && global::Stellar.Xdr.XdrSupport.Same(this.ExtendFootprintTTLOp, other.ExtendFootprintTTLOp) && global::Stellar.Xdr.XdrSupport.Same(this.RestoreFootprintOp, other.RestoreFootprintOp)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -4802,6 +5414,7 @@ public sealed partial class OperationBody : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5094,10 +5707,13 @@ public sealed partial class OperationBody : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR struct <c>Operation</c> (transaction.xds:355).</summary>
 public sealed partial class Operation : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.Operation>, global::System.IEquatable<global::Stellar.Xdr.Operation>
 {
+    /// <summary>XDR field <c>sourceAccount</c>: <c>MuxedAccount?</c> (transaction.xds:356).</summary>
     public global::Stellar.Xdr.MuxedAccount? SourceAccount { get; set; }
 
+    /// <summary>XDR field <c>body</c>: <c>OperationBody</c> (transaction.xds:357).</summary>
     public global::Stellar.Xdr.OperationBody Body { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.Operation Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5115,6 +5731,7 @@ public sealed partial class Operation : global::Stellar.Xdr.IXdrType<global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5132,19 +5749,25 @@ public sealed partial class Operation : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.Operation FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.Operation>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.Operation);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.Operation? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.SourceAccount, other.SourceAccount) && global::Stellar.Xdr.XdrSupport.Same(this.Body, other.Body)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5153,6 +5776,7 @@ public sealed partial class Operation : global::Stellar.Xdr.IXdrType<global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5189,12 +5813,16 @@ public sealed partial class Operation : global::Stellar.Xdr.IXdrType<global::Ste
 /// <summary>XDR struct <c>HashIDPreimageOperationId</c> (transaction.xds:360).</summary>
 public sealed partial class HashIDPreimageOperationId : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.HashIDPreimageOperationId>, global::System.IEquatable<global::Stellar.Xdr.HashIDPreimageOperationId>
 {
+    /// <summary>XDR field <c>sourceAccount</c>: <c>AccountID</c> (transaction.xds:361).</summary>
     public global::Stellar.Xdr.PublicKey SourceAccount { get; set; } = null!;
 
+    /// <summary>XDR field <c>seqNum</c>: <c>SequenceNumber</c> (transaction.xds:362).</summary>
     public long SeqNum { get; set; }
 
+    /// <summary>XDR field <c>opNum</c>: <c>uint32</c> (transaction.xds:363).</summary>
     public uint OpNum { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.HashIDPreimageOperationId Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5206,6 +5834,7 @@ public sealed partial class HashIDPreimageOperationId : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5217,19 +5846,25 @@ public sealed partial class HashIDPreimageOperationId : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.HashIDPreimageOperationId FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.HashIDPreimageOperationId>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.HashIDPreimageOperationId);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.HashIDPreimageOperationId? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.SourceAccount, other.SourceAccount) && this.SeqNum == other.SeqNum && this.OpNum == other.OpNum));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5239,6 +5874,7 @@ public sealed partial class HashIDPreimageOperationId : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5263,16 +5899,22 @@ public sealed partial class HashIDPreimageOperationId : global::Stellar.Xdr.IXdr
 /// <summary>XDR struct <c>HashIDPreimageRevokeId</c> (transaction.xds:366).</summary>
 public sealed partial class HashIDPreimageRevokeId : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.HashIDPreimageRevokeId>, global::System.IEquatable<global::Stellar.Xdr.HashIDPreimageRevokeId>
 {
+    /// <summary>XDR field <c>sourceAccount</c>: <c>AccountID</c> (transaction.xds:367).</summary>
     public global::Stellar.Xdr.PublicKey SourceAccount { get; set; } = null!;
 
+    /// <summary>XDR field <c>seqNum</c>: <c>SequenceNumber</c> (transaction.xds:368).</summary>
     public long SeqNum { get; set; }
 
+    /// <summary>XDR field <c>opNum</c>: <c>uint32</c> (transaction.xds:369).</summary>
     public uint OpNum { get; set; }
 
+    /// <summary>XDR field <c>liquidityPoolID</c>: <c>PoolID</c> (transaction.xds:370).</summary>
     public byte[] LiquidityPoolID { get; set; } = null!;
 
+    /// <summary>XDR field <c>asset</c>: <c>Asset</c> (transaction.xds:371).</summary>
     public global::Stellar.Xdr.Asset Asset { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.HashIDPreimageRevokeId Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5286,6 +5928,7 @@ public sealed partial class HashIDPreimageRevokeId : global::Stellar.Xdr.IXdrTyp
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5299,19 +5942,25 @@ public sealed partial class HashIDPreimageRevokeId : global::Stellar.Xdr.IXdrTyp
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.HashIDPreimageRevokeId FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.HashIDPreimageRevokeId>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.HashIDPreimageRevokeId);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.HashIDPreimageRevokeId? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.SourceAccount, other.SourceAccount) && this.SeqNum == other.SeqNum && this.OpNum == other.OpNum && global::Stellar.Xdr.XdrSupport.Bytes(this.LiquidityPoolID, other.LiquidityPoolID) && global::Stellar.Xdr.XdrSupport.Same(this.Asset, other.Asset)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5323,6 +5972,7 @@ public sealed partial class HashIDPreimageRevokeId : global::Stellar.Xdr.IXdrTyp
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5358,10 +6008,13 @@ public sealed partial class HashIDPreimageRevokeId : global::Stellar.Xdr.IXdrTyp
 /// <summary>XDR struct <c>HashIDPreimageContractId</c> (transaction.xds:374).</summary>
 public sealed partial class HashIDPreimageContractId : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.HashIDPreimageContractId>, global::System.IEquatable<global::Stellar.Xdr.HashIDPreimageContractId>
 {
+    /// <summary>XDR field <c>networkID</c>: <c>Hash</c> (transaction.xds:375).</summary>
     public byte[] NetworkID { get; set; } = null!;
 
+    /// <summary>XDR field <c>contractIDPreimage</c>: <c>ContractIDPreimage</c> (transaction.xds:376).</summary>
     public global::Stellar.Xdr.ContractIDPreimage ContractIDPreimage { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.HashIDPreimageContractId Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5372,6 +6025,7 @@ public sealed partial class HashIDPreimageContractId : global::Stellar.Xdr.IXdrT
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5382,19 +6036,25 @@ public sealed partial class HashIDPreimageContractId : global::Stellar.Xdr.IXdrT
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.HashIDPreimageContractId FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.HashIDPreimageContractId>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.HashIDPreimageContractId);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.HashIDPreimageContractId? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.NetworkID, other.NetworkID) && global::Stellar.Xdr.XdrSupport.Same(this.ContractIDPreimage, other.ContractIDPreimage)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5403,6 +6063,7 @@ public sealed partial class HashIDPreimageContractId : global::Stellar.Xdr.IXdrT
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5425,14 +6086,19 @@ public sealed partial class HashIDPreimageContractId : global::Stellar.Xdr.IXdrT
 /// <summary>XDR struct <c>HashIDPreimageSorobanAuthorization</c> (transaction.xds:379).</summary>
 public sealed partial class HashIDPreimageSorobanAuthorization : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.HashIDPreimageSorobanAuthorization>, global::System.IEquatable<global::Stellar.Xdr.HashIDPreimageSorobanAuthorization>
 {
+    /// <summary>XDR field <c>networkID</c>: <c>Hash</c> (transaction.xds:380).</summary>
     public byte[] NetworkID { get; set; } = null!;
 
+    /// <summary>XDR field <c>nonce</c>: <c>int64</c> (transaction.xds:381).</summary>
     public long Nonce { get; set; }
 
+    /// <summary>XDR field <c>signatureExpirationLedger</c>: <c>uint32</c> (transaction.xds:382).</summary>
     public uint SignatureExpirationLedger { get; set; }
 
+    /// <summary>XDR field <c>invocation</c>: <c>SorobanAuthorizedInvocation</c> (transaction.xds:383).</summary>
     public global::Stellar.Xdr.SorobanAuthorizedInvocation Invocation { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.HashIDPreimageSorobanAuthorization Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5445,6 +6111,7 @@ public sealed partial class HashIDPreimageSorobanAuthorization : global::Stellar
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5457,19 +6124,25 @@ public sealed partial class HashIDPreimageSorobanAuthorization : global::Stellar
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.HashIDPreimageSorobanAuthorization FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.HashIDPreimageSorobanAuthorization>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.HashIDPreimageSorobanAuthorization);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.HashIDPreimageSorobanAuthorization? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.NetworkID, other.NetworkID) && this.Nonce == other.Nonce && this.SignatureExpirationLedger == other.SignatureExpirationLedger && global::Stellar.Xdr.XdrSupport.Same(this.Invocation, other.Invocation)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5480,6 +6153,7 @@ public sealed partial class HashIDPreimageSorobanAuthorization : global::Stellar
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5506,16 +6180,22 @@ public sealed partial class HashIDPreimageSorobanAuthorization : global::Stellar
 /// <summary>XDR struct <c>HashIDPreimageSorobanAuthorizationWithAddress</c> (transaction.xds:386).</summary>
 public sealed partial class HashIDPreimageSorobanAuthorizationWithAddress : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.HashIDPreimageSorobanAuthorizationWithAddress>, global::System.IEquatable<global::Stellar.Xdr.HashIDPreimageSorobanAuthorizationWithAddress>
 {
+    /// <summary>XDR field <c>networkID</c>: <c>Hash</c> (transaction.xds:387).</summary>
     public byte[] NetworkID { get; set; } = null!;
 
+    /// <summary>XDR field <c>nonce</c>: <c>int64</c> (transaction.xds:388).</summary>
     public long Nonce { get; set; }
 
+    /// <summary>XDR field <c>signatureExpirationLedger</c>: <c>uint32</c> (transaction.xds:389).</summary>
     public uint SignatureExpirationLedger { get; set; }
 
+    /// <summary>XDR field <c>address</c>: <c>SCAddress</c> (transaction.xds:390).</summary>
     public global::Stellar.Xdr.SCAddress Address { get; set; } = null!;
 
+    /// <summary>XDR field <c>invocation</c>: <c>SorobanAuthorizedInvocation</c> (transaction.xds:391).</summary>
     public global::Stellar.Xdr.SorobanAuthorizedInvocation Invocation { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.HashIDPreimageSorobanAuthorizationWithAddress Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5529,6 +6209,7 @@ public sealed partial class HashIDPreimageSorobanAuthorizationWithAddress : glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5542,19 +6223,25 @@ public sealed partial class HashIDPreimageSorobanAuthorizationWithAddress : glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.HashIDPreimageSorobanAuthorizationWithAddress FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.HashIDPreimageSorobanAuthorizationWithAddress>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.HashIDPreimageSorobanAuthorizationWithAddress);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.HashIDPreimageSorobanAuthorizationWithAddress? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.NetworkID, other.NetworkID) && this.Nonce == other.Nonce && this.SignatureExpirationLedger == other.SignatureExpirationLedger && global::Stellar.Xdr.XdrSupport.Same(this.Address, other.Address) && global::Stellar.Xdr.XdrSupport.Same(this.Invocation, other.Invocation)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5566,6 +6253,7 @@ public sealed partial class HashIDPreimageSorobanAuthorizationWithAddress : glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5604,16 +6292,22 @@ public sealed partial class HashIDPreimage : global::Stellar.Xdr.IXdrType<global
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.EnvelopeType Discriminant { get; set; }
 
+    /// <summary>Arm <c>operationID</c>: <c>HashIDPreimageOperationId</c>, set when <see cref="Discriminant"/> is <c>ENVELOPE_TYPE_OP_ID</c>; null otherwise (transaction.xds:395).</summary>
     public global::Stellar.Xdr.HashIDPreimageOperationId? OperationID { get; set; }
 
+    /// <summary>Arm <c>revokeID</c>: <c>HashIDPreimageRevokeId</c>, set when <see cref="Discriminant"/> is <c>ENVELOPE_TYPE_POOL_REVOKE_OP_ID</c>; null otherwise (transaction.xds:396).</summary>
     public global::Stellar.Xdr.HashIDPreimageRevokeId? RevokeID { get; set; }
 
+    /// <summary>Arm <c>contractID</c>: <c>HashIDPreimageContractId</c>, set when <see cref="Discriminant"/> is <c>ENVELOPE_TYPE_CONTRACT_ID</c>; null otherwise (transaction.xds:397).</summary>
     public global::Stellar.Xdr.HashIDPreimageContractId? ContractID { get; set; }
 
+    /// <summary>Arm <c>sorobanAuthorization</c>: <c>HashIDPreimageSorobanAuthorization</c>, set when <see cref="Discriminant"/> is <c>ENVELOPE_TYPE_SOROBAN_AUTHORIZATION</c>; null otherwise (transaction.xds:398).</summary>
     public global::Stellar.Xdr.HashIDPreimageSorobanAuthorization? SorobanAuthorization { get; set; }
 
+    /// <summary>Arm <c>sorobanAuthorizationWithAddress</c>: <c>HashIDPreimageSorobanAuthorizationWithAddress</c>, set when <see cref="Discriminant"/> is <c>ENVELOPE_TYPE_SOROBAN_AUTHORIZATION_WITH_ADDRESS</c>; null otherwise (transaction.xds:399).</summary>
     public global::Stellar.Xdr.HashIDPreimageSorobanAuthorizationWithAddress? SorobanAuthorizationWithAddress { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.HashIDPreimage Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5645,6 +6339,7 @@ public sealed partial class HashIDPreimage : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5674,19 +6369,25 @@ public sealed partial class HashIDPreimage : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.HashIDPreimage FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.HashIDPreimage>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.HashIDPreimage);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.HashIDPreimage? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.OperationID, other.OperationID) && global::Stellar.Xdr.XdrSupport.Same(this.RevokeID, other.RevokeID) && global::Stellar.Xdr.XdrSupport.Same(this.ContractID, other.ContractID) && global::Stellar.Xdr.XdrSupport.Same(this.SorobanAuthorization, other.SorobanAuthorization) && global::Stellar.Xdr.XdrSupport.Same(this.SorobanAuthorizationWithAddress, other.SorobanAuthorizationWithAddress)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5699,6 +6400,7 @@ public sealed partial class HashIDPreimage : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5771,16 +6473,22 @@ public sealed partial class HashIDPreimage : global::Stellar.Xdr.IXdrType<global
 /// <summary>XDR enum <c>MemoType</c> (transaction.xds:402).</summary>
 public enum MemoType : int
 {
+    /// <summary><c>MEMO_NONE</c> = 0 (transaction.xds:403).</summary>
     MEMO_NONE = 0,
+    /// <summary><c>MEMO_TEXT</c> = 1 (transaction.xds:404).</summary>
     MEMO_TEXT = 1,
+    /// <summary><c>MEMO_ID</c> = 2 (transaction.xds:405).</summary>
     MEMO_ID = 2,
+    /// <summary><c>MEMO_HASH</c> = 3 (transaction.xds:406).</summary>
     MEMO_HASH = 3,
+    /// <summary><c>MEMO_RETURN</c> = 4 (transaction.xds:407).</summary>
     MEMO_RETURN = 4,
 }
 
 /// <summary>XDR coding of <see cref="MemoType"/>: only declared values are accepted.</summary>
 public static class MemoTypeXdr
 {
+    /// <summary>Reads a <see cref="MemoType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.MemoType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -5792,6 +6500,7 @@ public static class MemoTypeXdr
         return (global::Stellar.Xdr.MemoType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.MemoType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5803,8 +6512,10 @@ public static class MemoTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>MemoType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 4;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.MemoType value) => value switch
     {
         global::Stellar.Xdr.MemoType.MEMO_NONE => "MEMO_NONE",
@@ -5822,14 +6533,19 @@ public sealed partial class Memo : global::Stellar.Xdr.IXdrType<global::Stellar.
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.MemoType Discriminant { get; set; }
 
+    /// <summary>Arm <c>text</c>: <c>string&lt;28&gt;</c>, set when <see cref="Discriminant"/> is <c>MEMO_TEXT</c>; null otherwise (transaction.xds:412).</summary>
     public global::Stellar.Xdr.XdrString? Text { get; set; }
 
+    /// <summary>Arm <c>id</c>: <c>uint64</c>, set when <see cref="Discriminant"/> is <c>MEMO_ID</c>; null otherwise (transaction.xds:413).</summary>
     public ulong? Id { get; set; }
 
+    /// <summary>Arm <c>hash</c>: <c>Hash</c>, set when <see cref="Discriminant"/> is <c>MEMO_HASH</c>; null otherwise (transaction.xds:414).</summary>
     public byte[]? Hash { get; set; }
 
+    /// <summary>Arm <c>retHash</c>: <c>Hash</c>, set when <see cref="Discriminant"/> is <c>MEMO_RETURN</c>; null otherwise (transaction.xds:415).</summary>
     public byte[]? RetHash { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.Memo Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5860,6 +6576,7 @@ public sealed partial class Memo : global::Stellar.Xdr.IXdrType<global::Stellar.
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5888,19 +6605,25 @@ public sealed partial class Memo : global::Stellar.Xdr.IXdrType<global::Stellar.
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.Memo FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.Memo>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.Memo);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.Memo? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.Text, other.Text) && this.Id == other.Id && global::Stellar.Xdr.XdrSupport.Bytes(this.Hash, other.Hash) && global::Stellar.Xdr.XdrSupport.Bytes(this.RetHash, other.RetHash)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5912,6 +6635,7 @@ public sealed partial class Memo : global::Stellar.Xdr.IXdrType<global::Stellar.
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5952,10 +6676,13 @@ public sealed partial class Memo : global::Stellar.Xdr.IXdrType<global::Stellar.
 /// <summary>XDR struct <c>TimeBounds</c> (transaction.xds:418).</summary>
 public sealed partial class TimeBounds : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TimeBounds>, global::System.IEquatable<global::Stellar.Xdr.TimeBounds>
 {
+    /// <summary>XDR field <c>minTime</c>: <c>TimePoint</c> (transaction.xds:419).</summary>
     public ulong MinTime { get; set; }
 
+    /// <summary>XDR field <c>maxTime</c>: <c>TimePoint</c> (transaction.xds:420).</summary>
     public ulong MaxTime { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TimeBounds Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -5966,6 +6693,7 @@ public sealed partial class TimeBounds : global::Stellar.Xdr.IXdrType<global::St
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -5976,19 +6704,25 @@ public sealed partial class TimeBounds : global::Stellar.Xdr.IXdrType<global::St
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TimeBounds FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TimeBounds>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TimeBounds);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TimeBounds? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.MinTime == other.MinTime && this.MaxTime == other.MaxTime));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -5997,6 +6731,7 @@ public sealed partial class TimeBounds : global::Stellar.Xdr.IXdrType<global::St
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6012,10 +6747,13 @@ public sealed partial class TimeBounds : global::Stellar.Xdr.IXdrType<global::St
 /// <summary>XDR struct <c>LedgerBounds</c> (transaction.xds:423).</summary>
 public sealed partial class LedgerBounds : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerBounds>, global::System.IEquatable<global::Stellar.Xdr.LedgerBounds>
 {
+    /// <summary>XDR field <c>minLedger</c>: <c>uint32</c> (transaction.xds:424).</summary>
     public uint MinLedger { get; set; }
 
+    /// <summary>XDR field <c>maxLedger</c>: <c>uint32</c> (transaction.xds:425).</summary>
     public uint MaxLedger { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerBounds Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6026,6 +6764,7 @@ public sealed partial class LedgerBounds : global::Stellar.Xdr.IXdrType<global::
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6036,19 +6775,25 @@ public sealed partial class LedgerBounds : global::Stellar.Xdr.IXdrType<global::
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerBounds FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerBounds>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerBounds);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerBounds? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.MinLedger == other.MinLedger && this.MaxLedger == other.MaxLedger));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6057,6 +6802,7 @@ public sealed partial class LedgerBounds : global::Stellar.Xdr.IXdrType<global::
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6072,18 +6818,25 @@ public sealed partial class LedgerBounds : global::Stellar.Xdr.IXdrType<global::
 /// <summary>XDR struct <c>PreconditionsV2</c> (transaction.xds:428).</summary>
 public sealed partial class PreconditionsV2 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.PreconditionsV2>, global::System.IEquatable<global::Stellar.Xdr.PreconditionsV2>
 {
+    /// <summary>XDR field <c>timeBounds</c>: <c>TimeBounds?</c> (transaction.xds:429).</summary>
     public global::Stellar.Xdr.TimeBounds? TimeBounds { get; set; }
 
+    /// <summary>XDR field <c>ledgerBounds</c>: <c>LedgerBounds?</c> (transaction.xds:430).</summary>
     public global::Stellar.Xdr.LedgerBounds? LedgerBounds { get; set; }
 
+    /// <summary>XDR field <c>minSeqNum</c>: <c>SequenceNumber?</c> (transaction.xds:431).</summary>
     public long? MinSeqNum { get; set; }
 
+    /// <summary>XDR field <c>minSeqAge</c>: <c>Duration</c> (transaction.xds:432).</summary>
     public ulong MinSeqAge { get; set; }
 
+    /// <summary>XDR field <c>minSeqLedgerGap</c>: <c>uint32</c> (transaction.xds:433).</summary>
     public uint MinSeqLedgerGap { get; set; }
 
+    /// <summary>XDR field <c>extraSigners</c>: <c>SignerKey&lt;2&gt;</c> (transaction.xds:434).</summary>
     public global::Stellar.Xdr.SignerKey[] ExtraSigners { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.PreconditionsV2 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6128,6 +6881,7 @@ public sealed partial class PreconditionsV2 : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6170,19 +6924,25 @@ public sealed partial class PreconditionsV2 : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.PreconditionsV2 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.PreconditionsV2>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.PreconditionsV2);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.PreconditionsV2? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.TimeBounds, other.TimeBounds) && global::Stellar.Xdr.XdrSupport.Same(this.LedgerBounds, other.LedgerBounds) && this.MinSeqNum == other.MinSeqNum && this.MinSeqAge == other.MinSeqAge && this.MinSeqLedgerGap == other.MinSeqLedgerGap && global::Stellar.Xdr.XdrSupport.Array(this.ExtraSigners, other.ExtraSigners)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6195,6 +6955,7 @@ public sealed partial class PreconditionsV2 : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6273,14 +7034,18 @@ public sealed partial class PreconditionsV2 : global::Stellar.Xdr.IXdrType<globa
 /// <summary>XDR enum <c>PreconditionType</c> (transaction.xds:437).</summary>
 public enum PreconditionType : int
 {
+    /// <summary><c>PRECOND_NONE</c> = 0 (transaction.xds:438).</summary>
     PRECOND_NONE = 0,
+    /// <summary><c>PRECOND_TIME</c> = 1 (transaction.xds:439).</summary>
     PRECOND_TIME = 1,
+    /// <summary><c>PRECOND_V2</c> = 2 (transaction.xds:440).</summary>
     PRECOND_V2 = 2,
 }
 
 /// <summary>XDR coding of <see cref="PreconditionType"/>: only declared values are accepted.</summary>
 public static class PreconditionTypeXdr
 {
+    /// <summary>Reads a <see cref="PreconditionType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.PreconditionType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -6292,6 +7057,7 @@ public static class PreconditionTypeXdr
         return (global::Stellar.Xdr.PreconditionType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.PreconditionType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6303,8 +7069,10 @@ public static class PreconditionTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>PreconditionType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 2;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.PreconditionType value) => value switch
     {
         global::Stellar.Xdr.PreconditionType.PRECOND_NONE => "PRECOND_NONE",
@@ -6320,10 +7088,13 @@ public sealed partial class Preconditions : global::Stellar.Xdr.IXdrType<global:
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.PreconditionType Discriminant { get; set; }
 
+    /// <summary>Arm <c>timeBounds</c>: <c>TimeBounds</c>, set when <see cref="Discriminant"/> is <c>PRECOND_TIME</c>; null otherwise (transaction.xds:445).</summary>
     public global::Stellar.Xdr.TimeBounds? TimeBounds { get; set; }
 
+    /// <summary>Arm <c>v2</c>: <c>PreconditionsV2</c>, set when <see cref="Discriminant"/> is <c>PRECOND_V2</c>; null otherwise (transaction.xds:446).</summary>
     public global::Stellar.Xdr.PreconditionsV2? V2 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.Preconditions Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6348,6 +7119,7 @@ public sealed partial class Preconditions : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6370,19 +7142,25 @@ public sealed partial class Preconditions : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.Preconditions FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.Preconditions>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.Preconditions);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.Preconditions? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.TimeBounds, other.TimeBounds) && global::Stellar.Xdr.XdrSupport.Same(this.V2, other.V2)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6392,6 +7170,7 @@ public sealed partial class Preconditions : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6431,10 +7210,13 @@ public sealed partial class Preconditions : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR struct <c>LedgerFootprint</c> (transaction.xds:449).</summary>
 public sealed partial class LedgerFootprint : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.LedgerFootprint>, global::System.IEquatable<global::Stellar.Xdr.LedgerFootprint>
 {
+    /// <summary>XDR field <c>readOnly</c>: <c>LedgerKey&lt;&gt;</c> (transaction.xds:450).</summary>
     public global::Stellar.Xdr.LedgerKey[] ReadOnly { get; set; } = null!;
 
+    /// <summary>XDR field <c>readWrite</c>: <c>LedgerKey&lt;&gt;</c> (transaction.xds:451).</summary>
     public global::Stellar.Xdr.LedgerKey[] ReadWrite { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LedgerFootprint Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6463,6 +7245,7 @@ public sealed partial class LedgerFootprint : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6487,19 +7270,25 @@ public sealed partial class LedgerFootprint : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LedgerFootprint FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LedgerFootprint>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LedgerFootprint);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LedgerFootprint? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.ReadOnly, other.ReadOnly) && global::Stellar.Xdr.XdrSupport.Array(this.ReadWrite, other.ReadWrite)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6508,6 +7297,7 @@ public sealed partial class LedgerFootprint : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6563,14 +7353,19 @@ public sealed partial class LedgerFootprint : global::Stellar.Xdr.IXdrType<globa
 /// <summary>XDR struct <c>SorobanResources</c> (transaction.xds:454).</summary>
 public sealed partial class SorobanResources : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SorobanResources>, global::System.IEquatable<global::Stellar.Xdr.SorobanResources>
 {
+    /// <summary>XDR field <c>footprint</c>: <c>LedgerFootprint</c> (transaction.xds:455).</summary>
     public global::Stellar.Xdr.LedgerFootprint Footprint { get; set; } = null!;
 
+    /// <summary>XDR field <c>instructions</c>: <c>uint32</c> (transaction.xds:456).</summary>
     public uint Instructions { get; set; }
 
+    /// <summary>XDR field <c>diskReadBytes</c>: <c>uint32</c> (transaction.xds:457).</summary>
     public uint DiskReadBytes { get; set; }
 
+    /// <summary>XDR field <c>writeBytes</c>: <c>uint32</c> (transaction.xds:458).</summary>
     public uint WriteBytes { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanResources Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6583,6 +7378,7 @@ public sealed partial class SorobanResources : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6595,19 +7391,25 @@ public sealed partial class SorobanResources : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanResources FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanResources>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanResources);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanResources? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Footprint, other.Footprint) && this.Instructions == other.Instructions && this.DiskReadBytes == other.DiskReadBytes && this.WriteBytes == other.WriteBytes));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6618,6 +7420,7 @@ public sealed partial class SorobanResources : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6644,8 +7447,10 @@ public sealed partial class SorobanResources : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR struct <c>SorobanResourcesExtV0</c> (transaction.xds:461).</summary>
 public sealed partial class SorobanResourcesExtV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SorobanResourcesExtV0>, global::System.IEquatable<global::Stellar.Xdr.SorobanResourcesExtV0>
 {
+    /// <summary>XDR field <c>archivedSorobanEntries</c>: <c>uint32&lt;&gt;</c> (transaction.xds:462).</summary>
     public uint[] ArchivedSorobanEntries { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanResourcesExtV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6664,6 +7469,7 @@ public sealed partial class SorobanResourcesExtV0 : global::Stellar.Xdr.IXdrType
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6680,19 +7486,25 @@ public sealed partial class SorobanResourcesExtV0 : global::Stellar.Xdr.IXdrType
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanResourcesExtV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanResourcesExtV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanResourcesExtV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanResourcesExtV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.ArchivedSorobanEntries, other.ArchivedSorobanEntries)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6700,6 +7512,7 @@ public sealed partial class SorobanResourcesExtV0 : global::Stellar.Xdr.IXdrType
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6729,8 +7542,10 @@ public sealed partial class SorobanTransactionDataExt : global::Stellar.Xdr.IXdr
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>resourceExt</c>: <c>SorobanResourcesExtV0</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (transaction.xds:467).</summary>
     public global::Stellar.Xdr.SorobanResourcesExtV0? ResourceExt { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanTransactionDataExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6752,6 +7567,7 @@ public sealed partial class SorobanTransactionDataExt : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6771,19 +7587,25 @@ public sealed partial class SorobanTransactionDataExt : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanTransactionDataExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanTransactionDataExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanTransactionDataExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanTransactionDataExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.ResourceExt, other.ResourceExt)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6792,6 +7614,7 @@ public sealed partial class SorobanTransactionDataExt : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6820,12 +7643,16 @@ public sealed partial class SorobanTransactionDataExt : global::Stellar.Xdr.IXdr
 /// <summary>XDR struct <c>SorobanTransactionData</c> (transaction.xds:470).</summary>
 public sealed partial class SorobanTransactionData : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SorobanTransactionData>, global::System.IEquatable<global::Stellar.Xdr.SorobanTransactionData>
 {
+    /// <summary>XDR field <c>ext</c>: <c>SorobanTransactionDataExt</c> (transaction.xds:471).</summary>
     public global::Stellar.Xdr.SorobanTransactionDataExt Ext { get; set; } = null!;
 
+    /// <summary>XDR field <c>resources</c>: <c>SorobanResources</c> (transaction.xds:472).</summary>
     public global::Stellar.Xdr.SorobanResources Resources { get; set; } = null!;
 
+    /// <summary>XDR field <c>resourceFee</c>: <c>int64</c> (transaction.xds:473).</summary>
     public long ResourceFee { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SorobanTransactionData Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6837,6 +7664,7 @@ public sealed partial class SorobanTransactionData : global::Stellar.Xdr.IXdrTyp
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6848,19 +7676,25 @@ public sealed partial class SorobanTransactionData : global::Stellar.Xdr.IXdrTyp
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SorobanTransactionData FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SorobanTransactionData>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SorobanTransactionData);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SorobanTransactionData? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext) && global::Stellar.Xdr.XdrSupport.Same(this.Resources, other.Resources) && this.ResourceFee == other.ResourceFee));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6870,6 +7704,7 @@ public sealed partial class SorobanTransactionData : global::Stellar.Xdr.IXdrTyp
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6904,6 +7739,7 @@ public sealed partial class TransactionV0Ext : global::Stellar.Xdr.IXdrType<glob
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionV0Ext Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -6922,6 +7758,7 @@ public sealed partial class TransactionV0Ext : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6938,19 +7775,25 @@ public sealed partial class TransactionV0Ext : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionV0Ext FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionV0Ext>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionV0Ext);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionV0Ext? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -6958,6 +7801,7 @@ public sealed partial class TransactionV0Ext : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -6971,20 +7815,28 @@ public sealed partial class TransactionV0Ext : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR struct <c>TransactionV0</c> (transaction.xds:480).</summary>
 public sealed partial class TransactionV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionV0>, global::System.IEquatable<global::Stellar.Xdr.TransactionV0>
 {
+    /// <summary>XDR field <c>sourceAccountEd25519</c>: <c>uint256</c> (transaction.xds:481).</summary>
     public byte[] SourceAccountEd25519 { get; set; } = null!;
 
+    /// <summary>XDR field <c>fee</c>: <c>uint32</c> (transaction.xds:482).</summary>
     public uint Fee { get; set; }
 
+    /// <summary>XDR field <c>seqNum</c>: <c>SequenceNumber</c> (transaction.xds:483).</summary>
     public long SeqNum { get; set; }
 
+    /// <summary>XDR field <c>timeBounds</c>: <c>TimeBounds?</c> (transaction.xds:484).</summary>
     public global::Stellar.Xdr.TimeBounds? TimeBounds { get; set; }
 
+    /// <summary>XDR field <c>memo</c>: <c>Memo</c> (transaction.xds:485).</summary>
     public global::Stellar.Xdr.Memo Memo { get; set; } = null!;
 
+    /// <summary>XDR field <c>operations</c>: <c>Operation&lt;MAX_OPS_PER_TX&gt;</c> (transaction.xds:486).</summary>
     public global::Stellar.Xdr.Operation[] Operations { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>TransactionV0Ext</c> (transaction.xds:487).</summary>
     public global::Stellar.Xdr.TransactionV0Ext Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -7016,6 +7868,7 @@ public sealed partial class TransactionV0 : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7045,19 +7898,25 @@ public sealed partial class TransactionV0 : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.SourceAccountEd25519, other.SourceAccountEd25519) && this.Fee == other.Fee && this.SeqNum == other.SeqNum && global::Stellar.Xdr.XdrSupport.Same(this.TimeBounds, other.TimeBounds) && global::Stellar.Xdr.XdrSupport.Same(this.Memo, other.Memo) && global::Stellar.Xdr.XdrSupport.Array(this.Operations, other.Operations) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -7071,6 +7930,7 @@ public sealed partial class TransactionV0 : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7144,10 +8004,13 @@ public sealed partial class TransactionV0 : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR struct <c>TransactionV0Envelope</c> (transaction.xds:490).</summary>
 public sealed partial class TransactionV0Envelope : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionV0Envelope>, global::System.IEquatable<global::Stellar.Xdr.TransactionV0Envelope>
 {
+    /// <summary>XDR field <c>tx</c>: <c>TransactionV0</c> (transaction.xds:491).</summary>
     public global::Stellar.Xdr.TransactionV0 Tx { get; set; } = null!;
 
+    /// <summary>XDR field <c>signatures</c>: <c>DecoratedSignature&lt;20&gt;</c> (transaction.xds:492).</summary>
     public global::Stellar.Xdr.DecoratedSignature[] Signatures { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionV0Envelope Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -7167,6 +8030,7 @@ public sealed partial class TransactionV0Envelope : global::Stellar.Xdr.IXdrType
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7184,19 +8048,25 @@ public sealed partial class TransactionV0Envelope : global::Stellar.Xdr.IXdrType
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionV0Envelope FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionV0Envelope>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionV0Envelope);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionV0Envelope? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Tx, other.Tx) && global::Stellar.Xdr.XdrSupport.Array(this.Signatures, other.Signatures)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -7205,6 +8075,7 @@ public sealed partial class TransactionV0Envelope : global::Stellar.Xdr.IXdrType
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7250,8 +8121,10 @@ public sealed partial class TransactionExt : global::Stellar.Xdr.IXdrType<global
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <summary>Arm <c>sorobanData</c>: <c>SorobanTransactionData</c>, set when <see cref="Discriminant"/> is <c>1</c>; null otherwise (transaction.xds:497).</summary>
     public global::Stellar.Xdr.SorobanTransactionData? SorobanData { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -7273,6 +8146,7 @@ public sealed partial class TransactionExt : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7292,19 +8166,25 @@ public sealed partial class TransactionExt : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.SorobanData, other.SorobanData)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -7313,6 +8193,7 @@ public sealed partial class TransactionExt : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7341,20 +8222,28 @@ public sealed partial class TransactionExt : global::Stellar.Xdr.IXdrType<global
 /// <summary>XDR struct <c>Transaction</c> (transaction.xds:500).</summary>
 public sealed partial class Transaction : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.Transaction>, global::System.IEquatable<global::Stellar.Xdr.Transaction>
 {
+    /// <summary>XDR field <c>sourceAccount</c>: <c>MuxedAccount</c> (transaction.xds:501).</summary>
     public global::Stellar.Xdr.MuxedAccount SourceAccount { get; set; } = null!;
 
+    /// <summary>XDR field <c>fee</c>: <c>uint32</c> (transaction.xds:502).</summary>
     public uint Fee { get; set; }
 
+    /// <summary>XDR field <c>seqNum</c>: <c>SequenceNumber</c> (transaction.xds:503).</summary>
     public long SeqNum { get; set; }
 
+    /// <summary>XDR field <c>cond</c>: <c>Preconditions</c> (transaction.xds:504).</summary>
     public global::Stellar.Xdr.Preconditions Cond { get; set; } = null!;
 
+    /// <summary>XDR field <c>memo</c>: <c>Memo</c> (transaction.xds:505).</summary>
     public global::Stellar.Xdr.Memo Memo { get; set; } = null!;
 
+    /// <summary>XDR field <c>operations</c>: <c>Operation&lt;MAX_OPS_PER_TX&gt;</c> (transaction.xds:506).</summary>
     public global::Stellar.Xdr.Operation[] Operations { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>TransactionExt</c> (transaction.xds:507).</summary>
     public global::Stellar.Xdr.TransactionExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.Transaction Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -7379,6 +8268,7 @@ public sealed partial class Transaction : global::Stellar.Xdr.IXdrType<global::S
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7401,19 +8291,25 @@ public sealed partial class Transaction : global::Stellar.Xdr.IXdrType<global::S
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.Transaction FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.Transaction>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.Transaction);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.Transaction? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.SourceAccount, other.SourceAccount) && this.Fee == other.Fee && this.SeqNum == other.SeqNum && global::Stellar.Xdr.XdrSupport.Same(this.Cond, other.Cond) && global::Stellar.Xdr.XdrSupport.Same(this.Memo, other.Memo) && global::Stellar.Xdr.XdrSupport.Array(this.Operations, other.Operations) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -7427,6 +8323,7 @@ public sealed partial class Transaction : global::Stellar.Xdr.IXdrType<global::S
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7500,10 +8397,13 @@ public sealed partial class Transaction : global::Stellar.Xdr.IXdrType<global::S
 /// <summary>XDR struct <c>TransactionV1Envelope</c> (transaction.xds:510).</summary>
 public sealed partial class TransactionV1Envelope : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionV1Envelope>, global::System.IEquatable<global::Stellar.Xdr.TransactionV1Envelope>
 {
+    /// <summary>XDR field <c>tx</c>: <c>Transaction</c> (transaction.xds:511).</summary>
     public global::Stellar.Xdr.Transaction Tx { get; set; } = null!;
 
+    /// <summary>XDR field <c>signatures</c>: <c>DecoratedSignature&lt;20&gt;</c> (transaction.xds:512).</summary>
     public global::Stellar.Xdr.DecoratedSignature[] Signatures { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionV1Envelope Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -7523,6 +8423,7 @@ public sealed partial class TransactionV1Envelope : global::Stellar.Xdr.IXdrType
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7540,19 +8441,25 @@ public sealed partial class TransactionV1Envelope : global::Stellar.Xdr.IXdrType
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionV1Envelope FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionV1Envelope>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionV1Envelope);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionV1Envelope? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Tx, other.Tx) && global::Stellar.Xdr.XdrSupport.Array(this.Signatures, other.Signatures)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -7561,6 +8468,7 @@ public sealed partial class TransactionV1Envelope : global::Stellar.Xdr.IXdrType
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7606,8 +8514,10 @@ public sealed partial class FeeBumpTransactionInnerTx : global::Stellar.Xdr.IXdr
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.EnvelopeType Discriminant { get; set; }
 
+    /// <summary>Arm <c>v1</c>: <c>TransactionV1Envelope</c>, set when <see cref="Discriminant"/> is <c>ENVELOPE_TYPE_TX</c>; null otherwise (transaction.xds:516).</summary>
     public global::Stellar.Xdr.TransactionV1Envelope? V1 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.FeeBumpTransactionInnerTx Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -7627,6 +8537,7 @@ public sealed partial class FeeBumpTransactionInnerTx : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7644,19 +8555,25 @@ public sealed partial class FeeBumpTransactionInnerTx : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.FeeBumpTransactionInnerTx FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.FeeBumpTransactionInnerTx>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.FeeBumpTransactionInnerTx);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.FeeBumpTransactionInnerTx? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V1, other.V1)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -7665,6 +8582,7 @@ public sealed partial class FeeBumpTransactionInnerTx : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7696,6 +8614,7 @@ public sealed partial class FeeBumpTransactionExt : global::Stellar.Xdr.IXdrType
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.FeeBumpTransactionExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -7714,6 +8633,7 @@ public sealed partial class FeeBumpTransactionExt : global::Stellar.Xdr.IXdrType
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7730,19 +8650,25 @@ public sealed partial class FeeBumpTransactionExt : global::Stellar.Xdr.IXdrType
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.FeeBumpTransactionExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.FeeBumpTransactionExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.FeeBumpTransactionExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.FeeBumpTransactionExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -7750,6 +8676,7 @@ public sealed partial class FeeBumpTransactionExt : global::Stellar.Xdr.IXdrType
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7763,14 +8690,19 @@ public sealed partial class FeeBumpTransactionExt : global::Stellar.Xdr.IXdrType
 /// <summary>XDR struct <c>FeeBumpTransaction</c> (transaction.xds:523).</summary>
 public sealed partial class FeeBumpTransaction : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.FeeBumpTransaction>, global::System.IEquatable<global::Stellar.Xdr.FeeBumpTransaction>
 {
+    /// <summary>XDR field <c>feeSource</c>: <c>MuxedAccount</c> (transaction.xds:524).</summary>
     public global::Stellar.Xdr.MuxedAccount FeeSource { get; set; } = null!;
 
+    /// <summary>XDR field <c>fee</c>: <c>int64</c> (transaction.xds:525).</summary>
     public long Fee { get; set; }
 
+    /// <summary>XDR field <c>innerTx</c>: <c>FeeBumpTransactionInnerTx</c> (transaction.xds:526).</summary>
     public global::Stellar.Xdr.FeeBumpTransactionInnerTx InnerTx { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>FeeBumpTransactionExt</c> (transaction.xds:527).</summary>
     public global::Stellar.Xdr.FeeBumpTransactionExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.FeeBumpTransaction Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -7783,6 +8715,7 @@ public sealed partial class FeeBumpTransaction : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7795,19 +8728,25 @@ public sealed partial class FeeBumpTransaction : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.FeeBumpTransaction FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.FeeBumpTransaction>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.FeeBumpTransaction);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.FeeBumpTransaction? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.FeeSource, other.FeeSource) && this.Fee == other.Fee && global::Stellar.Xdr.XdrSupport.Same(this.InnerTx, other.InnerTx) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -7818,6 +8757,7 @@ public sealed partial class FeeBumpTransaction : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7858,10 +8798,13 @@ public sealed partial class FeeBumpTransaction : global::Stellar.Xdr.IXdrType<gl
 /// <summary>XDR struct <c>FeeBumpTransactionEnvelope</c> (transaction.xds:530).</summary>
 public sealed partial class FeeBumpTransactionEnvelope : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.FeeBumpTransactionEnvelope>, global::System.IEquatable<global::Stellar.Xdr.FeeBumpTransactionEnvelope>
 {
+    /// <summary>XDR field <c>tx</c>: <c>FeeBumpTransaction</c> (transaction.xds:531).</summary>
     public global::Stellar.Xdr.FeeBumpTransaction Tx { get; set; } = null!;
 
+    /// <summary>XDR field <c>signatures</c>: <c>DecoratedSignature&lt;20&gt;</c> (transaction.xds:532).</summary>
     public global::Stellar.Xdr.DecoratedSignature[] Signatures { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.FeeBumpTransactionEnvelope Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -7881,6 +8824,7 @@ public sealed partial class FeeBumpTransactionEnvelope : global::Stellar.Xdr.IXd
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7898,19 +8842,25 @@ public sealed partial class FeeBumpTransactionEnvelope : global::Stellar.Xdr.IXd
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.FeeBumpTransactionEnvelope FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.FeeBumpTransactionEnvelope>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.FeeBumpTransactionEnvelope);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.FeeBumpTransactionEnvelope? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Tx, other.Tx) && global::Stellar.Xdr.XdrSupport.Array(this.Signatures, other.Signatures)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -7919,6 +8869,7 @@ public sealed partial class FeeBumpTransactionEnvelope : global::Stellar.Xdr.IXd
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -7964,12 +8915,16 @@ public sealed partial class TransactionEnvelope : global::Stellar.Xdr.IXdrType<g
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.EnvelopeType Discriminant { get; set; }
 
+    /// <summary>Arm <c>v0</c>: <c>TransactionV0Envelope</c>, set when <see cref="Discriminant"/> is <c>ENVELOPE_TYPE_TX_V0</c>; null otherwise (transaction.xds:536).</summary>
     public global::Stellar.Xdr.TransactionV0Envelope? V0 { get; set; }
 
+    /// <summary>Arm <c>v1</c>: <c>TransactionV1Envelope</c>, set when <see cref="Discriminant"/> is <c>ENVELOPE_TYPE_TX</c>; null otherwise (transaction.xds:537).</summary>
     public global::Stellar.Xdr.TransactionV1Envelope? V1 { get; set; }
 
+    /// <summary>Arm <c>feeBump</c>: <c>FeeBumpTransactionEnvelope</c>, set when <see cref="Discriminant"/> is <c>ENVELOPE_TYPE_TX_FEE_BUMP</c>; null otherwise (transaction.xds:538).</summary>
     public global::Stellar.Xdr.FeeBumpTransactionEnvelope? FeeBump { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionEnvelope Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -7995,6 +8950,7 @@ public sealed partial class TransactionEnvelope : global::Stellar.Xdr.IXdrType<g
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8018,19 +8974,25 @@ public sealed partial class TransactionEnvelope : global::Stellar.Xdr.IXdrType<g
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionEnvelope FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionEnvelope>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionEnvelope);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionEnvelope? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V0, other.V0) && global::Stellar.Xdr.XdrSupport.Same(this.V1, other.V1) && global::Stellar.Xdr.XdrSupport.Same(this.FeeBump, other.FeeBump)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -8041,6 +9003,7 @@ public sealed partial class TransactionEnvelope : global::Stellar.Xdr.IXdrType<g
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8094,10 +9057,13 @@ public sealed partial class TransactionSignaturePayloadTaggedTransaction : globa
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.EnvelopeType Discriminant { get; set; }
 
+    /// <summary>Arm <c>tx</c>: <c>Transaction</c>, set when <see cref="Discriminant"/> is <c>ENVELOPE_TYPE_TX</c>; null otherwise (transaction.xds:542).</summary>
     public global::Stellar.Xdr.Transaction? Tx { get; set; }
 
+    /// <summary>Arm <c>feeBump</c>: <c>FeeBumpTransaction</c>, set when <see cref="Discriminant"/> is <c>ENVELOPE_TYPE_TX_FEE_BUMP</c>; null otherwise (transaction.xds:543).</summary>
     public global::Stellar.Xdr.FeeBumpTransaction? FeeBump { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionSignaturePayloadTaggedTransaction Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -8120,6 +9086,7 @@ public sealed partial class TransactionSignaturePayloadTaggedTransaction : globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8140,19 +9107,25 @@ public sealed partial class TransactionSignaturePayloadTaggedTransaction : globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionSignaturePayloadTaggedTransaction FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionSignaturePayloadTaggedTransaction>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionSignaturePayloadTaggedTransaction);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionSignaturePayloadTaggedTransaction? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.Tx, other.Tx) && global::Stellar.Xdr.XdrSupport.Same(this.FeeBump, other.FeeBump)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -8162,6 +9135,7 @@ public sealed partial class TransactionSignaturePayloadTaggedTransaction : globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8201,10 +9175,13 @@ public sealed partial class TransactionSignaturePayloadTaggedTransaction : globa
 /// <summary>XDR struct <c>TransactionSignaturePayload</c> (transaction.xds:546).</summary>
 public sealed partial class TransactionSignaturePayload : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionSignaturePayload>, global::System.IEquatable<global::Stellar.Xdr.TransactionSignaturePayload>
 {
+    /// <summary>XDR field <c>networkId</c>: <c>Hash</c> (transaction.xds:547).</summary>
     public byte[] NetworkId { get; set; } = null!;
 
+    /// <summary>XDR field <c>taggedTransaction</c>: <c>TransactionSignaturePayloadTaggedTransaction</c> (transaction.xds:548).</summary>
     public global::Stellar.Xdr.TransactionSignaturePayloadTaggedTransaction TaggedTransaction { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionSignaturePayload Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -8215,6 +9192,7 @@ public sealed partial class TransactionSignaturePayload : global::Stellar.Xdr.IX
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8225,19 +9203,25 @@ public sealed partial class TransactionSignaturePayload : global::Stellar.Xdr.IX
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionSignaturePayload FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionSignaturePayload>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionSignaturePayload);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionSignaturePayload? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.NetworkId, other.NetworkId) && global::Stellar.Xdr.XdrSupport.Same(this.TaggedTransaction, other.TaggedTransaction)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -8246,6 +9230,7 @@ public sealed partial class TransactionSignaturePayload : global::Stellar.Xdr.IX
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8268,14 +9253,18 @@ public sealed partial class TransactionSignaturePayload : global::Stellar.Xdr.IX
 /// <summary>XDR enum <c>ClaimAtomType</c> (transaction.xds:551).</summary>
 public enum ClaimAtomType : int
 {
+    /// <summary><c>CLAIM_ATOM_TYPE_V0</c> = 0 (transaction.xds:552).</summary>
     CLAIM_ATOM_TYPE_V0 = 0,
+    /// <summary><c>CLAIM_ATOM_TYPE_ORDER_BOOK</c> = 1 (transaction.xds:553).</summary>
     CLAIM_ATOM_TYPE_ORDER_BOOK = 1,
+    /// <summary><c>CLAIM_ATOM_TYPE_LIQUIDITY_POOL</c> = 2 (transaction.xds:554).</summary>
     CLAIM_ATOM_TYPE_LIQUIDITY_POOL = 2,
 }
 
 /// <summary>XDR coding of <see cref="ClaimAtomType"/>: only declared values are accepted.</summary>
 public static class ClaimAtomTypeXdr
 {
+    /// <summary>Reads a <see cref="ClaimAtomType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ClaimAtomType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -8287,6 +9276,7 @@ public static class ClaimAtomTypeXdr
         return (global::Stellar.Xdr.ClaimAtomType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ClaimAtomType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8298,8 +9288,10 @@ public static class ClaimAtomTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ClaimAtomType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 2;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ClaimAtomType value) => value switch
     {
         global::Stellar.Xdr.ClaimAtomType.CLAIM_ATOM_TYPE_V0 => "CLAIM_ATOM_TYPE_V0",
@@ -8312,18 +9304,25 @@ public static class ClaimAtomTypeXdr
 /// <summary>XDR struct <c>ClaimOfferAtomV0</c> (transaction.xds:557).</summary>
 public sealed partial class ClaimOfferAtomV0 : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ClaimOfferAtomV0>, global::System.IEquatable<global::Stellar.Xdr.ClaimOfferAtomV0>
 {
+    /// <summary>XDR field <c>sellerEd25519</c>: <c>uint256</c> (transaction.xds:558).</summary>
     public byte[] SellerEd25519 { get; set; } = null!;
 
+    /// <summary>XDR field <c>offerID</c>: <c>int64</c> (transaction.xds:559).</summary>
     public long OfferID { get; set; }
 
+    /// <summary>XDR field <c>assetSold</c>: <c>Asset</c> (transaction.xds:560).</summary>
     public global::Stellar.Xdr.Asset AssetSold { get; set; } = null!;
 
+    /// <summary>XDR field <c>amountSold</c>: <c>int64</c> (transaction.xds:561).</summary>
     public long AmountSold { get; set; }
 
+    /// <summary>XDR field <c>assetBought</c>: <c>Asset</c> (transaction.xds:562).</summary>
     public global::Stellar.Xdr.Asset AssetBought { get; set; } = null!;
 
+    /// <summary>XDR field <c>amountBought</c>: <c>int64</c> (transaction.xds:563).</summary>
     public long AmountBought { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClaimOfferAtomV0 Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -8338,6 +9337,7 @@ public sealed partial class ClaimOfferAtomV0 : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8352,19 +9352,25 @@ public sealed partial class ClaimOfferAtomV0 : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClaimOfferAtomV0 FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClaimOfferAtomV0>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClaimOfferAtomV0);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClaimOfferAtomV0? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.SellerEd25519, other.SellerEd25519) && this.OfferID == other.OfferID && global::Stellar.Xdr.XdrSupport.Same(this.AssetSold, other.AssetSold) && this.AmountSold == other.AmountSold && global::Stellar.Xdr.XdrSupport.Same(this.AssetBought, other.AssetBought) && this.AmountBought == other.AmountBought));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -8377,6 +9383,7 @@ public sealed partial class ClaimOfferAtomV0 : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8414,18 +9421,25 @@ public sealed partial class ClaimOfferAtomV0 : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR struct <c>ClaimOfferAtom</c> (transaction.xds:566).</summary>
 public sealed partial class ClaimOfferAtom : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ClaimOfferAtom>, global::System.IEquatable<global::Stellar.Xdr.ClaimOfferAtom>
 {
+    /// <summary>XDR field <c>sellerID</c>: <c>AccountID</c> (transaction.xds:567).</summary>
     public global::Stellar.Xdr.PublicKey SellerID { get; set; } = null!;
 
+    /// <summary>XDR field <c>offerID</c>: <c>int64</c> (transaction.xds:568).</summary>
     public long OfferID { get; set; }
 
+    /// <summary>XDR field <c>assetSold</c>: <c>Asset</c> (transaction.xds:569).</summary>
     public global::Stellar.Xdr.Asset AssetSold { get; set; } = null!;
 
+    /// <summary>XDR field <c>amountSold</c>: <c>int64</c> (transaction.xds:570).</summary>
     public long AmountSold { get; set; }
 
+    /// <summary>XDR field <c>assetBought</c>: <c>Asset</c> (transaction.xds:571).</summary>
     public global::Stellar.Xdr.Asset AssetBought { get; set; } = null!;
 
+    /// <summary>XDR field <c>amountBought</c>: <c>int64</c> (transaction.xds:572).</summary>
     public long AmountBought { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClaimOfferAtom Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -8440,6 +9454,7 @@ public sealed partial class ClaimOfferAtom : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8454,19 +9469,25 @@ public sealed partial class ClaimOfferAtom : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClaimOfferAtom FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClaimOfferAtom>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClaimOfferAtom);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClaimOfferAtom? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.SellerID, other.SellerID) && this.OfferID == other.OfferID && global::Stellar.Xdr.XdrSupport.Same(this.AssetSold, other.AssetSold) && this.AmountSold == other.AmountSold && global::Stellar.Xdr.XdrSupport.Same(this.AssetBought, other.AssetBought) && this.AmountBought == other.AmountBought));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -8479,6 +9500,7 @@ public sealed partial class ClaimOfferAtom : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8523,16 +9545,22 @@ public sealed partial class ClaimOfferAtom : global::Stellar.Xdr.IXdrType<global
 /// <summary>XDR struct <c>ClaimLiquidityAtom</c> (transaction.xds:575).</summary>
 public sealed partial class ClaimLiquidityAtom : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ClaimLiquidityAtom>, global::System.IEquatable<global::Stellar.Xdr.ClaimLiquidityAtom>
 {
+    /// <summary>XDR field <c>liquidityPoolID</c>: <c>PoolID</c> (transaction.xds:576).</summary>
     public byte[] LiquidityPoolID { get; set; } = null!;
 
+    /// <summary>XDR field <c>assetSold</c>: <c>Asset</c> (transaction.xds:577).</summary>
     public global::Stellar.Xdr.Asset AssetSold { get; set; } = null!;
 
+    /// <summary>XDR field <c>amountSold</c>: <c>int64</c> (transaction.xds:578).</summary>
     public long AmountSold { get; set; }
 
+    /// <summary>XDR field <c>assetBought</c>: <c>Asset</c> (transaction.xds:579).</summary>
     public global::Stellar.Xdr.Asset AssetBought { get; set; } = null!;
 
+    /// <summary>XDR field <c>amountBought</c>: <c>int64</c> (transaction.xds:580).</summary>
     public long AmountBought { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClaimLiquidityAtom Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -8546,6 +9574,7 @@ public sealed partial class ClaimLiquidityAtom : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8559,19 +9588,25 @@ public sealed partial class ClaimLiquidityAtom : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClaimLiquidityAtom FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClaimLiquidityAtom>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClaimLiquidityAtom);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClaimLiquidityAtom? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.LiquidityPoolID, other.LiquidityPoolID) && global::Stellar.Xdr.XdrSupport.Same(this.AssetSold, other.AssetSold) && this.AmountSold == other.AmountSold && global::Stellar.Xdr.XdrSupport.Same(this.AssetBought, other.AssetBought) && this.AmountBought == other.AmountBought));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -8583,6 +9618,7 @@ public sealed partial class ClaimLiquidityAtom : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8621,12 +9657,16 @@ public sealed partial class ClaimAtom : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ClaimAtomType Discriminant { get; set; }
 
+    /// <summary>Arm <c>v0</c>: <c>ClaimOfferAtomV0</c>, set when <see cref="Discriminant"/> is <c>CLAIM_ATOM_TYPE_V0</c>; null otherwise (transaction.xds:584).</summary>
     public global::Stellar.Xdr.ClaimOfferAtomV0? V0 { get; set; }
 
+    /// <summary>Arm <c>orderBook</c>: <c>ClaimOfferAtom</c>, set when <see cref="Discriminant"/> is <c>CLAIM_ATOM_TYPE_ORDER_BOOK</c>; null otherwise (transaction.xds:585).</summary>
     public global::Stellar.Xdr.ClaimOfferAtom? OrderBook { get; set; }
 
+    /// <summary>Arm <c>liquidityPool</c>: <c>ClaimLiquidityAtom</c>, set when <see cref="Discriminant"/> is <c>CLAIM_ATOM_TYPE_LIQUIDITY_POOL</c>; null otherwise (transaction.xds:586).</summary>
     public global::Stellar.Xdr.ClaimLiquidityAtom? LiquidityPool { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClaimAtom Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -8652,6 +9692,7 @@ public sealed partial class ClaimAtom : global::Stellar.Xdr.IXdrType<global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8675,19 +9716,25 @@ public sealed partial class ClaimAtom : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClaimAtom FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClaimAtom>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClaimAtom);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClaimAtom? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.V0, other.V0) && global::Stellar.Xdr.XdrSupport.Same(this.OrderBook, other.OrderBook) && global::Stellar.Xdr.XdrSupport.Same(this.LiquidityPool, other.LiquidityPool)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -8698,6 +9745,7 @@ public sealed partial class ClaimAtom : global::Stellar.Xdr.IXdrType<global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8748,16 +9796,22 @@ public sealed partial class ClaimAtom : global::Stellar.Xdr.IXdrType<global::Ste
 /// <summary>XDR enum <c>CreateAccountResultCode</c> (transaction.xds:589).</summary>
 public enum CreateAccountResultCode : int
 {
+    /// <summary><c>CREATE_ACCOUNT_SUCCESS</c> = 0 (transaction.xds:590).</summary>
     CREATE_ACCOUNT_SUCCESS = 0,
+    /// <summary><c>CREATE_ACCOUNT_MALFORMED</c> = -1 (transaction.xds:591).</summary>
     CREATE_ACCOUNT_MALFORMED = -1,
+    /// <summary><c>CREATE_ACCOUNT_UNDERFUNDED</c> = -2 (transaction.xds:592).</summary>
     CREATE_ACCOUNT_UNDERFUNDED = -2,
+    /// <summary><c>CREATE_ACCOUNT_LOW_RESERVE</c> = -3 (transaction.xds:593).</summary>
     CREATE_ACCOUNT_LOW_RESERVE = -3,
+    /// <summary><c>CREATE_ACCOUNT_ALREADY_EXIST</c> = -4 (transaction.xds:594).</summary>
     CREATE_ACCOUNT_ALREADY_EXIST = -4,
 }
 
 /// <summary>XDR coding of <see cref="CreateAccountResultCode"/>: only declared values are accepted.</summary>
 public static class CreateAccountResultCodeXdr
 {
+    /// <summary>Reads a <see cref="CreateAccountResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.CreateAccountResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -8769,6 +9823,7 @@ public static class CreateAccountResultCodeXdr
         return (global::Stellar.Xdr.CreateAccountResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.CreateAccountResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8780,8 +9835,10 @@ public static class CreateAccountResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>CreateAccountResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -4 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.CreateAccountResultCode value) => value switch
     {
         global::Stellar.Xdr.CreateAccountResultCode.CREATE_ACCOUNT_SUCCESS => "CREATE_ACCOUNT_SUCCESS",
@@ -8799,6 +9856,7 @@ public sealed partial class CreateAccountResult : global::Stellar.Xdr.IXdrType<g
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.CreateAccountResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.CreateAccountResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -8822,6 +9880,7 @@ public sealed partial class CreateAccountResult : global::Stellar.Xdr.IXdrType<g
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8843,19 +9902,25 @@ public sealed partial class CreateAccountResult : global::Stellar.Xdr.IXdrType<g
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.CreateAccountResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.CreateAccountResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.CreateAccountResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.CreateAccountResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -8863,6 +9928,7 @@ public sealed partial class CreateAccountResult : global::Stellar.Xdr.IXdrType<g
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8876,21 +9942,32 @@ public sealed partial class CreateAccountResult : global::Stellar.Xdr.IXdrType<g
 /// <summary>XDR enum <c>PaymentResultCode</c> (transaction.xds:602).</summary>
 public enum PaymentResultCode : int
 {
+    /// <summary><c>PAYMENT_SUCCESS</c> = 0 (transaction.xds:603).</summary>
     PAYMENT_SUCCESS = 0,
+    /// <summary><c>PAYMENT_MALFORMED</c> = -1 (transaction.xds:604).</summary>
     PAYMENT_MALFORMED = -1,
+    /// <summary><c>PAYMENT_UNDERFUNDED</c> = -2 (transaction.xds:605).</summary>
     PAYMENT_UNDERFUNDED = -2,
+    /// <summary><c>PAYMENT_SRC_NO_TRUST</c> = -3 (transaction.xds:606).</summary>
     PAYMENT_SRC_NO_TRUST = -3,
+    /// <summary><c>PAYMENT_SRC_NOT_AUTHORIZED</c> = -4 (transaction.xds:607).</summary>
     PAYMENT_SRC_NOT_AUTHORIZED = -4,
+    /// <summary><c>PAYMENT_NO_DESTINATION</c> = -5 (transaction.xds:608).</summary>
     PAYMENT_NO_DESTINATION = -5,
+    /// <summary><c>PAYMENT_NO_TRUST</c> = -6 (transaction.xds:609).</summary>
     PAYMENT_NO_TRUST = -6,
+    /// <summary><c>PAYMENT_NOT_AUTHORIZED</c> = -7 (transaction.xds:610).</summary>
     PAYMENT_NOT_AUTHORIZED = -7,
+    /// <summary><c>PAYMENT_LINE_FULL</c> = -8 (transaction.xds:611).</summary>
     PAYMENT_LINE_FULL = -8,
+    /// <summary><c>PAYMENT_NO_ISSUER</c> = -9 (transaction.xds:612).</summary>
     PAYMENT_NO_ISSUER = -9,
 }
 
 /// <summary>XDR coding of <see cref="PaymentResultCode"/>: only declared values are accepted.</summary>
 public static class PaymentResultCodeXdr
 {
+    /// <summary>Reads a <see cref="PaymentResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.PaymentResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -8902,6 +9979,7 @@ public static class PaymentResultCodeXdr
         return (global::Stellar.Xdr.PaymentResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.PaymentResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8913,8 +9991,10 @@ public static class PaymentResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>PaymentResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -9 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.PaymentResultCode value) => value switch
     {
         global::Stellar.Xdr.PaymentResultCode.PAYMENT_SUCCESS => "PAYMENT_SUCCESS",
@@ -8937,6 +10017,7 @@ public sealed partial class PaymentResult : global::Stellar.Xdr.IXdrType<global:
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.PaymentResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.PaymentResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -8965,6 +10046,7 @@ public sealed partial class PaymentResult : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -8991,19 +10073,25 @@ public sealed partial class PaymentResult : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.PaymentResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.PaymentResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.PaymentResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.PaymentResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -9011,6 +10099,7 @@ public sealed partial class PaymentResult : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9024,24 +10113,38 @@ public sealed partial class PaymentResult : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR enum <c>PathPaymentStrictReceiveResultCode</c> (transaction.xds:620).</summary>
 public enum PathPaymentStrictReceiveResultCode : int
 {
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE_SUCCESS</c> = 0 (transaction.xds:621).</summary>
     PATH_PAYMENT_STRICT_RECEIVE_SUCCESS = 0,
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE_MALFORMED</c> = -1 (transaction.xds:622).</summary>
     PATH_PAYMENT_STRICT_RECEIVE_MALFORMED = -1,
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE_UNDERFUNDED</c> = -2 (transaction.xds:623).</summary>
     PATH_PAYMENT_STRICT_RECEIVE_UNDERFUNDED = -2,
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE_SRC_NO_TRUST</c> = -3 (transaction.xds:624).</summary>
     PATH_PAYMENT_STRICT_RECEIVE_SRC_NO_TRUST = -3,
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE_SRC_NOT_AUTHORIZED</c> = -4 (transaction.xds:625).</summary>
     PATH_PAYMENT_STRICT_RECEIVE_SRC_NOT_AUTHORIZED = -4,
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE_NO_DESTINATION</c> = -5 (transaction.xds:626).</summary>
     PATH_PAYMENT_STRICT_RECEIVE_NO_DESTINATION = -5,
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE_NO_TRUST</c> = -6 (transaction.xds:627).</summary>
     PATH_PAYMENT_STRICT_RECEIVE_NO_TRUST = -6,
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE_NOT_AUTHORIZED</c> = -7 (transaction.xds:628).</summary>
     PATH_PAYMENT_STRICT_RECEIVE_NOT_AUTHORIZED = -7,
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE_LINE_FULL</c> = -8 (transaction.xds:629).</summary>
     PATH_PAYMENT_STRICT_RECEIVE_LINE_FULL = -8,
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE_NO_ISSUER</c> = -9 (transaction.xds:630).</summary>
     PATH_PAYMENT_STRICT_RECEIVE_NO_ISSUER = -9,
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE_TOO_FEW_OFFERS</c> = -10 (transaction.xds:631).</summary>
     PATH_PAYMENT_STRICT_RECEIVE_TOO_FEW_OFFERS = -10,
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE_OFFER_CROSS_SELF</c> = -11 (transaction.xds:632).</summary>
     PATH_PAYMENT_STRICT_RECEIVE_OFFER_CROSS_SELF = -11,
+    /// <summary><c>PATH_PAYMENT_STRICT_RECEIVE_OVER_SENDMAX</c> = -12 (transaction.xds:633).</summary>
     PATH_PAYMENT_STRICT_RECEIVE_OVER_SENDMAX = -12,
 }
 
 /// <summary>XDR coding of <see cref="PathPaymentStrictReceiveResultCode"/>: only declared values are accepted.</summary>
 public static class PathPaymentStrictReceiveResultCodeXdr
 {
+    /// <summary>Reads a <see cref="PathPaymentStrictReceiveResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.PathPaymentStrictReceiveResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -9053,6 +10156,7 @@ public static class PathPaymentStrictReceiveResultCodeXdr
         return (global::Stellar.Xdr.PathPaymentStrictReceiveResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.PathPaymentStrictReceiveResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9064,8 +10168,10 @@ public static class PathPaymentStrictReceiveResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>PathPaymentStrictReceiveResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -12 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.PathPaymentStrictReceiveResultCode value) => value switch
     {
         global::Stellar.Xdr.PathPaymentStrictReceiveResultCode.PATH_PAYMENT_STRICT_RECEIVE_SUCCESS => "PATH_PAYMENT_STRICT_RECEIVE_SUCCESS",
@@ -9088,12 +10194,16 @@ public static class PathPaymentStrictReceiveResultCodeXdr
 /// <summary>XDR struct <c>SimplePaymentResult</c> (transaction.xds:636).</summary>
 public sealed partial class SimplePaymentResult : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SimplePaymentResult>, global::System.IEquatable<global::Stellar.Xdr.SimplePaymentResult>
 {
+    /// <summary>XDR field <c>destination</c>: <c>AccountID</c> (transaction.xds:637).</summary>
     public global::Stellar.Xdr.PublicKey Destination { get; set; } = null!;
 
+    /// <summary>XDR field <c>asset</c>: <c>Asset</c> (transaction.xds:638).</summary>
     public global::Stellar.Xdr.Asset Asset { get; set; } = null!;
 
+    /// <summary>XDR field <c>amount</c>: <c>int64</c> (transaction.xds:639).</summary>
     public long Amount { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SimplePaymentResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -9105,6 +10215,7 @@ public sealed partial class SimplePaymentResult : global::Stellar.Xdr.IXdrType<g
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9116,19 +10227,25 @@ public sealed partial class SimplePaymentResult : global::Stellar.Xdr.IXdrType<g
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SimplePaymentResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SimplePaymentResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SimplePaymentResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SimplePaymentResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Destination, other.Destination) && global::Stellar.Xdr.XdrSupport.Same(this.Asset, other.Asset) && this.Amount == other.Amount));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -9138,6 +10255,7 @@ public sealed partial class SimplePaymentResult : global::Stellar.Xdr.IXdrType<g
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9169,10 +10287,13 @@ public sealed partial class SimplePaymentResult : global::Stellar.Xdr.IXdrType<g
 /// <summary>XDR struct <c>PathPaymentStrictReceiveResultSuccess</c> (transaction.xds:642).</summary>
 public sealed partial class PathPaymentStrictReceiveResultSuccess : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.PathPaymentStrictReceiveResultSuccess>, global::System.IEquatable<global::Stellar.Xdr.PathPaymentStrictReceiveResultSuccess>
 {
+    /// <summary>XDR field <c>offers</c>: <c>ClaimAtom&lt;&gt;</c> (transaction.xds:643).</summary>
     public global::Stellar.Xdr.ClaimAtom[] Offers { get; set; } = null!;
 
+    /// <summary>XDR field <c>last</c>: <c>SimplePaymentResult</c> (transaction.xds:644).</summary>
     public global::Stellar.Xdr.SimplePaymentResult Last { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.PathPaymentStrictReceiveResultSuccess Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -9192,6 +10313,7 @@ public sealed partial class PathPaymentStrictReceiveResultSuccess : global::Stel
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9209,19 +10331,25 @@ public sealed partial class PathPaymentStrictReceiveResultSuccess : global::Stel
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.PathPaymentStrictReceiveResultSuccess FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.PathPaymentStrictReceiveResultSuccess>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.PathPaymentStrictReceiveResultSuccess);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.PathPaymentStrictReceiveResultSuccess? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.Offers, other.Offers) && global::Stellar.Xdr.XdrSupport.Same(this.Last, other.Last)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -9230,6 +10358,7 @@ public sealed partial class PathPaymentStrictReceiveResultSuccess : global::Stel
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9275,10 +10404,13 @@ public sealed partial class PathPaymentStrictReceiveResult : global::Stellar.Xdr
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.PathPaymentStrictReceiveResultCode Discriminant { get; set; }
 
+    /// <summary>Arm <c>success</c>: <c>PathPaymentStrictReceiveResultSuccess</c>, set when <see cref="Discriminant"/> is <c>PATH_PAYMENT_STRICT_RECEIVE_SUCCESS</c>; null otherwise (transaction.xds:648).</summary>
     public global::Stellar.Xdr.PathPaymentStrictReceiveResultSuccess? Success { get; set; }
 
+    /// <summary>Arm <c>noIssuer</c>: <c>Asset</c>, set when <see cref="Discriminant"/> is <c>PATH_PAYMENT_STRICT_RECEIVE_NO_ISSUER</c>; null otherwise (transaction.xds:650).</summary>
     public global::Stellar.Xdr.Asset? NoIssuer { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.PathPaymentStrictReceiveResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -9314,6 +10446,7 @@ public sealed partial class PathPaymentStrictReceiveResult : global::Stellar.Xdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9347,19 +10480,25 @@ public sealed partial class PathPaymentStrictReceiveResult : global::Stellar.Xdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.PathPaymentStrictReceiveResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.PathPaymentStrictReceiveResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.PathPaymentStrictReceiveResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.PathPaymentStrictReceiveResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.Success, other.Success) && global::Stellar.Xdr.XdrSupport.Same(this.NoIssuer, other.NoIssuer)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -9369,6 +10508,7 @@ public sealed partial class PathPaymentStrictReceiveResult : global::Stellar.Xdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9408,24 +10548,38 @@ public sealed partial class PathPaymentStrictReceiveResult : global::Stellar.Xdr
 /// <summary>XDR enum <c>PathPaymentStrictSendResultCode</c> (transaction.xds:654).</summary>
 public enum PathPaymentStrictSendResultCode : int
 {
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND_SUCCESS</c> = 0 (transaction.xds:655).</summary>
     PATH_PAYMENT_STRICT_SEND_SUCCESS = 0,
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND_MALFORMED</c> = -1 (transaction.xds:656).</summary>
     PATH_PAYMENT_STRICT_SEND_MALFORMED = -1,
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND_UNDERFUNDED</c> = -2 (transaction.xds:657).</summary>
     PATH_PAYMENT_STRICT_SEND_UNDERFUNDED = -2,
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND_SRC_NO_TRUST</c> = -3 (transaction.xds:658).</summary>
     PATH_PAYMENT_STRICT_SEND_SRC_NO_TRUST = -3,
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND_SRC_NOT_AUTHORIZED</c> = -4 (transaction.xds:659).</summary>
     PATH_PAYMENT_STRICT_SEND_SRC_NOT_AUTHORIZED = -4,
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND_NO_DESTINATION</c> = -5 (transaction.xds:660).</summary>
     PATH_PAYMENT_STRICT_SEND_NO_DESTINATION = -5,
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND_NO_TRUST</c> = -6 (transaction.xds:661).</summary>
     PATH_PAYMENT_STRICT_SEND_NO_TRUST = -6,
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND_NOT_AUTHORIZED</c> = -7 (transaction.xds:662).</summary>
     PATH_PAYMENT_STRICT_SEND_NOT_AUTHORIZED = -7,
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND_LINE_FULL</c> = -8 (transaction.xds:663).</summary>
     PATH_PAYMENT_STRICT_SEND_LINE_FULL = -8,
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND_NO_ISSUER</c> = -9 (transaction.xds:664).</summary>
     PATH_PAYMENT_STRICT_SEND_NO_ISSUER = -9,
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND_TOO_FEW_OFFERS</c> = -10 (transaction.xds:665).</summary>
     PATH_PAYMENT_STRICT_SEND_TOO_FEW_OFFERS = -10,
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND_OFFER_CROSS_SELF</c> = -11 (transaction.xds:666).</summary>
     PATH_PAYMENT_STRICT_SEND_OFFER_CROSS_SELF = -11,
+    /// <summary><c>PATH_PAYMENT_STRICT_SEND_UNDER_DESTMIN</c> = -12 (transaction.xds:667).</summary>
     PATH_PAYMENT_STRICT_SEND_UNDER_DESTMIN = -12,
 }
 
 /// <summary>XDR coding of <see cref="PathPaymentStrictSendResultCode"/>: only declared values are accepted.</summary>
 public static class PathPaymentStrictSendResultCodeXdr
 {
+    /// <summary>Reads a <see cref="PathPaymentStrictSendResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.PathPaymentStrictSendResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -9437,6 +10591,7 @@ public static class PathPaymentStrictSendResultCodeXdr
         return (global::Stellar.Xdr.PathPaymentStrictSendResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.PathPaymentStrictSendResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9448,8 +10603,10 @@ public static class PathPaymentStrictSendResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>PathPaymentStrictSendResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -12 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.PathPaymentStrictSendResultCode value) => value switch
     {
         global::Stellar.Xdr.PathPaymentStrictSendResultCode.PATH_PAYMENT_STRICT_SEND_SUCCESS => "PATH_PAYMENT_STRICT_SEND_SUCCESS",
@@ -9472,10 +10629,13 @@ public static class PathPaymentStrictSendResultCodeXdr
 /// <summary>XDR struct <c>PathPaymentStrictSendResultSuccess</c> (transaction.xds:670).</summary>
 public sealed partial class PathPaymentStrictSendResultSuccess : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.PathPaymentStrictSendResultSuccess>, global::System.IEquatable<global::Stellar.Xdr.PathPaymentStrictSendResultSuccess>
 {
+    /// <summary>XDR field <c>offers</c>: <c>ClaimAtom&lt;&gt;</c> (transaction.xds:671).</summary>
     public global::Stellar.Xdr.ClaimAtom[] Offers { get; set; } = null!;
 
+    /// <summary>XDR field <c>last</c>: <c>SimplePaymentResult</c> (transaction.xds:672).</summary>
     public global::Stellar.Xdr.SimplePaymentResult Last { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.PathPaymentStrictSendResultSuccess Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -9495,6 +10655,7 @@ public sealed partial class PathPaymentStrictSendResultSuccess : global::Stellar
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9512,19 +10673,25 @@ public sealed partial class PathPaymentStrictSendResultSuccess : global::Stellar
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.PathPaymentStrictSendResultSuccess FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.PathPaymentStrictSendResultSuccess>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.PathPaymentStrictSendResultSuccess);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.PathPaymentStrictSendResultSuccess? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.Offers, other.Offers) && global::Stellar.Xdr.XdrSupport.Same(this.Last, other.Last)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -9533,6 +10700,7 @@ public sealed partial class PathPaymentStrictSendResultSuccess : global::Stellar
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9578,10 +10746,13 @@ public sealed partial class PathPaymentStrictSendResult : global::Stellar.Xdr.IX
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.PathPaymentStrictSendResultCode Discriminant { get; set; }
 
+    /// <summary>Arm <c>success</c>: <c>PathPaymentStrictSendResultSuccess</c>, set when <see cref="Discriminant"/> is <c>PATH_PAYMENT_STRICT_SEND_SUCCESS</c>; null otherwise (transaction.xds:676).</summary>
     public global::Stellar.Xdr.PathPaymentStrictSendResultSuccess? Success { get; set; }
 
+    /// <summary>Arm <c>noIssuer</c>: <c>Asset</c>, set when <see cref="Discriminant"/> is <c>PATH_PAYMENT_STRICT_SEND_NO_ISSUER</c>; null otherwise (transaction.xds:678).</summary>
     public global::Stellar.Xdr.Asset? NoIssuer { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.PathPaymentStrictSendResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -9617,6 +10788,7 @@ public sealed partial class PathPaymentStrictSendResult : global::Stellar.Xdr.IX
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9650,19 +10822,25 @@ public sealed partial class PathPaymentStrictSendResult : global::Stellar.Xdr.IX
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.PathPaymentStrictSendResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.PathPaymentStrictSendResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.PathPaymentStrictSendResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.PathPaymentStrictSendResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.Success, other.Success) && global::Stellar.Xdr.XdrSupport.Same(this.NoIssuer, other.NoIssuer)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -9672,6 +10850,7 @@ public sealed partial class PathPaymentStrictSendResult : global::Stellar.Xdr.IX
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9711,24 +10890,38 @@ public sealed partial class PathPaymentStrictSendResult : global::Stellar.Xdr.IX
 /// <summary>XDR enum <c>ManageSellOfferResultCode</c> (transaction.xds:682).</summary>
 public enum ManageSellOfferResultCode : int
 {
+    /// <summary><c>MANAGE_SELL_OFFER_SUCCESS</c> = 0 (transaction.xds:683).</summary>
     MANAGE_SELL_OFFER_SUCCESS = 0,
+    /// <summary><c>MANAGE_SELL_OFFER_MALFORMED</c> = -1 (transaction.xds:684).</summary>
     MANAGE_SELL_OFFER_MALFORMED = -1,
+    /// <summary><c>MANAGE_SELL_OFFER_SELL_NO_TRUST</c> = -2 (transaction.xds:685).</summary>
     MANAGE_SELL_OFFER_SELL_NO_TRUST = -2,
+    /// <summary><c>MANAGE_SELL_OFFER_BUY_NO_TRUST</c> = -3 (transaction.xds:686).</summary>
     MANAGE_SELL_OFFER_BUY_NO_TRUST = -3,
+    /// <summary><c>MANAGE_SELL_OFFER_SELL_NOT_AUTHORIZED</c> = -4 (transaction.xds:687).</summary>
     MANAGE_SELL_OFFER_SELL_NOT_AUTHORIZED = -4,
+    /// <summary><c>MANAGE_SELL_OFFER_BUY_NOT_AUTHORIZED</c> = -5 (transaction.xds:688).</summary>
     MANAGE_SELL_OFFER_BUY_NOT_AUTHORIZED = -5,
+    /// <summary><c>MANAGE_SELL_OFFER_LINE_FULL</c> = -6 (transaction.xds:689).</summary>
     MANAGE_SELL_OFFER_LINE_FULL = -6,
+    /// <summary><c>MANAGE_SELL_OFFER_UNDERFUNDED</c> = -7 (transaction.xds:690).</summary>
     MANAGE_SELL_OFFER_UNDERFUNDED = -7,
+    /// <summary><c>MANAGE_SELL_OFFER_CROSS_SELF</c> = -8 (transaction.xds:691).</summary>
     MANAGE_SELL_OFFER_CROSS_SELF = -8,
+    /// <summary><c>MANAGE_SELL_OFFER_SELL_NO_ISSUER</c> = -9 (transaction.xds:692).</summary>
     MANAGE_SELL_OFFER_SELL_NO_ISSUER = -9,
+    /// <summary><c>MANAGE_SELL_OFFER_BUY_NO_ISSUER</c> = -10 (transaction.xds:693).</summary>
     MANAGE_SELL_OFFER_BUY_NO_ISSUER = -10,
+    /// <summary><c>MANAGE_SELL_OFFER_NOT_FOUND</c> = -11 (transaction.xds:694).</summary>
     MANAGE_SELL_OFFER_NOT_FOUND = -11,
+    /// <summary><c>MANAGE_SELL_OFFER_LOW_RESERVE</c> = -12 (transaction.xds:695).</summary>
     MANAGE_SELL_OFFER_LOW_RESERVE = -12,
 }
 
 /// <summary>XDR coding of <see cref="ManageSellOfferResultCode"/>: only declared values are accepted.</summary>
 public static class ManageSellOfferResultCodeXdr
 {
+    /// <summary>Reads a <see cref="ManageSellOfferResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ManageSellOfferResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -9740,6 +10933,7 @@ public static class ManageSellOfferResultCodeXdr
         return (global::Stellar.Xdr.ManageSellOfferResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ManageSellOfferResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9751,8 +10945,10 @@ public static class ManageSellOfferResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ManageSellOfferResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -12 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ManageSellOfferResultCode value) => value switch
     {
         global::Stellar.Xdr.ManageSellOfferResultCode.MANAGE_SELL_OFFER_SUCCESS => "MANAGE_SELL_OFFER_SUCCESS",
@@ -9775,14 +10971,18 @@ public static class ManageSellOfferResultCodeXdr
 /// <summary>XDR enum <c>ManageOfferEffect</c> (transaction.xds:698).</summary>
 public enum ManageOfferEffect : int
 {
+    /// <summary><c>MANAGE_OFFER_CREATED</c> = 0 (transaction.xds:699).</summary>
     MANAGE_OFFER_CREATED = 0,
+    /// <summary><c>MANAGE_OFFER_UPDATED</c> = 1 (transaction.xds:700).</summary>
     MANAGE_OFFER_UPDATED = 1,
+    /// <summary><c>MANAGE_OFFER_DELETED</c> = 2 (transaction.xds:701).</summary>
     MANAGE_OFFER_DELETED = 2,
 }
 
 /// <summary>XDR coding of <see cref="ManageOfferEffect"/>: only declared values are accepted.</summary>
 public static class ManageOfferEffectXdr
 {
+    /// <summary>Reads a <see cref="ManageOfferEffect"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ManageOfferEffect Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -9794,6 +10994,7 @@ public static class ManageOfferEffectXdr
         return (global::Stellar.Xdr.ManageOfferEffect)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ManageOfferEffect value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9805,8 +11006,10 @@ public static class ManageOfferEffectXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ManageOfferEffect</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 2;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ManageOfferEffect value) => value switch
     {
         global::Stellar.Xdr.ManageOfferEffect.MANAGE_OFFER_CREATED => "MANAGE_OFFER_CREATED",
@@ -9822,8 +11025,10 @@ public sealed partial class ManageOfferSuccessResultOffer : global::Stellar.Xdr.
     /// <summary>The discriminant (<c>effect</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ManageOfferEffect Discriminant { get; set; }
 
+    /// <summary>Arm <c>offer</c>: <c>OfferEntry</c>, set when <see cref="Discriminant"/> is <c>MANAGE_OFFER_CREATED</c>, <c>MANAGE_OFFER_UPDATED</c>; null otherwise (transaction.xds:705).</summary>
     public global::Stellar.Xdr.OfferEntry? Offer { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ManageOfferSuccessResultOffer Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -9846,6 +11051,7 @@ public sealed partial class ManageOfferSuccessResultOffer : global::Stellar.Xdr.
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9866,19 +11072,25 @@ public sealed partial class ManageOfferSuccessResultOffer : global::Stellar.Xdr.
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ManageOfferSuccessResultOffer FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ManageOfferSuccessResultOffer>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ManageOfferSuccessResultOffer);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ManageOfferSuccessResultOffer? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.Offer, other.Offer)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -9887,6 +11099,7 @@ public sealed partial class ManageOfferSuccessResultOffer : global::Stellar.Xdr.
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9916,10 +11129,13 @@ public sealed partial class ManageOfferSuccessResultOffer : global::Stellar.Xdr.
 /// <summary>XDR struct <c>ManageOfferSuccessResult</c> (transaction.xds:709).</summary>
 public sealed partial class ManageOfferSuccessResult : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ManageOfferSuccessResult>, global::System.IEquatable<global::Stellar.Xdr.ManageOfferSuccessResult>
 {
+    /// <summary>XDR field <c>offersClaimed</c>: <c>ClaimAtom&lt;&gt;</c> (transaction.xds:710).</summary>
     public global::Stellar.Xdr.ClaimAtom[] OffersClaimed { get; set; } = null!;
 
+    /// <summary>XDR field <c>offer</c>: <c>ManageOfferSuccessResultOffer</c> (transaction.xds:711).</summary>
     public global::Stellar.Xdr.ManageOfferSuccessResultOffer Offer { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ManageOfferSuccessResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -9939,6 +11155,7 @@ public sealed partial class ManageOfferSuccessResult : global::Stellar.Xdr.IXdrT
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -9956,19 +11173,25 @@ public sealed partial class ManageOfferSuccessResult : global::Stellar.Xdr.IXdrT
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ManageOfferSuccessResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ManageOfferSuccessResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ManageOfferSuccessResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ManageOfferSuccessResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Array(this.OffersClaimed, other.OffersClaimed) && global::Stellar.Xdr.XdrSupport.Same(this.Offer, other.Offer)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -9977,6 +11200,7 @@ public sealed partial class ManageOfferSuccessResult : global::Stellar.Xdr.IXdrT
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10022,8 +11246,10 @@ public sealed partial class ManageSellOfferResult : global::Stellar.Xdr.IXdrType
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ManageSellOfferResultCode Discriminant { get; set; }
 
+    /// <summary>Arm <c>success</c>: <c>ManageOfferSuccessResult</c>, set when <see cref="Discriminant"/> is <c>MANAGE_SELL_OFFER_SUCCESS</c>; null otherwise (transaction.xds:715).</summary>
     public global::Stellar.Xdr.ManageOfferSuccessResult? Success { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ManageSellOfferResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -10056,6 +11282,7 @@ public sealed partial class ManageSellOfferResult : global::Stellar.Xdr.IXdrType
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10086,19 +11313,25 @@ public sealed partial class ManageSellOfferResult : global::Stellar.Xdr.IXdrType
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ManageSellOfferResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ManageSellOfferResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ManageSellOfferResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ManageSellOfferResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.Success, other.Success)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -10107,6 +11340,7 @@ public sealed partial class ManageSellOfferResult : global::Stellar.Xdr.IXdrType
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10135,24 +11369,38 @@ public sealed partial class ManageSellOfferResult : global::Stellar.Xdr.IXdrType
 /// <summary>XDR enum <c>ManageBuyOfferResultCode</c> (transaction.xds:719).</summary>
 public enum ManageBuyOfferResultCode : int
 {
+    /// <summary><c>MANAGE_BUY_OFFER_SUCCESS</c> = 0 (transaction.xds:720).</summary>
     MANAGE_BUY_OFFER_SUCCESS = 0,
+    /// <summary><c>MANAGE_BUY_OFFER_MALFORMED</c> = -1 (transaction.xds:721).</summary>
     MANAGE_BUY_OFFER_MALFORMED = -1,
+    /// <summary><c>MANAGE_BUY_OFFER_SELL_NO_TRUST</c> = -2 (transaction.xds:722).</summary>
     MANAGE_BUY_OFFER_SELL_NO_TRUST = -2,
+    /// <summary><c>MANAGE_BUY_OFFER_BUY_NO_TRUST</c> = -3 (transaction.xds:723).</summary>
     MANAGE_BUY_OFFER_BUY_NO_TRUST = -3,
+    /// <summary><c>MANAGE_BUY_OFFER_SELL_NOT_AUTHORIZED</c> = -4 (transaction.xds:724).</summary>
     MANAGE_BUY_OFFER_SELL_NOT_AUTHORIZED = -4,
+    /// <summary><c>MANAGE_BUY_OFFER_BUY_NOT_AUTHORIZED</c> = -5 (transaction.xds:725).</summary>
     MANAGE_BUY_OFFER_BUY_NOT_AUTHORIZED = -5,
+    /// <summary><c>MANAGE_BUY_OFFER_LINE_FULL</c> = -6 (transaction.xds:726).</summary>
     MANAGE_BUY_OFFER_LINE_FULL = -6,
+    /// <summary><c>MANAGE_BUY_OFFER_UNDERFUNDED</c> = -7 (transaction.xds:727).</summary>
     MANAGE_BUY_OFFER_UNDERFUNDED = -7,
+    /// <summary><c>MANAGE_BUY_OFFER_CROSS_SELF</c> = -8 (transaction.xds:728).</summary>
     MANAGE_BUY_OFFER_CROSS_SELF = -8,
+    /// <summary><c>MANAGE_BUY_OFFER_SELL_NO_ISSUER</c> = -9 (transaction.xds:729).</summary>
     MANAGE_BUY_OFFER_SELL_NO_ISSUER = -9,
+    /// <summary><c>MANAGE_BUY_OFFER_BUY_NO_ISSUER</c> = -10 (transaction.xds:730).</summary>
     MANAGE_BUY_OFFER_BUY_NO_ISSUER = -10,
+    /// <summary><c>MANAGE_BUY_OFFER_NOT_FOUND</c> = -11 (transaction.xds:731).</summary>
     MANAGE_BUY_OFFER_NOT_FOUND = -11,
+    /// <summary><c>MANAGE_BUY_OFFER_LOW_RESERVE</c> = -12 (transaction.xds:732).</summary>
     MANAGE_BUY_OFFER_LOW_RESERVE = -12,
 }
 
 /// <summary>XDR coding of <see cref="ManageBuyOfferResultCode"/>: only declared values are accepted.</summary>
 public static class ManageBuyOfferResultCodeXdr
 {
+    /// <summary>Reads a <see cref="ManageBuyOfferResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ManageBuyOfferResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -10164,6 +11412,7 @@ public static class ManageBuyOfferResultCodeXdr
         return (global::Stellar.Xdr.ManageBuyOfferResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ManageBuyOfferResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10175,8 +11424,10 @@ public static class ManageBuyOfferResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ManageBuyOfferResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -12 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ManageBuyOfferResultCode value) => value switch
     {
         global::Stellar.Xdr.ManageBuyOfferResultCode.MANAGE_BUY_OFFER_SUCCESS => "MANAGE_BUY_OFFER_SUCCESS",
@@ -10202,8 +11453,10 @@ public sealed partial class ManageBuyOfferResult : global::Stellar.Xdr.IXdrType<
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ManageBuyOfferResultCode Discriminant { get; set; }
 
+    /// <summary>Arm <c>success</c>: <c>ManageOfferSuccessResult</c>, set when <see cref="Discriminant"/> is <c>MANAGE_BUY_OFFER_SUCCESS</c>; null otherwise (transaction.xds:736).</summary>
     public global::Stellar.Xdr.ManageOfferSuccessResult? Success { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ManageBuyOfferResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -10236,6 +11489,7 @@ public sealed partial class ManageBuyOfferResult : global::Stellar.Xdr.IXdrType<
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10266,19 +11520,25 @@ public sealed partial class ManageBuyOfferResult : global::Stellar.Xdr.IXdrType<
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ManageBuyOfferResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ManageBuyOfferResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ManageBuyOfferResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ManageBuyOfferResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.Success, other.Success)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -10287,6 +11547,7 @@ public sealed partial class ManageBuyOfferResult : global::Stellar.Xdr.IXdrType<
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10315,22 +11576,34 @@ public sealed partial class ManageBuyOfferResult : global::Stellar.Xdr.IXdrType<
 /// <summary>XDR enum <c>SetOptionsResultCode</c> (transaction.xds:740).</summary>
 public enum SetOptionsResultCode : int
 {
+    /// <summary><c>SET_OPTIONS_SUCCESS</c> = 0 (transaction.xds:741).</summary>
     SET_OPTIONS_SUCCESS = 0,
+    /// <summary><c>SET_OPTIONS_LOW_RESERVE</c> = -1 (transaction.xds:742).</summary>
     SET_OPTIONS_LOW_RESERVE = -1,
+    /// <summary><c>SET_OPTIONS_TOO_MANY_SIGNERS</c> = -2 (transaction.xds:743).</summary>
     SET_OPTIONS_TOO_MANY_SIGNERS = -2,
+    /// <summary><c>SET_OPTIONS_BAD_FLAGS</c> = -3 (transaction.xds:744).</summary>
     SET_OPTIONS_BAD_FLAGS = -3,
+    /// <summary><c>SET_OPTIONS_INVALID_INFLATION</c> = -4 (transaction.xds:745).</summary>
     SET_OPTIONS_INVALID_INFLATION = -4,
+    /// <summary><c>SET_OPTIONS_CANT_CHANGE</c> = -5 (transaction.xds:746).</summary>
     SET_OPTIONS_CANT_CHANGE = -5,
+    /// <summary><c>SET_OPTIONS_UNKNOWN_FLAG</c> = -6 (transaction.xds:747).</summary>
     SET_OPTIONS_UNKNOWN_FLAG = -6,
+    /// <summary><c>SET_OPTIONS_THRESHOLD_OUT_OF_RANGE</c> = -7 (transaction.xds:748).</summary>
     SET_OPTIONS_THRESHOLD_OUT_OF_RANGE = -7,
+    /// <summary><c>SET_OPTIONS_BAD_SIGNER</c> = -8 (transaction.xds:749).</summary>
     SET_OPTIONS_BAD_SIGNER = -8,
+    /// <summary><c>SET_OPTIONS_INVALID_HOME_DOMAIN</c> = -9 (transaction.xds:750).</summary>
     SET_OPTIONS_INVALID_HOME_DOMAIN = -9,
+    /// <summary><c>SET_OPTIONS_AUTH_REVOCABLE_REQUIRED</c> = -10 (transaction.xds:751).</summary>
     SET_OPTIONS_AUTH_REVOCABLE_REQUIRED = -10,
 }
 
 /// <summary>XDR coding of <see cref="SetOptionsResultCode"/>: only declared values are accepted.</summary>
 public static class SetOptionsResultCodeXdr
 {
+    /// <summary>Reads a <see cref="SetOptionsResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.SetOptionsResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -10342,6 +11615,7 @@ public static class SetOptionsResultCodeXdr
         return (global::Stellar.Xdr.SetOptionsResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.SetOptionsResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10353,8 +11627,10 @@ public static class SetOptionsResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>SetOptionsResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -10 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.SetOptionsResultCode value) => value switch
     {
         global::Stellar.Xdr.SetOptionsResultCode.SET_OPTIONS_SUCCESS => "SET_OPTIONS_SUCCESS",
@@ -10378,6 +11654,7 @@ public sealed partial class SetOptionsResult : global::Stellar.Xdr.IXdrType<glob
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.SetOptionsResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SetOptionsResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -10407,6 +11684,7 @@ public sealed partial class SetOptionsResult : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10434,19 +11712,25 @@ public sealed partial class SetOptionsResult : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SetOptionsResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SetOptionsResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SetOptionsResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SetOptionsResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -10454,6 +11738,7 @@ public sealed partial class SetOptionsResult : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10467,20 +11752,30 @@ public sealed partial class SetOptionsResult : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR enum <c>ChangeTrustResultCode</c> (transaction.xds:759).</summary>
 public enum ChangeTrustResultCode : int
 {
+    /// <summary><c>CHANGE_TRUST_SUCCESS</c> = 0 (transaction.xds:760).</summary>
     CHANGE_TRUST_SUCCESS = 0,
+    /// <summary><c>CHANGE_TRUST_MALFORMED</c> = -1 (transaction.xds:761).</summary>
     CHANGE_TRUST_MALFORMED = -1,
+    /// <summary><c>CHANGE_TRUST_NO_ISSUER</c> = -2 (transaction.xds:762).</summary>
     CHANGE_TRUST_NO_ISSUER = -2,
+    /// <summary><c>CHANGE_TRUST_INVALID_LIMIT</c> = -3 (transaction.xds:763).</summary>
     CHANGE_TRUST_INVALID_LIMIT = -3,
+    /// <summary><c>CHANGE_TRUST_LOW_RESERVE</c> = -4 (transaction.xds:764).</summary>
     CHANGE_TRUST_LOW_RESERVE = -4,
+    /// <summary><c>CHANGE_TRUST_SELF_NOT_ALLOWED</c> = -5 (transaction.xds:765).</summary>
     CHANGE_TRUST_SELF_NOT_ALLOWED = -5,
+    /// <summary><c>CHANGE_TRUST_TRUST_LINE_MISSING</c> = -6 (transaction.xds:766).</summary>
     CHANGE_TRUST_TRUST_LINE_MISSING = -6,
+    /// <summary><c>CHANGE_TRUST_CANNOT_DELETE</c> = -7 (transaction.xds:767).</summary>
     CHANGE_TRUST_CANNOT_DELETE = -7,
+    /// <summary><c>CHANGE_TRUST_NOT_AUTH_MAINTAIN_LIABILITIES</c> = -8 (transaction.xds:768).</summary>
     CHANGE_TRUST_NOT_AUTH_MAINTAIN_LIABILITIES = -8,
 }
 
 /// <summary>XDR coding of <see cref="ChangeTrustResultCode"/>: only declared values are accepted.</summary>
 public static class ChangeTrustResultCodeXdr
 {
+    /// <summary>Reads a <see cref="ChangeTrustResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ChangeTrustResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -10492,6 +11787,7 @@ public static class ChangeTrustResultCodeXdr
         return (global::Stellar.Xdr.ChangeTrustResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ChangeTrustResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10503,8 +11799,10 @@ public static class ChangeTrustResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ChangeTrustResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -8 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ChangeTrustResultCode value) => value switch
     {
         global::Stellar.Xdr.ChangeTrustResultCode.CHANGE_TRUST_SUCCESS => "CHANGE_TRUST_SUCCESS",
@@ -10526,6 +11824,7 @@ public sealed partial class ChangeTrustResult : global::Stellar.Xdr.IXdrType<glo
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ChangeTrustResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ChangeTrustResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -10553,6 +11852,7 @@ public sealed partial class ChangeTrustResult : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10578,19 +11878,25 @@ public sealed partial class ChangeTrustResult : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ChangeTrustResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ChangeTrustResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ChangeTrustResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ChangeTrustResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -10598,6 +11904,7 @@ public sealed partial class ChangeTrustResult : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10611,18 +11918,26 @@ public sealed partial class ChangeTrustResult : global::Stellar.Xdr.IXdrType<glo
 /// <summary>XDR enum <c>AllowTrustResultCode</c> (transaction.xds:776).</summary>
 public enum AllowTrustResultCode : int
 {
+    /// <summary><c>ALLOW_TRUST_SUCCESS</c> = 0 (transaction.xds:777).</summary>
     ALLOW_TRUST_SUCCESS = 0,
+    /// <summary><c>ALLOW_TRUST_MALFORMED</c> = -1 (transaction.xds:778).</summary>
     ALLOW_TRUST_MALFORMED = -1,
+    /// <summary><c>ALLOW_TRUST_NO_TRUST_LINE</c> = -2 (transaction.xds:779).</summary>
     ALLOW_TRUST_NO_TRUST_LINE = -2,
+    /// <summary><c>ALLOW_TRUST_TRUST_NOT_REQUIRED</c> = -3 (transaction.xds:780).</summary>
     ALLOW_TRUST_TRUST_NOT_REQUIRED = -3,
+    /// <summary><c>ALLOW_TRUST_CANT_REVOKE</c> = -4 (transaction.xds:781).</summary>
     ALLOW_TRUST_CANT_REVOKE = -4,
+    /// <summary><c>ALLOW_TRUST_SELF_NOT_ALLOWED</c> = -5 (transaction.xds:782).</summary>
     ALLOW_TRUST_SELF_NOT_ALLOWED = -5,
+    /// <summary><c>ALLOW_TRUST_LOW_RESERVE</c> = -6 (transaction.xds:783).</summary>
     ALLOW_TRUST_LOW_RESERVE = -6,
 }
 
 /// <summary>XDR coding of <see cref="AllowTrustResultCode"/>: only declared values are accepted.</summary>
 public static class AllowTrustResultCodeXdr
 {
+    /// <summary>Reads a <see cref="AllowTrustResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.AllowTrustResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -10634,6 +11949,7 @@ public static class AllowTrustResultCodeXdr
         return (global::Stellar.Xdr.AllowTrustResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.AllowTrustResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10645,8 +11961,10 @@ public static class AllowTrustResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>AllowTrustResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -6 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.AllowTrustResultCode value) => value switch
     {
         global::Stellar.Xdr.AllowTrustResultCode.ALLOW_TRUST_SUCCESS => "ALLOW_TRUST_SUCCESS",
@@ -10666,6 +11984,7 @@ public sealed partial class AllowTrustResult : global::Stellar.Xdr.IXdrType<glob
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.AllowTrustResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.AllowTrustResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -10691,6 +12010,7 @@ public sealed partial class AllowTrustResult : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10714,19 +12034,25 @@ public sealed partial class AllowTrustResult : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.AllowTrustResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.AllowTrustResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.AllowTrustResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.AllowTrustResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -10734,6 +12060,7 @@ public sealed partial class AllowTrustResult : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10747,19 +12074,28 @@ public sealed partial class AllowTrustResult : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR enum <c>AccountMergeResultCode</c> (transaction.xds:791).</summary>
 public enum AccountMergeResultCode : int
 {
+    /// <summary><c>ACCOUNT_MERGE_SUCCESS</c> = 0 (transaction.xds:792).</summary>
     ACCOUNT_MERGE_SUCCESS = 0,
+    /// <summary><c>ACCOUNT_MERGE_MALFORMED</c> = -1 (transaction.xds:793).</summary>
     ACCOUNT_MERGE_MALFORMED = -1,
+    /// <summary><c>ACCOUNT_MERGE_NO_ACCOUNT</c> = -2 (transaction.xds:794).</summary>
     ACCOUNT_MERGE_NO_ACCOUNT = -2,
+    /// <summary><c>ACCOUNT_MERGE_IMMUTABLE_SET</c> = -3 (transaction.xds:795).</summary>
     ACCOUNT_MERGE_IMMUTABLE_SET = -3,
+    /// <summary><c>ACCOUNT_MERGE_HAS_SUB_ENTRIES</c> = -4 (transaction.xds:796).</summary>
     ACCOUNT_MERGE_HAS_SUB_ENTRIES = -4,
+    /// <summary><c>ACCOUNT_MERGE_SEQNUM_TOO_FAR</c> = -5 (transaction.xds:797).</summary>
     ACCOUNT_MERGE_SEQNUM_TOO_FAR = -5,
+    /// <summary><c>ACCOUNT_MERGE_DEST_FULL</c> = -6 (transaction.xds:798).</summary>
     ACCOUNT_MERGE_DEST_FULL = -6,
+    /// <summary><c>ACCOUNT_MERGE_IS_SPONSOR</c> = -7 (transaction.xds:799).</summary>
     ACCOUNT_MERGE_IS_SPONSOR = -7,
 }
 
 /// <summary>XDR coding of <see cref="AccountMergeResultCode"/>: only declared values are accepted.</summary>
 public static class AccountMergeResultCodeXdr
 {
+    /// <summary>Reads a <see cref="AccountMergeResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.AccountMergeResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -10771,6 +12107,7 @@ public static class AccountMergeResultCodeXdr
         return (global::Stellar.Xdr.AccountMergeResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.AccountMergeResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10782,8 +12119,10 @@ public static class AccountMergeResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>AccountMergeResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -7 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.AccountMergeResultCode value) => value switch
     {
         global::Stellar.Xdr.AccountMergeResultCode.ACCOUNT_MERGE_SUCCESS => "ACCOUNT_MERGE_SUCCESS",
@@ -10804,8 +12143,10 @@ public sealed partial class AccountMergeResult : global::Stellar.Xdr.IXdrType<gl
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.AccountMergeResultCode Discriminant { get; set; }
 
+    /// <summary>Arm <c>sourceAccountBalance</c>: <c>int64</c>, set when <see cref="Discriminant"/> is <c>ACCOUNT_MERGE_SUCCESS</c>; null otherwise (transaction.xds:803).</summary>
     public long? SourceAccountBalance { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.AccountMergeResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -10833,6 +12174,7 @@ public sealed partial class AccountMergeResult : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10858,19 +12200,25 @@ public sealed partial class AccountMergeResult : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.AccountMergeResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.AccountMergeResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.AccountMergeResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.AccountMergeResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && this.SourceAccountBalance == other.SourceAccountBalance));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -10879,6 +12227,7 @@ public sealed partial class AccountMergeResult : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10907,13 +12256,16 @@ public sealed partial class AccountMergeResult : global::Stellar.Xdr.IXdrType<gl
 /// <summary>XDR enum <c>InflationResultCode</c> (transaction.xds:807).</summary>
 public enum InflationResultCode : int
 {
+    /// <summary><c>INFLATION_SUCCESS</c> = 0 (transaction.xds:808).</summary>
     INFLATION_SUCCESS = 0,
+    /// <summary><c>INFLATION_NOT_TIME</c> = -1 (transaction.xds:809).</summary>
     INFLATION_NOT_TIME = -1,
 }
 
 /// <summary>XDR coding of <see cref="InflationResultCode"/>: only declared values are accepted.</summary>
 public static class InflationResultCodeXdr
 {
+    /// <summary>Reads a <see cref="InflationResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.InflationResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -10925,6 +12277,7 @@ public static class InflationResultCodeXdr
         return (global::Stellar.Xdr.InflationResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.InflationResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10936,8 +12289,10 @@ public static class InflationResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>InflationResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -1 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.InflationResultCode value) => value switch
     {
         global::Stellar.Xdr.InflationResultCode.INFLATION_SUCCESS => "INFLATION_SUCCESS",
@@ -10949,10 +12304,13 @@ public static class InflationResultCodeXdr
 /// <summary>XDR struct <c>InflationPayout</c> (transaction.xds:812).</summary>
 public sealed partial class InflationPayout : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.InflationPayout>, global::System.IEquatable<global::Stellar.Xdr.InflationPayout>
 {
+    /// <summary>XDR field <c>destination</c>: <c>AccountID</c> (transaction.xds:813).</summary>
     public global::Stellar.Xdr.PublicKey Destination { get; set; } = null!;
 
+    /// <summary>XDR field <c>amount</c>: <c>int64</c> (transaction.xds:814).</summary>
     public long Amount { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.InflationPayout Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -10963,6 +12321,7 @@ public sealed partial class InflationPayout : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -10973,19 +12332,25 @@ public sealed partial class InflationPayout : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.InflationPayout FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.InflationPayout>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.InflationPayout);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.InflationPayout? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Same(this.Destination, other.Destination) && this.Amount == other.Amount));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -10994,6 +12359,7 @@ public sealed partial class InflationPayout : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11019,8 +12385,10 @@ public sealed partial class InflationResult : global::Stellar.Xdr.IXdrType<globa
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.InflationResultCode Discriminant { get; set; }
 
+    /// <summary>Arm <c>payouts</c>: <c>InflationPayout&lt;&gt;</c>, set when <see cref="Discriminant"/> is <c>INFLATION_SUCCESS</c>; null otherwise (transaction.xds:818).</summary>
     public global::Stellar.Xdr.InflationPayout[]? Payouts { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.InflationResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -11051,6 +12419,7 @@ public sealed partial class InflationResult : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11077,19 +12446,25 @@ public sealed partial class InflationResult : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.InflationResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.InflationResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.InflationResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.InflationResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Array(this.Payouts, other.Payouts)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -11098,6 +12473,7 @@ public sealed partial class InflationResult : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11139,16 +12515,22 @@ public sealed partial class InflationResult : global::Stellar.Xdr.IXdrType<globa
 /// <summary>XDR enum <c>ManageDataResultCode</c> (transaction.xds:822).</summary>
 public enum ManageDataResultCode : int
 {
+    /// <summary><c>MANAGE_DATA_SUCCESS</c> = 0 (transaction.xds:823).</summary>
     MANAGE_DATA_SUCCESS = 0,
+    /// <summary><c>MANAGE_DATA_NOT_SUPPORTED_YET</c> = -1 (transaction.xds:824).</summary>
     MANAGE_DATA_NOT_SUPPORTED_YET = -1,
+    /// <summary><c>MANAGE_DATA_NAME_NOT_FOUND</c> = -2 (transaction.xds:825).</summary>
     MANAGE_DATA_NAME_NOT_FOUND = -2,
+    /// <summary><c>MANAGE_DATA_LOW_RESERVE</c> = -3 (transaction.xds:826).</summary>
     MANAGE_DATA_LOW_RESERVE = -3,
+    /// <summary><c>MANAGE_DATA_INVALID_NAME</c> = -4 (transaction.xds:827).</summary>
     MANAGE_DATA_INVALID_NAME = -4,
 }
 
 /// <summary>XDR coding of <see cref="ManageDataResultCode"/>: only declared values are accepted.</summary>
 public static class ManageDataResultCodeXdr
 {
+    /// <summary>Reads a <see cref="ManageDataResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ManageDataResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -11160,6 +12542,7 @@ public static class ManageDataResultCodeXdr
         return (global::Stellar.Xdr.ManageDataResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ManageDataResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11171,8 +12554,10 @@ public static class ManageDataResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ManageDataResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -4 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ManageDataResultCode value) => value switch
     {
         global::Stellar.Xdr.ManageDataResultCode.MANAGE_DATA_SUCCESS => "MANAGE_DATA_SUCCESS",
@@ -11190,6 +12575,7 @@ public sealed partial class ManageDataResult : global::Stellar.Xdr.IXdrType<glob
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ManageDataResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ManageDataResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -11213,6 +12599,7 @@ public sealed partial class ManageDataResult : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11234,19 +12621,25 @@ public sealed partial class ManageDataResult : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ManageDataResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ManageDataResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ManageDataResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ManageDataResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -11254,6 +12647,7 @@ public sealed partial class ManageDataResult : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11267,13 +12661,16 @@ public sealed partial class ManageDataResult : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR enum <c>BumpSequenceResultCode</c> (transaction.xds:835).</summary>
 public enum BumpSequenceResultCode : int
 {
+    /// <summary><c>BUMP_SEQUENCE_SUCCESS</c> = 0 (transaction.xds:836).</summary>
     BUMP_SEQUENCE_SUCCESS = 0,
+    /// <summary><c>BUMP_SEQUENCE_BAD_SEQ</c> = -1 (transaction.xds:837).</summary>
     BUMP_SEQUENCE_BAD_SEQ = -1,
 }
 
 /// <summary>XDR coding of <see cref="BumpSequenceResultCode"/>: only declared values are accepted.</summary>
 public static class BumpSequenceResultCodeXdr
 {
+    /// <summary>Reads a <see cref="BumpSequenceResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.BumpSequenceResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -11285,6 +12682,7 @@ public static class BumpSequenceResultCodeXdr
         return (global::Stellar.Xdr.BumpSequenceResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.BumpSequenceResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11296,8 +12694,10 @@ public static class BumpSequenceResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>BumpSequenceResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -1 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.BumpSequenceResultCode value) => value switch
     {
         global::Stellar.Xdr.BumpSequenceResultCode.BUMP_SEQUENCE_SUCCESS => "BUMP_SEQUENCE_SUCCESS",
@@ -11312,6 +12712,7 @@ public sealed partial class BumpSequenceResult : global::Stellar.Xdr.IXdrType<gl
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.BumpSequenceResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.BumpSequenceResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -11332,6 +12733,7 @@ public sealed partial class BumpSequenceResult : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11350,19 +12752,25 @@ public sealed partial class BumpSequenceResult : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.BumpSequenceResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.BumpSequenceResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.BumpSequenceResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.BumpSequenceResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -11370,6 +12778,7 @@ public sealed partial class BumpSequenceResult : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11383,17 +12792,24 @@ public sealed partial class BumpSequenceResult : global::Stellar.Xdr.IXdrType<gl
 /// <summary>XDR enum <c>CreateClaimableBalanceResultCode</c> (transaction.xds:845).</summary>
 public enum CreateClaimableBalanceResultCode : int
 {
+    /// <summary><c>CREATE_CLAIMABLE_BALANCE_SUCCESS</c> = 0 (transaction.xds:846).</summary>
     CREATE_CLAIMABLE_BALANCE_SUCCESS = 0,
+    /// <summary><c>CREATE_CLAIMABLE_BALANCE_MALFORMED</c> = -1 (transaction.xds:847).</summary>
     CREATE_CLAIMABLE_BALANCE_MALFORMED = -1,
+    /// <summary><c>CREATE_CLAIMABLE_BALANCE_LOW_RESERVE</c> = -2 (transaction.xds:848).</summary>
     CREATE_CLAIMABLE_BALANCE_LOW_RESERVE = -2,
+    /// <summary><c>CREATE_CLAIMABLE_BALANCE_NO_TRUST</c> = -3 (transaction.xds:849).</summary>
     CREATE_CLAIMABLE_BALANCE_NO_TRUST = -3,
+    /// <summary><c>CREATE_CLAIMABLE_BALANCE_NOT_AUTHORIZED</c> = -4 (transaction.xds:850).</summary>
     CREATE_CLAIMABLE_BALANCE_NOT_AUTHORIZED = -4,
+    /// <summary><c>CREATE_CLAIMABLE_BALANCE_UNDERFUNDED</c> = -5 (transaction.xds:851).</summary>
     CREATE_CLAIMABLE_BALANCE_UNDERFUNDED = -5,
 }
 
 /// <summary>XDR coding of <see cref="CreateClaimableBalanceResultCode"/>: only declared values are accepted.</summary>
 public static class CreateClaimableBalanceResultCodeXdr
 {
+    /// <summary>Reads a <see cref="CreateClaimableBalanceResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.CreateClaimableBalanceResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -11405,6 +12821,7 @@ public static class CreateClaimableBalanceResultCodeXdr
         return (global::Stellar.Xdr.CreateClaimableBalanceResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.CreateClaimableBalanceResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11416,8 +12833,10 @@ public static class CreateClaimableBalanceResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>CreateClaimableBalanceResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -5 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.CreateClaimableBalanceResultCode value) => value switch
     {
         global::Stellar.Xdr.CreateClaimableBalanceResultCode.CREATE_CLAIMABLE_BALANCE_SUCCESS => "CREATE_CLAIMABLE_BALANCE_SUCCESS",
@@ -11436,8 +12855,10 @@ public sealed partial class CreateClaimableBalanceResult : global::Stellar.Xdr.I
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.CreateClaimableBalanceResultCode Discriminant { get; set; }
 
+    /// <summary>Arm <c>balanceID</c>: <c>ClaimableBalanceID</c>, set when <see cref="Discriminant"/> is <c>CREATE_CLAIMABLE_BALANCE_SUCCESS</c>; null otherwise (transaction.xds:855).</summary>
     public global::Stellar.Xdr.ClaimableBalanceID? BalanceID { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.CreateClaimableBalanceResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -11463,6 +12884,7 @@ public sealed partial class CreateClaimableBalanceResult : global::Stellar.Xdr.I
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11486,19 +12908,25 @@ public sealed partial class CreateClaimableBalanceResult : global::Stellar.Xdr.I
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.CreateClaimableBalanceResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.CreateClaimableBalanceResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.CreateClaimableBalanceResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.CreateClaimableBalanceResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.BalanceID, other.BalanceID)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -11507,6 +12935,7 @@ public sealed partial class CreateClaimableBalanceResult : global::Stellar.Xdr.I
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11535,18 +12964,26 @@ public sealed partial class CreateClaimableBalanceResult : global::Stellar.Xdr.I
 /// <summary>XDR enum <c>ClaimClaimableBalanceResultCode</c> (transaction.xds:859).</summary>
 public enum ClaimClaimableBalanceResultCode : int
 {
+    /// <summary><c>CLAIM_CLAIMABLE_BALANCE_SUCCESS</c> = 0 (transaction.xds:860).</summary>
     CLAIM_CLAIMABLE_BALANCE_SUCCESS = 0,
+    /// <summary><c>CLAIM_CLAIMABLE_BALANCE_DOES_NOT_EXIST</c> = -1 (transaction.xds:861).</summary>
     CLAIM_CLAIMABLE_BALANCE_DOES_NOT_EXIST = -1,
+    /// <summary><c>CLAIM_CLAIMABLE_BALANCE_CANNOT_CLAIM</c> = -2 (transaction.xds:862).</summary>
     CLAIM_CLAIMABLE_BALANCE_CANNOT_CLAIM = -2,
+    /// <summary><c>CLAIM_CLAIMABLE_BALANCE_LINE_FULL</c> = -3 (transaction.xds:863).</summary>
     CLAIM_CLAIMABLE_BALANCE_LINE_FULL = -3,
+    /// <summary><c>CLAIM_CLAIMABLE_BALANCE_NO_TRUST</c> = -4 (transaction.xds:864).</summary>
     CLAIM_CLAIMABLE_BALANCE_NO_TRUST = -4,
+    /// <summary><c>CLAIM_CLAIMABLE_BALANCE_NOT_AUTHORIZED</c> = -5 (transaction.xds:865).</summary>
     CLAIM_CLAIMABLE_BALANCE_NOT_AUTHORIZED = -5,
+    /// <summary><c>CLAIM_CLAIMABLE_BALANCE_TRUSTLINE_FROZEN</c> = -6 (transaction.xds:866).</summary>
     CLAIM_CLAIMABLE_BALANCE_TRUSTLINE_FROZEN = -6,
 }
 
 /// <summary>XDR coding of <see cref="ClaimClaimableBalanceResultCode"/>: only declared values are accepted.</summary>
 public static class ClaimClaimableBalanceResultCodeXdr
 {
+    /// <summary>Reads a <see cref="ClaimClaimableBalanceResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ClaimClaimableBalanceResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -11558,6 +12995,7 @@ public static class ClaimClaimableBalanceResultCodeXdr
         return (global::Stellar.Xdr.ClaimClaimableBalanceResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ClaimClaimableBalanceResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11569,8 +13007,10 @@ public static class ClaimClaimableBalanceResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ClaimClaimableBalanceResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -6 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ClaimClaimableBalanceResultCode value) => value switch
     {
         global::Stellar.Xdr.ClaimClaimableBalanceResultCode.CLAIM_CLAIMABLE_BALANCE_SUCCESS => "CLAIM_CLAIMABLE_BALANCE_SUCCESS",
@@ -11590,6 +13030,7 @@ public sealed partial class ClaimClaimableBalanceResult : global::Stellar.Xdr.IX
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ClaimClaimableBalanceResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClaimClaimableBalanceResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -11615,6 +13056,7 @@ public sealed partial class ClaimClaimableBalanceResult : global::Stellar.Xdr.IX
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11638,19 +13080,25 @@ public sealed partial class ClaimClaimableBalanceResult : global::Stellar.Xdr.IX
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClaimClaimableBalanceResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClaimClaimableBalanceResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClaimClaimableBalanceResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClaimClaimableBalanceResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -11658,6 +13106,7 @@ public sealed partial class ClaimClaimableBalanceResult : global::Stellar.Xdr.IX
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11671,15 +13120,20 @@ public sealed partial class ClaimClaimableBalanceResult : global::Stellar.Xdr.IX
 /// <summary>XDR enum <c>BeginSponsoringFutureReservesResultCode</c> (transaction.xds:874).</summary>
 public enum BeginSponsoringFutureReservesResultCode : int
 {
+    /// <summary><c>BEGIN_SPONSORING_FUTURE_RESERVES_SUCCESS</c> = 0 (transaction.xds:875).</summary>
     BEGIN_SPONSORING_FUTURE_RESERVES_SUCCESS = 0,
+    /// <summary><c>BEGIN_SPONSORING_FUTURE_RESERVES_MALFORMED</c> = -1 (transaction.xds:876).</summary>
     BEGIN_SPONSORING_FUTURE_RESERVES_MALFORMED = -1,
+    /// <summary><c>BEGIN_SPONSORING_FUTURE_RESERVES_ALREADY_SPONSORED</c> = -2 (transaction.xds:877).</summary>
     BEGIN_SPONSORING_FUTURE_RESERVES_ALREADY_SPONSORED = -2,
+    /// <summary><c>BEGIN_SPONSORING_FUTURE_RESERVES_RECURSIVE</c> = -3 (transaction.xds:878).</summary>
     BEGIN_SPONSORING_FUTURE_RESERVES_RECURSIVE = -3,
 }
 
 /// <summary>XDR coding of <see cref="BeginSponsoringFutureReservesResultCode"/>: only declared values are accepted.</summary>
 public static class BeginSponsoringFutureReservesResultCodeXdr
 {
+    /// <summary>Reads a <see cref="BeginSponsoringFutureReservesResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.BeginSponsoringFutureReservesResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -11691,6 +13145,7 @@ public static class BeginSponsoringFutureReservesResultCodeXdr
         return (global::Stellar.Xdr.BeginSponsoringFutureReservesResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.BeginSponsoringFutureReservesResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11702,8 +13157,10 @@ public static class BeginSponsoringFutureReservesResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>BeginSponsoringFutureReservesResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -3 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.BeginSponsoringFutureReservesResultCode value) => value switch
     {
         global::Stellar.Xdr.BeginSponsoringFutureReservesResultCode.BEGIN_SPONSORING_FUTURE_RESERVES_SUCCESS => "BEGIN_SPONSORING_FUTURE_RESERVES_SUCCESS",
@@ -11720,6 +13177,7 @@ public sealed partial class BeginSponsoringFutureReservesResult : global::Stella
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.BeginSponsoringFutureReservesResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.BeginSponsoringFutureReservesResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -11742,6 +13200,7 @@ public sealed partial class BeginSponsoringFutureReservesResult : global::Stella
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11762,19 +13221,25 @@ public sealed partial class BeginSponsoringFutureReservesResult : global::Stella
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.BeginSponsoringFutureReservesResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.BeginSponsoringFutureReservesResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.BeginSponsoringFutureReservesResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.BeginSponsoringFutureReservesResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -11782,6 +13247,7 @@ public sealed partial class BeginSponsoringFutureReservesResult : global::Stella
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11795,13 +13261,16 @@ public sealed partial class BeginSponsoringFutureReservesResult : global::Stella
 /// <summary>XDR enum <c>EndSponsoringFutureReservesResultCode</c> (transaction.xds:886).</summary>
 public enum EndSponsoringFutureReservesResultCode : int
 {
+    /// <summary><c>END_SPONSORING_FUTURE_RESERVES_SUCCESS</c> = 0 (transaction.xds:887).</summary>
     END_SPONSORING_FUTURE_RESERVES_SUCCESS = 0,
+    /// <summary><c>END_SPONSORING_FUTURE_RESERVES_NOT_SPONSORED</c> = -1 (transaction.xds:888).</summary>
     END_SPONSORING_FUTURE_RESERVES_NOT_SPONSORED = -1,
 }
 
 /// <summary>XDR coding of <see cref="EndSponsoringFutureReservesResultCode"/>: only declared values are accepted.</summary>
 public static class EndSponsoringFutureReservesResultCodeXdr
 {
+    /// <summary>Reads a <see cref="EndSponsoringFutureReservesResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.EndSponsoringFutureReservesResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -11813,6 +13282,7 @@ public static class EndSponsoringFutureReservesResultCodeXdr
         return (global::Stellar.Xdr.EndSponsoringFutureReservesResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.EndSponsoringFutureReservesResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11824,8 +13294,10 @@ public static class EndSponsoringFutureReservesResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>EndSponsoringFutureReservesResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -1 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.EndSponsoringFutureReservesResultCode value) => value switch
     {
         global::Stellar.Xdr.EndSponsoringFutureReservesResultCode.END_SPONSORING_FUTURE_RESERVES_SUCCESS => "END_SPONSORING_FUTURE_RESERVES_SUCCESS",
@@ -11840,6 +13312,7 @@ public sealed partial class EndSponsoringFutureReservesResult : global::Stellar.
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.EndSponsoringFutureReservesResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.EndSponsoringFutureReservesResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -11860,6 +13333,7 @@ public sealed partial class EndSponsoringFutureReservesResult : global::Stellar.
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11878,19 +13352,25 @@ public sealed partial class EndSponsoringFutureReservesResult : global::Stellar.
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.EndSponsoringFutureReservesResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.EndSponsoringFutureReservesResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.EndSponsoringFutureReservesResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.EndSponsoringFutureReservesResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -11898,6 +13378,7 @@ public sealed partial class EndSponsoringFutureReservesResult : global::Stellar.
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11911,17 +13392,24 @@ public sealed partial class EndSponsoringFutureReservesResult : global::Stellar.
 /// <summary>XDR enum <c>RevokeSponsorshipResultCode</c> (transaction.xds:896).</summary>
 public enum RevokeSponsorshipResultCode : int
 {
+    /// <summary><c>REVOKE_SPONSORSHIP_SUCCESS</c> = 0 (transaction.xds:897).</summary>
     REVOKE_SPONSORSHIP_SUCCESS = 0,
+    /// <summary><c>REVOKE_SPONSORSHIP_DOES_NOT_EXIST</c> = -1 (transaction.xds:898).</summary>
     REVOKE_SPONSORSHIP_DOES_NOT_EXIST = -1,
+    /// <summary><c>REVOKE_SPONSORSHIP_NOT_SPONSOR</c> = -2 (transaction.xds:899).</summary>
     REVOKE_SPONSORSHIP_NOT_SPONSOR = -2,
+    /// <summary><c>REVOKE_SPONSORSHIP_LOW_RESERVE</c> = -3 (transaction.xds:900).</summary>
     REVOKE_SPONSORSHIP_LOW_RESERVE = -3,
+    /// <summary><c>REVOKE_SPONSORSHIP_ONLY_TRANSFERABLE</c> = -4 (transaction.xds:901).</summary>
     REVOKE_SPONSORSHIP_ONLY_TRANSFERABLE = -4,
+    /// <summary><c>REVOKE_SPONSORSHIP_MALFORMED</c> = -5 (transaction.xds:902).</summary>
     REVOKE_SPONSORSHIP_MALFORMED = -5,
 }
 
 /// <summary>XDR coding of <see cref="RevokeSponsorshipResultCode"/>: only declared values are accepted.</summary>
 public static class RevokeSponsorshipResultCodeXdr
 {
+    /// <summary>Reads a <see cref="RevokeSponsorshipResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.RevokeSponsorshipResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -11933,6 +13421,7 @@ public static class RevokeSponsorshipResultCodeXdr
         return (global::Stellar.Xdr.RevokeSponsorshipResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.RevokeSponsorshipResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -11944,8 +13433,10 @@ public static class RevokeSponsorshipResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>RevokeSponsorshipResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -5 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.RevokeSponsorshipResultCode value) => value switch
     {
         global::Stellar.Xdr.RevokeSponsorshipResultCode.REVOKE_SPONSORSHIP_SUCCESS => "REVOKE_SPONSORSHIP_SUCCESS",
@@ -11964,6 +13455,7 @@ public sealed partial class RevokeSponsorshipResult : global::Stellar.Xdr.IXdrTy
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.RevokeSponsorshipResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.RevokeSponsorshipResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -11988,6 +13480,7 @@ public sealed partial class RevokeSponsorshipResult : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12010,19 +13503,25 @@ public sealed partial class RevokeSponsorshipResult : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.RevokeSponsorshipResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.RevokeSponsorshipResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.RevokeSponsorshipResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.RevokeSponsorshipResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -12030,6 +13529,7 @@ public sealed partial class RevokeSponsorshipResult : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12043,16 +13543,22 @@ public sealed partial class RevokeSponsorshipResult : global::Stellar.Xdr.IXdrTy
 /// <summary>XDR enum <c>ClawbackResultCode</c> (transaction.xds:910).</summary>
 public enum ClawbackResultCode : int
 {
+    /// <summary><c>CLAWBACK_SUCCESS</c> = 0 (transaction.xds:911).</summary>
     CLAWBACK_SUCCESS = 0,
+    /// <summary><c>CLAWBACK_MALFORMED</c> = -1 (transaction.xds:912).</summary>
     CLAWBACK_MALFORMED = -1,
+    /// <summary><c>CLAWBACK_NOT_CLAWBACK_ENABLED</c> = -2 (transaction.xds:913).</summary>
     CLAWBACK_NOT_CLAWBACK_ENABLED = -2,
+    /// <summary><c>CLAWBACK_NO_TRUST</c> = -3 (transaction.xds:914).</summary>
     CLAWBACK_NO_TRUST = -3,
+    /// <summary><c>CLAWBACK_UNDERFUNDED</c> = -4 (transaction.xds:915).</summary>
     CLAWBACK_UNDERFUNDED = -4,
 }
 
 /// <summary>XDR coding of <see cref="ClawbackResultCode"/>: only declared values are accepted.</summary>
 public static class ClawbackResultCodeXdr
 {
+    /// <summary>Reads a <see cref="ClawbackResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ClawbackResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -12064,6 +13570,7 @@ public static class ClawbackResultCodeXdr
         return (global::Stellar.Xdr.ClawbackResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ClawbackResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12075,8 +13582,10 @@ public static class ClawbackResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ClawbackResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -4 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ClawbackResultCode value) => value switch
     {
         global::Stellar.Xdr.ClawbackResultCode.CLAWBACK_SUCCESS => "CLAWBACK_SUCCESS",
@@ -12094,6 +13603,7 @@ public sealed partial class ClawbackResult : global::Stellar.Xdr.IXdrType<global
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ClawbackResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClawbackResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -12117,6 +13627,7 @@ public sealed partial class ClawbackResult : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12138,19 +13649,25 @@ public sealed partial class ClawbackResult : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClawbackResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClawbackResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClawbackResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClawbackResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -12158,6 +13675,7 @@ public sealed partial class ClawbackResult : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12171,15 +13689,20 @@ public sealed partial class ClawbackResult : global::Stellar.Xdr.IXdrType<global
 /// <summary>XDR enum <c>ClawbackClaimableBalanceResultCode</c> (transaction.xds:923).</summary>
 public enum ClawbackClaimableBalanceResultCode : int
 {
+    /// <summary><c>CLAWBACK_CLAIMABLE_BALANCE_SUCCESS</c> = 0 (transaction.xds:924).</summary>
     CLAWBACK_CLAIMABLE_BALANCE_SUCCESS = 0,
+    /// <summary><c>CLAWBACK_CLAIMABLE_BALANCE_DOES_NOT_EXIST</c> = -1 (transaction.xds:925).</summary>
     CLAWBACK_CLAIMABLE_BALANCE_DOES_NOT_EXIST = -1,
+    /// <summary><c>CLAWBACK_CLAIMABLE_BALANCE_NOT_ISSUER</c> = -2 (transaction.xds:926).</summary>
     CLAWBACK_CLAIMABLE_BALANCE_NOT_ISSUER = -2,
+    /// <summary><c>CLAWBACK_CLAIMABLE_BALANCE_NOT_CLAWBACK_ENABLED</c> = -3 (transaction.xds:927).</summary>
     CLAWBACK_CLAIMABLE_BALANCE_NOT_CLAWBACK_ENABLED = -3,
 }
 
 /// <summary>XDR coding of <see cref="ClawbackClaimableBalanceResultCode"/>: only declared values are accepted.</summary>
 public static class ClawbackClaimableBalanceResultCodeXdr
 {
+    /// <summary>Reads a <see cref="ClawbackClaimableBalanceResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ClawbackClaimableBalanceResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -12191,6 +13714,7 @@ public static class ClawbackClaimableBalanceResultCodeXdr
         return (global::Stellar.Xdr.ClawbackClaimableBalanceResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ClawbackClaimableBalanceResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12202,8 +13726,10 @@ public static class ClawbackClaimableBalanceResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ClawbackClaimableBalanceResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -3 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ClawbackClaimableBalanceResultCode value) => value switch
     {
         global::Stellar.Xdr.ClawbackClaimableBalanceResultCode.CLAWBACK_CLAIMABLE_BALANCE_SUCCESS => "CLAWBACK_CLAIMABLE_BALANCE_SUCCESS",
@@ -12220,6 +13746,7 @@ public sealed partial class ClawbackClaimableBalanceResult : global::Stellar.Xdr
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ClawbackClaimableBalanceResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClawbackClaimableBalanceResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -12242,6 +13769,7 @@ public sealed partial class ClawbackClaimableBalanceResult : global::Stellar.Xdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12262,19 +13790,25 @@ public sealed partial class ClawbackClaimableBalanceResult : global::Stellar.Xdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClawbackClaimableBalanceResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClawbackClaimableBalanceResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClawbackClaimableBalanceResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClawbackClaimableBalanceResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -12282,6 +13816,7 @@ public sealed partial class ClawbackClaimableBalanceResult : global::Stellar.Xdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12295,17 +13830,24 @@ public sealed partial class ClawbackClaimableBalanceResult : global::Stellar.Xdr
 /// <summary>XDR enum <c>SetTrustLineFlagsResultCode</c> (transaction.xds:935).</summary>
 public enum SetTrustLineFlagsResultCode : int
 {
+    /// <summary><c>SET_TRUST_LINE_FLAGS_SUCCESS</c> = 0 (transaction.xds:936).</summary>
     SET_TRUST_LINE_FLAGS_SUCCESS = 0,
+    /// <summary><c>SET_TRUST_LINE_FLAGS_MALFORMED</c> = -1 (transaction.xds:937).</summary>
     SET_TRUST_LINE_FLAGS_MALFORMED = -1,
+    /// <summary><c>SET_TRUST_LINE_FLAGS_NO_TRUST_LINE</c> = -2 (transaction.xds:938).</summary>
     SET_TRUST_LINE_FLAGS_NO_TRUST_LINE = -2,
+    /// <summary><c>SET_TRUST_LINE_FLAGS_CANT_REVOKE</c> = -3 (transaction.xds:939).</summary>
     SET_TRUST_LINE_FLAGS_CANT_REVOKE = -3,
+    /// <summary><c>SET_TRUST_LINE_FLAGS_INVALID_STATE</c> = -4 (transaction.xds:940).</summary>
     SET_TRUST_LINE_FLAGS_INVALID_STATE = -4,
+    /// <summary><c>SET_TRUST_LINE_FLAGS_LOW_RESERVE</c> = -5 (transaction.xds:941).</summary>
     SET_TRUST_LINE_FLAGS_LOW_RESERVE = -5,
 }
 
 /// <summary>XDR coding of <see cref="SetTrustLineFlagsResultCode"/>: only declared values are accepted.</summary>
 public static class SetTrustLineFlagsResultCodeXdr
 {
+    /// <summary>Reads a <see cref="SetTrustLineFlagsResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.SetTrustLineFlagsResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -12317,6 +13859,7 @@ public static class SetTrustLineFlagsResultCodeXdr
         return (global::Stellar.Xdr.SetTrustLineFlagsResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.SetTrustLineFlagsResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12328,8 +13871,10 @@ public static class SetTrustLineFlagsResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>SetTrustLineFlagsResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -5 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.SetTrustLineFlagsResultCode value) => value switch
     {
         global::Stellar.Xdr.SetTrustLineFlagsResultCode.SET_TRUST_LINE_FLAGS_SUCCESS => "SET_TRUST_LINE_FLAGS_SUCCESS",
@@ -12348,6 +13893,7 @@ public sealed partial class SetTrustLineFlagsResult : global::Stellar.Xdr.IXdrTy
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.SetTrustLineFlagsResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SetTrustLineFlagsResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -12372,6 +13918,7 @@ public sealed partial class SetTrustLineFlagsResult : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12394,19 +13941,25 @@ public sealed partial class SetTrustLineFlagsResult : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SetTrustLineFlagsResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SetTrustLineFlagsResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SetTrustLineFlagsResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SetTrustLineFlagsResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -12414,6 +13967,7 @@ public sealed partial class SetTrustLineFlagsResult : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12427,20 +13981,30 @@ public sealed partial class SetTrustLineFlagsResult : global::Stellar.Xdr.IXdrTy
 /// <summary>XDR enum <c>LiquidityPoolDepositResultCode</c> (transaction.xds:949).</summary>
 public enum LiquidityPoolDepositResultCode : int
 {
+    /// <summary><c>LIQUIDITY_POOL_DEPOSIT_SUCCESS</c> = 0 (transaction.xds:950).</summary>
     LIQUIDITY_POOL_DEPOSIT_SUCCESS = 0,
+    /// <summary><c>LIQUIDITY_POOL_DEPOSIT_MALFORMED</c> = -1 (transaction.xds:951).</summary>
     LIQUIDITY_POOL_DEPOSIT_MALFORMED = -1,
+    /// <summary><c>LIQUIDITY_POOL_DEPOSIT_NO_TRUST</c> = -2 (transaction.xds:952).</summary>
     LIQUIDITY_POOL_DEPOSIT_NO_TRUST = -2,
+    /// <summary><c>LIQUIDITY_POOL_DEPOSIT_NOT_AUTHORIZED</c> = -3 (transaction.xds:953).</summary>
     LIQUIDITY_POOL_DEPOSIT_NOT_AUTHORIZED = -3,
+    /// <summary><c>LIQUIDITY_POOL_DEPOSIT_UNDERFUNDED</c> = -4 (transaction.xds:954).</summary>
     LIQUIDITY_POOL_DEPOSIT_UNDERFUNDED = -4,
+    /// <summary><c>LIQUIDITY_POOL_DEPOSIT_LINE_FULL</c> = -5 (transaction.xds:955).</summary>
     LIQUIDITY_POOL_DEPOSIT_LINE_FULL = -5,
+    /// <summary><c>LIQUIDITY_POOL_DEPOSIT_BAD_PRICE</c> = -6 (transaction.xds:956).</summary>
     LIQUIDITY_POOL_DEPOSIT_BAD_PRICE = -6,
+    /// <summary><c>LIQUIDITY_POOL_DEPOSIT_POOL_FULL</c> = -7 (transaction.xds:957).</summary>
     LIQUIDITY_POOL_DEPOSIT_POOL_FULL = -7,
+    /// <summary><c>LIQUIDITY_POOL_DEPOSIT_TRUSTLINE_FROZEN</c> = -8 (transaction.xds:958).</summary>
     LIQUIDITY_POOL_DEPOSIT_TRUSTLINE_FROZEN = -8,
 }
 
 /// <summary>XDR coding of <see cref="LiquidityPoolDepositResultCode"/>: only declared values are accepted.</summary>
 public static class LiquidityPoolDepositResultCodeXdr
 {
+    /// <summary>Reads a <see cref="LiquidityPoolDepositResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.LiquidityPoolDepositResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -12452,6 +14016,7 @@ public static class LiquidityPoolDepositResultCodeXdr
         return (global::Stellar.Xdr.LiquidityPoolDepositResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.LiquidityPoolDepositResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12463,8 +14028,10 @@ public static class LiquidityPoolDepositResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>LiquidityPoolDepositResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -8 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.LiquidityPoolDepositResultCode value) => value switch
     {
         global::Stellar.Xdr.LiquidityPoolDepositResultCode.LIQUIDITY_POOL_DEPOSIT_SUCCESS => "LIQUIDITY_POOL_DEPOSIT_SUCCESS",
@@ -12486,6 +14053,7 @@ public sealed partial class LiquidityPoolDepositResult : global::Stellar.Xdr.IXd
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.LiquidityPoolDepositResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LiquidityPoolDepositResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -12513,6 +14081,7 @@ public sealed partial class LiquidityPoolDepositResult : global::Stellar.Xdr.IXd
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12538,19 +14107,25 @@ public sealed partial class LiquidityPoolDepositResult : global::Stellar.Xdr.IXd
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LiquidityPoolDepositResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LiquidityPoolDepositResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LiquidityPoolDepositResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LiquidityPoolDepositResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -12558,6 +14133,7 @@ public sealed partial class LiquidityPoolDepositResult : global::Stellar.Xdr.IXd
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12571,18 +14147,26 @@ public sealed partial class LiquidityPoolDepositResult : global::Stellar.Xdr.IXd
 /// <summary>XDR enum <c>LiquidityPoolWithdrawResultCode</c> (transaction.xds:966).</summary>
 public enum LiquidityPoolWithdrawResultCode : int
 {
+    /// <summary><c>LIQUIDITY_POOL_WITHDRAW_SUCCESS</c> = 0 (transaction.xds:967).</summary>
     LIQUIDITY_POOL_WITHDRAW_SUCCESS = 0,
+    /// <summary><c>LIQUIDITY_POOL_WITHDRAW_MALFORMED</c> = -1 (transaction.xds:968).</summary>
     LIQUIDITY_POOL_WITHDRAW_MALFORMED = -1,
+    /// <summary><c>LIQUIDITY_POOL_WITHDRAW_NO_TRUST</c> = -2 (transaction.xds:969).</summary>
     LIQUIDITY_POOL_WITHDRAW_NO_TRUST = -2,
+    /// <summary><c>LIQUIDITY_POOL_WITHDRAW_UNDERFUNDED</c> = -3 (transaction.xds:970).</summary>
     LIQUIDITY_POOL_WITHDRAW_UNDERFUNDED = -3,
+    /// <summary><c>LIQUIDITY_POOL_WITHDRAW_LINE_FULL</c> = -4 (transaction.xds:971).</summary>
     LIQUIDITY_POOL_WITHDRAW_LINE_FULL = -4,
+    /// <summary><c>LIQUIDITY_POOL_WITHDRAW_UNDER_MINIMUM</c> = -5 (transaction.xds:972).</summary>
     LIQUIDITY_POOL_WITHDRAW_UNDER_MINIMUM = -5,
+    /// <summary><c>LIQUIDITY_POOL_WITHDRAW_TRUSTLINE_FROZEN</c> = -6 (transaction.xds:973).</summary>
     LIQUIDITY_POOL_WITHDRAW_TRUSTLINE_FROZEN = -6,
 }
 
 /// <summary>XDR coding of <see cref="LiquidityPoolWithdrawResultCode"/>: only declared values are accepted.</summary>
 public static class LiquidityPoolWithdrawResultCodeXdr
 {
+    /// <summary>Reads a <see cref="LiquidityPoolWithdrawResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.LiquidityPoolWithdrawResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -12594,6 +14178,7 @@ public static class LiquidityPoolWithdrawResultCodeXdr
         return (global::Stellar.Xdr.LiquidityPoolWithdrawResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.LiquidityPoolWithdrawResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12605,8 +14190,10 @@ public static class LiquidityPoolWithdrawResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>LiquidityPoolWithdrawResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -6 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.LiquidityPoolWithdrawResultCode value) => value switch
     {
         global::Stellar.Xdr.LiquidityPoolWithdrawResultCode.LIQUIDITY_POOL_WITHDRAW_SUCCESS => "LIQUIDITY_POOL_WITHDRAW_SUCCESS",
@@ -12626,6 +14213,7 @@ public sealed partial class LiquidityPoolWithdrawResult : global::Stellar.Xdr.IX
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.LiquidityPoolWithdrawResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.LiquidityPoolWithdrawResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -12651,6 +14239,7 @@ public sealed partial class LiquidityPoolWithdrawResult : global::Stellar.Xdr.IX
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12674,19 +14263,25 @@ public sealed partial class LiquidityPoolWithdrawResult : global::Stellar.Xdr.IX
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.LiquidityPoolWithdrawResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.LiquidityPoolWithdrawResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.LiquidityPoolWithdrawResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.LiquidityPoolWithdrawResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -12694,6 +14289,7 @@ public sealed partial class LiquidityPoolWithdrawResult : global::Stellar.Xdr.IX
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12707,17 +14303,24 @@ public sealed partial class LiquidityPoolWithdrawResult : global::Stellar.Xdr.IX
 /// <summary>XDR enum <c>InvokeHostFunctionResultCode</c> (transaction.xds:981).</summary>
 public enum InvokeHostFunctionResultCode : int
 {
+    /// <summary><c>INVOKE_HOST_FUNCTION_SUCCESS</c> = 0 (transaction.xds:982).</summary>
     INVOKE_HOST_FUNCTION_SUCCESS = 0,
+    /// <summary><c>INVOKE_HOST_FUNCTION_MALFORMED</c> = -1 (transaction.xds:983).</summary>
     INVOKE_HOST_FUNCTION_MALFORMED = -1,
+    /// <summary><c>INVOKE_HOST_FUNCTION_TRAPPED</c> = -2 (transaction.xds:984).</summary>
     INVOKE_HOST_FUNCTION_TRAPPED = -2,
+    /// <summary><c>INVOKE_HOST_FUNCTION_RESOURCE_LIMIT_EXCEEDED</c> = -3 (transaction.xds:985).</summary>
     INVOKE_HOST_FUNCTION_RESOURCE_LIMIT_EXCEEDED = -3,
+    /// <summary><c>INVOKE_HOST_FUNCTION_ENTRY_ARCHIVED</c> = -4 (transaction.xds:986).</summary>
     INVOKE_HOST_FUNCTION_ENTRY_ARCHIVED = -4,
+    /// <summary><c>INVOKE_HOST_FUNCTION_INSUFFICIENT_REFUNDABLE_FEE</c> = -5 (transaction.xds:987).</summary>
     INVOKE_HOST_FUNCTION_INSUFFICIENT_REFUNDABLE_FEE = -5,
 }
 
 /// <summary>XDR coding of <see cref="InvokeHostFunctionResultCode"/>: only declared values are accepted.</summary>
 public static class InvokeHostFunctionResultCodeXdr
 {
+    /// <summary>Reads a <see cref="InvokeHostFunctionResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.InvokeHostFunctionResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -12729,6 +14332,7 @@ public static class InvokeHostFunctionResultCodeXdr
         return (global::Stellar.Xdr.InvokeHostFunctionResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.InvokeHostFunctionResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12740,8 +14344,10 @@ public static class InvokeHostFunctionResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>InvokeHostFunctionResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -5 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.InvokeHostFunctionResultCode value) => value switch
     {
         global::Stellar.Xdr.InvokeHostFunctionResultCode.INVOKE_HOST_FUNCTION_SUCCESS => "INVOKE_HOST_FUNCTION_SUCCESS",
@@ -12760,8 +14366,10 @@ public sealed partial class InvokeHostFunctionResult : global::Stellar.Xdr.IXdrT
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.InvokeHostFunctionResultCode Discriminant { get; set; }
 
+    /// <summary>Arm <c>success</c>: <c>Hash</c>, set when <see cref="Discriminant"/> is <c>INVOKE_HOST_FUNCTION_SUCCESS</c>; null otherwise (transaction.xds:991).</summary>
     public byte[]? Success { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.InvokeHostFunctionResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -12787,6 +14395,7 @@ public sealed partial class InvokeHostFunctionResult : global::Stellar.Xdr.IXdrT
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12810,19 +14419,25 @@ public sealed partial class InvokeHostFunctionResult : global::Stellar.Xdr.IXdrT
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.InvokeHostFunctionResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.InvokeHostFunctionResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.InvokeHostFunctionResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.InvokeHostFunctionResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Bytes(this.Success, other.Success)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -12831,6 +14446,7 @@ public sealed partial class InvokeHostFunctionResult : global::Stellar.Xdr.IXdrT
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12852,15 +14468,20 @@ public sealed partial class InvokeHostFunctionResult : global::Stellar.Xdr.IXdrT
 /// <summary>XDR enum <c>ExtendFootprintTTLResultCode</c> (transaction.xds:995).</summary>
 public enum ExtendFootprintTTLResultCode : int
 {
+    /// <summary><c>EXTEND_FOOTPRINT_TTL_SUCCESS</c> = 0 (transaction.xds:996).</summary>
     EXTEND_FOOTPRINT_TTL_SUCCESS = 0,
+    /// <summary><c>EXTEND_FOOTPRINT_TTL_MALFORMED</c> = -1 (transaction.xds:997).</summary>
     EXTEND_FOOTPRINT_TTL_MALFORMED = -1,
+    /// <summary><c>EXTEND_FOOTPRINT_TTL_RESOURCE_LIMIT_EXCEEDED</c> = -2 (transaction.xds:998).</summary>
     EXTEND_FOOTPRINT_TTL_RESOURCE_LIMIT_EXCEEDED = -2,
+    /// <summary><c>EXTEND_FOOTPRINT_TTL_INSUFFICIENT_REFUNDABLE_FEE</c> = -3 (transaction.xds:999).</summary>
     EXTEND_FOOTPRINT_TTL_INSUFFICIENT_REFUNDABLE_FEE = -3,
 }
 
 /// <summary>XDR coding of <see cref="ExtendFootprintTTLResultCode"/>: only declared values are accepted.</summary>
 public static class ExtendFootprintTTLResultCodeXdr
 {
+    /// <summary>Reads a <see cref="ExtendFootprintTTLResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ExtendFootprintTTLResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -12872,6 +14493,7 @@ public static class ExtendFootprintTTLResultCodeXdr
         return (global::Stellar.Xdr.ExtendFootprintTTLResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ExtendFootprintTTLResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12883,8 +14505,10 @@ public static class ExtendFootprintTTLResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ExtendFootprintTTLResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -3 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ExtendFootprintTTLResultCode value) => value switch
     {
         global::Stellar.Xdr.ExtendFootprintTTLResultCode.EXTEND_FOOTPRINT_TTL_SUCCESS => "EXTEND_FOOTPRINT_TTL_SUCCESS",
@@ -12901,6 +14525,7 @@ public sealed partial class ExtendFootprintTTLResult : global::Stellar.Xdr.IXdrT
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ExtendFootprintTTLResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ExtendFootprintTTLResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -12923,6 +14548,7 @@ public sealed partial class ExtendFootprintTTLResult : global::Stellar.Xdr.IXdrT
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12943,19 +14569,25 @@ public sealed partial class ExtendFootprintTTLResult : global::Stellar.Xdr.IXdrT
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ExtendFootprintTTLResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ExtendFootprintTTLResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ExtendFootprintTTLResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ExtendFootprintTTLResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -12963,6 +14595,7 @@ public sealed partial class ExtendFootprintTTLResult : global::Stellar.Xdr.IXdrT
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -12976,15 +14609,20 @@ public sealed partial class ExtendFootprintTTLResult : global::Stellar.Xdr.IXdrT
 /// <summary>XDR enum <c>RestoreFootprintResultCode</c> (transaction.xds:1007).</summary>
 public enum RestoreFootprintResultCode : int
 {
+    /// <summary><c>RESTORE_FOOTPRINT_SUCCESS</c> = 0 (transaction.xds:1008).</summary>
     RESTORE_FOOTPRINT_SUCCESS = 0,
+    /// <summary><c>RESTORE_FOOTPRINT_MALFORMED</c> = -1 (transaction.xds:1009).</summary>
     RESTORE_FOOTPRINT_MALFORMED = -1,
+    /// <summary><c>RESTORE_FOOTPRINT_RESOURCE_LIMIT_EXCEEDED</c> = -2 (transaction.xds:1010).</summary>
     RESTORE_FOOTPRINT_RESOURCE_LIMIT_EXCEEDED = -2,
+    /// <summary><c>RESTORE_FOOTPRINT_INSUFFICIENT_REFUNDABLE_FEE</c> = -3 (transaction.xds:1011).</summary>
     RESTORE_FOOTPRINT_INSUFFICIENT_REFUNDABLE_FEE = -3,
 }
 
 /// <summary>XDR coding of <see cref="RestoreFootprintResultCode"/>: only declared values are accepted.</summary>
 public static class RestoreFootprintResultCodeXdr
 {
+    /// <summary>Reads a <see cref="RestoreFootprintResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.RestoreFootprintResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -12996,6 +14634,7 @@ public static class RestoreFootprintResultCodeXdr
         return (global::Stellar.Xdr.RestoreFootprintResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.RestoreFootprintResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -13007,8 +14646,10 @@ public static class RestoreFootprintResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>RestoreFootprintResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -3 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.RestoreFootprintResultCode value) => value switch
     {
         global::Stellar.Xdr.RestoreFootprintResultCode.RESTORE_FOOTPRINT_SUCCESS => "RESTORE_FOOTPRINT_SUCCESS",
@@ -13025,6 +14666,7 @@ public sealed partial class RestoreFootprintResult : global::Stellar.Xdr.IXdrTyp
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.RestoreFootprintResultCode Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.RestoreFootprintResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -13047,6 +14689,7 @@ public sealed partial class RestoreFootprintResult : global::Stellar.Xdr.IXdrTyp
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -13067,19 +14710,25 @@ public sealed partial class RestoreFootprintResult : global::Stellar.Xdr.IXdrTyp
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.RestoreFootprintResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.RestoreFootprintResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.RestoreFootprintResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.RestoreFootprintResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -13087,6 +14736,7 @@ public sealed partial class RestoreFootprintResult : global::Stellar.Xdr.IXdrTyp
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -13100,18 +14750,26 @@ public sealed partial class RestoreFootprintResult : global::Stellar.Xdr.IXdrTyp
 /// <summary>XDR enum <c>OperationResultCode</c> (transaction.xds:1019).</summary>
 public enum OperationResultCode : int
 {
+    /// <summary><c>opINNER</c> = 0 (transaction.xds:1020).</summary>
     opINNER = 0,
+    /// <summary><c>opBAD_AUTH</c> = -1 (transaction.xds:1021).</summary>
     opBAD_AUTH = -1,
+    /// <summary><c>opNO_ACCOUNT</c> = -2 (transaction.xds:1022).</summary>
     opNO_ACCOUNT = -2,
+    /// <summary><c>opNOT_SUPPORTED</c> = -3 (transaction.xds:1023).</summary>
     opNOT_SUPPORTED = -3,
+    /// <summary><c>opTOO_MANY_SUBENTRIES</c> = -4 (transaction.xds:1024).</summary>
     opTOO_MANY_SUBENTRIES = -4,
+    /// <summary><c>opEXCEEDED_WORK_LIMIT</c> = -5 (transaction.xds:1025).</summary>
     opEXCEEDED_WORK_LIMIT = -5,
+    /// <summary><c>opTOO_MANY_SPONSORING</c> = -6 (transaction.xds:1026).</summary>
     opTOO_MANY_SPONSORING = -6,
 }
 
 /// <summary>XDR coding of <see cref="OperationResultCode"/>: only declared values are accepted.</summary>
 public static class OperationResultCodeXdr
 {
+    /// <summary>Reads a <see cref="OperationResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.OperationResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -13123,6 +14781,7 @@ public static class OperationResultCodeXdr
         return (global::Stellar.Xdr.OperationResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.OperationResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -13134,8 +14793,10 @@ public static class OperationResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>OperationResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -6 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.OperationResultCode value) => value switch
     {
         global::Stellar.Xdr.OperationResultCode.opINNER => "opINNER",
@@ -13155,60 +14816,88 @@ public sealed partial class OperationResultTr : global::Stellar.Xdr.IXdrType<glo
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.OperationType Discriminant { get; set; }
 
+    /// <summary>Arm <c>createAccountResult</c>: <c>CreateAccountResult</c>, set when <see cref="Discriminant"/> is <c>CREATE_ACCOUNT</c>; null otherwise (transaction.xds:1030).</summary>
     public global::Stellar.Xdr.CreateAccountResult? CreateAccountResult { get; set; }
 
+    /// <summary>Arm <c>paymentResult</c>: <c>PaymentResult</c>, set when <see cref="Discriminant"/> is <c>PAYMENT</c>; null otherwise (transaction.xds:1031).</summary>
     public global::Stellar.Xdr.PaymentResult? PaymentResult { get; set; }
 
+    /// <summary>Arm <c>pathPaymentStrictReceiveResult</c>: <c>PathPaymentStrictReceiveResult</c>, set when <see cref="Discriminant"/> is <c>PATH_PAYMENT_STRICT_RECEIVE</c>; null otherwise (transaction.xds:1032).</summary>
     public global::Stellar.Xdr.PathPaymentStrictReceiveResult? PathPaymentStrictReceiveResult { get; set; }
 
+    /// <summary>Arm <c>manageSellOfferResult</c>: <c>ManageSellOfferResult</c>, set when <see cref="Discriminant"/> is <c>MANAGE_SELL_OFFER</c>; null otherwise (transaction.xds:1033).</summary>
     public global::Stellar.Xdr.ManageSellOfferResult? ManageSellOfferResult { get; set; }
 
+    /// <summary>Arm <c>createPassiveSellOfferResult</c>: <c>ManageSellOfferResult</c>, set when <see cref="Discriminant"/> is <c>CREATE_PASSIVE_SELL_OFFER</c>; null otherwise (transaction.xds:1034).</summary>
     public global::Stellar.Xdr.ManageSellOfferResult? CreatePassiveSellOfferResult { get; set; }
 
+    /// <summary>Arm <c>setOptionsResult</c>: <c>SetOptionsResult</c>, set when <see cref="Discriminant"/> is <c>SET_OPTIONS</c>; null otherwise (transaction.xds:1035).</summary>
     public global::Stellar.Xdr.SetOptionsResult? SetOptionsResult { get; set; }
 
+    /// <summary>Arm <c>changeTrustResult</c>: <c>ChangeTrustResult</c>, set when <see cref="Discriminant"/> is <c>CHANGE_TRUST</c>; null otherwise (transaction.xds:1036).</summary>
     public global::Stellar.Xdr.ChangeTrustResult? ChangeTrustResult { get; set; }
 
+    /// <summary>Arm <c>allowTrustResult</c>: <c>AllowTrustResult</c>, set when <see cref="Discriminant"/> is <c>ALLOW_TRUST</c>; null otherwise (transaction.xds:1037).</summary>
     public global::Stellar.Xdr.AllowTrustResult? AllowTrustResult { get; set; }
 
+    /// <summary>Arm <c>accountMergeResult</c>: <c>AccountMergeResult</c>, set when <see cref="Discriminant"/> is <c>ACCOUNT_MERGE</c>; null otherwise (transaction.xds:1038).</summary>
     public global::Stellar.Xdr.AccountMergeResult? AccountMergeResult { get; set; }
 
+    /// <summary>Arm <c>inflationResult</c>: <c>InflationResult</c>, set when <see cref="Discriminant"/> is <c>INFLATION</c>; null otherwise (transaction.xds:1039).</summary>
     public global::Stellar.Xdr.InflationResult? InflationResult { get; set; }
 
+    /// <summary>Arm <c>manageDataResult</c>: <c>ManageDataResult</c>, set when <see cref="Discriminant"/> is <c>MANAGE_DATA</c>; null otherwise (transaction.xds:1040).</summary>
     public global::Stellar.Xdr.ManageDataResult? ManageDataResult { get; set; }
 
+    /// <summary>Arm <c>bumpSeqResult</c>: <c>BumpSequenceResult</c>, set when <see cref="Discriminant"/> is <c>BUMP_SEQUENCE</c>; null otherwise (transaction.xds:1041).</summary>
     public global::Stellar.Xdr.BumpSequenceResult? BumpSeqResult { get; set; }
 
+    /// <summary>Arm <c>manageBuyOfferResult</c>: <c>ManageBuyOfferResult</c>, set when <see cref="Discriminant"/> is <c>MANAGE_BUY_OFFER</c>; null otherwise (transaction.xds:1042).</summary>
     public global::Stellar.Xdr.ManageBuyOfferResult? ManageBuyOfferResult { get; set; }
 
+    /// <summary>Arm <c>pathPaymentStrictSendResult</c>: <c>PathPaymentStrictSendResult</c>, set when <see cref="Discriminant"/> is <c>PATH_PAYMENT_STRICT_SEND</c>; null otherwise (transaction.xds:1043).</summary>
     public global::Stellar.Xdr.PathPaymentStrictSendResult? PathPaymentStrictSendResult { get; set; }
 
+    /// <summary>Arm <c>createClaimableBalanceResult</c>: <c>CreateClaimableBalanceResult</c>, set when <see cref="Discriminant"/> is <c>CREATE_CLAIMABLE_BALANCE</c>; null otherwise (transaction.xds:1044).</summary>
     public global::Stellar.Xdr.CreateClaimableBalanceResult? CreateClaimableBalanceResult { get; set; }
 
+    /// <summary>Arm <c>claimClaimableBalanceResult</c>: <c>ClaimClaimableBalanceResult</c>, set when <see cref="Discriminant"/> is <c>CLAIM_CLAIMABLE_BALANCE</c>; null otherwise (transaction.xds:1045).</summary>
     public global::Stellar.Xdr.ClaimClaimableBalanceResult? ClaimClaimableBalanceResult { get; set; }
 
+    /// <summary>Arm <c>beginSponsoringFutureReservesResult</c>: <c>BeginSponsoringFutureReservesResult</c>, set when <see cref="Discriminant"/> is <c>BEGIN_SPONSORING_FUTURE_RESERVES</c>; null otherwise (transaction.xds:1046).</summary>
     public global::Stellar.Xdr.BeginSponsoringFutureReservesResult? BeginSponsoringFutureReservesResult { get; set; }
 
+    /// <summary>Arm <c>endSponsoringFutureReservesResult</c>: <c>EndSponsoringFutureReservesResult</c>, set when <see cref="Discriminant"/> is <c>END_SPONSORING_FUTURE_RESERVES</c>; null otherwise (transaction.xds:1047).</summary>
     public global::Stellar.Xdr.EndSponsoringFutureReservesResult? EndSponsoringFutureReservesResult { get; set; }
 
+    /// <summary>Arm <c>revokeSponsorshipResult</c>: <c>RevokeSponsorshipResult</c>, set when <see cref="Discriminant"/> is <c>REVOKE_SPONSORSHIP</c>; null otherwise (transaction.xds:1048).</summary>
     public global::Stellar.Xdr.RevokeSponsorshipResult? RevokeSponsorshipResult { get; set; }
 
+    /// <summary>Arm <c>clawbackResult</c>: <c>ClawbackResult</c>, set when <see cref="Discriminant"/> is <c>CLAWBACK</c>; null otherwise (transaction.xds:1049).</summary>
     public global::Stellar.Xdr.ClawbackResult? ClawbackResult { get; set; }
 
+    /// <summary>Arm <c>clawbackClaimableBalanceResult</c>: <c>ClawbackClaimableBalanceResult</c>, set when <see cref="Discriminant"/> is <c>CLAWBACK_CLAIMABLE_BALANCE</c>; null otherwise (transaction.xds:1050).</summary>
     public global::Stellar.Xdr.ClawbackClaimableBalanceResult? ClawbackClaimableBalanceResult { get; set; }
 
+    /// <summary>Arm <c>setTrustLineFlagsResult</c>: <c>SetTrustLineFlagsResult</c>, set when <see cref="Discriminant"/> is <c>SET_TRUST_LINE_FLAGS</c>; null otherwise (transaction.xds:1051).</summary>
     public global::Stellar.Xdr.SetTrustLineFlagsResult? SetTrustLineFlagsResult { get; set; }
 
+    /// <summary>Arm <c>liquidityPoolDepositResult</c>: <c>LiquidityPoolDepositResult</c>, set when <see cref="Discriminant"/> is <c>LIQUIDITY_POOL_DEPOSIT</c>; null otherwise (transaction.xds:1052).</summary>
     public global::Stellar.Xdr.LiquidityPoolDepositResult? LiquidityPoolDepositResult { get; set; }
 
+    /// <summary>Arm <c>liquidityPoolWithdrawResult</c>: <c>LiquidityPoolWithdrawResult</c>, set when <see cref="Discriminant"/> is <c>LIQUIDITY_POOL_WITHDRAW</c>; null otherwise (transaction.xds:1053).</summary>
     public global::Stellar.Xdr.LiquidityPoolWithdrawResult? LiquidityPoolWithdrawResult { get; set; }
 
+    /// <summary>Arm <c>invokeHostFunctionResult</c>: <c>InvokeHostFunctionResult</c>, set when <see cref="Discriminant"/> is <c>INVOKE_HOST_FUNCTION</c>; null otherwise (transaction.xds:1054).</summary>
     public global::Stellar.Xdr.InvokeHostFunctionResult? InvokeHostFunctionResult { get; set; }
 
+    /// <summary>Arm <c>extendFootprintTTLResult</c>: <c>ExtendFootprintTTLResult</c>, set when <see cref="Discriminant"/> is <c>EXTEND_FOOTPRINT_TTL</c>; null otherwise (transaction.xds:1055).</summary>
     public global::Stellar.Xdr.ExtendFootprintTTLResult? ExtendFootprintTTLResult { get; set; }
 
+    /// <summary>Arm <c>restoreFootprintResult</c>: <c>RestoreFootprintResult</c>, set when <see cref="Discriminant"/> is <c>RESTORE_FOOTPRINT</c>; null otherwise (transaction.xds:1056).</summary>
     public global::Stellar.Xdr.RestoreFootprintResult? RestoreFootprintResult { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.OperationResultTr Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -13306,6 +14995,7 @@ public sealed partial class OperationResultTr : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -13401,19 +15091,25 @@ public sealed partial class OperationResultTr : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.OperationResultTr FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.OperationResultTr>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.OperationResultTr);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.OperationResultTr? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.CreateAccountResult, other.CreateAccountResult) && global::Stellar.Xdr.XdrSupport.Same(this.PaymentResult, other.PaymentResult) && global::Stellar.Xdr.XdrSupport.Same(this.PathPaymentStrictReceiveResult, other.PathPaymentStrictReceiveResult) && global::Stellar.Xdr.XdrSupport.Same(this.ManageSellOfferResult, other.ManageSellOfferResult) && global::Stellar.Xdr.XdrSupport.Same(this.CreatePassiveSellOfferResult, other.CreatePassiveSellOfferResult) && global::Stellar.Xdr.XdrSupport.Same(this.SetOptionsResult, other.SetOptionsResult) && global::Stellar.Xdr.XdrSupport.Same(this.ChangeTrustResult, other.ChangeTrustResult) && global::Stellar.Xdr.XdrSupport.Same(this.AllowTrustResult, other.AllowTrustResult) && global::Stellar.Xdr.XdrSupport.Same(this.AccountMergeResult, other.AccountMergeResult) && global::Stellar.Xdr.XdrSupport.Same(this.InflationResult, other.InflationResult) && global::Stellar.Xdr.XdrSupport.Same(this.ManageDataResult, other.ManageDataResult) && global::Stellar.Xdr.XdrSupport.Same(this.BumpSeqResult, other.BumpSeqResult) && global::Stellar.Xdr.XdrSupport.Same(this.ManageBuyOfferResult, other.ManageBuyOfferResult) && global::Stellar.Xdr.XdrSupport.Same(this.PathPaymentStrictSendResult, other.PathPaymentStrictSendResult) && global::Stellar.Xdr.XdrSupport.Same(this.CreateClaimableBalanceResult, other.CreateClaimableBalanceResult) && global::Stellar.Xdr.XdrSupport.Same(this.ClaimClaimableBalanceResult, other.ClaimClaimableBalanceResult) && global::Stellar.Xdr.XdrSupport.Same(this.BeginSponsoringFutureReservesResult, other.BeginSponsoringFutureReservesResult) && global::Stellar.Xdr.XdrSupport.Same(this.EndSponsoringFutureReservesResult, other.EndSponsoringFutureReservesResult) && global::Stellar.Xdr.XdrSupport.Same(this.RevokeSponsorshipResult, other.RevokeSponsorshipResult) && global::Stellar.Xdr.XdrSupport.Same(this.ClawbackResult, other.ClawbackResult) && global::Stellar.Xdr.XdrSupport.Same(this.ClawbackClaimableBalanceResult, other.ClawbackClaimableBalanceResult) && global::Stellar.Xdr.XdrSupport.Same(this.SetTrustLineFlagsResult, other.SetTrustLineFlagsResult) && global::Stellar.Xdr.XdrSupport.Same(this.LiquidityPoolDepositResult, other.LiquidityPoolDepositResult) && global::Stellar.Xdr.XdrSupport.Same(this.LiquidityPoolWithdrawResult, other.LiquidityPoolWithdrawResult) && global::Stellar.Xdr.XdrSupport.Same(this.InvokeHostFunctionResult, other.InvokeHostFunctionResult) && global::Stellar.Xdr.XdrSupport.Same(this.ExtendFootprintTTLResult, other.ExtendFootprintTTLResult) && global::Stellar.Xdr.XdrSupport.Same(this.RestoreFootprintResult, other.RestoreFootprintResult)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -13448,6 +15144,7 @@ public sealed partial class OperationResultTr : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -13765,8 +15462,10 @@ public sealed partial class OperationResult : global::Stellar.Xdr.IXdrType<globa
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.OperationResultCode Discriminant { get; set; }
 
+    /// <summary>Arm <c>tr</c>: <c>OperationResultTr</c>, set when <see cref="Discriminant"/> is <c>opINNER</c>; null otherwise (transaction.xds:1060).</summary>
     public global::Stellar.Xdr.OperationResultTr? Tr { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.OperationResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -13793,6 +15492,7 @@ public sealed partial class OperationResult : global::Stellar.Xdr.IXdrType<globa
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -13817,19 +15517,25 @@ public sealed partial class OperationResult : global::Stellar.Xdr.IXdrType<globa
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.OperationResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.OperationResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.OperationResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.OperationResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.Tr, other.Tr)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -13838,6 +15544,7 @@ public sealed partial class OperationResult : global::Stellar.Xdr.IXdrType<globa
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -13866,31 +15573,52 @@ public sealed partial class OperationResult : global::Stellar.Xdr.IXdrType<globa
 /// <summary>XDR enum <c>TransactionResultCode</c> (transaction.xds:1064).</summary>
 public enum TransactionResultCode : int
 {
+    /// <summary><c>txFEE_BUMP_INNER_SUCCESS</c> = 1 (transaction.xds:1065).</summary>
     txFEE_BUMP_INNER_SUCCESS = 1,
+    /// <summary><c>txSUCCESS</c> = 0 (transaction.xds:1066).</summary>
     txSUCCESS = 0,
+    /// <summary><c>txFAILED</c> = -1 (transaction.xds:1067).</summary>
     txFAILED = -1,
+    /// <summary><c>txTOO_EARLY</c> = -2 (transaction.xds:1068).</summary>
     txTOO_EARLY = -2,
+    /// <summary><c>txTOO_LATE</c> = -3 (transaction.xds:1069).</summary>
     txTOO_LATE = -3,
+    /// <summary><c>txMISSING_OPERATION</c> = -4 (transaction.xds:1070).</summary>
     txMISSING_OPERATION = -4,
+    /// <summary><c>txBAD_SEQ</c> = -5 (transaction.xds:1071).</summary>
     txBAD_SEQ = -5,
+    /// <summary><c>txBAD_AUTH</c> = -6 (transaction.xds:1072).</summary>
     txBAD_AUTH = -6,
+    /// <summary><c>txINSUFFICIENT_BALANCE</c> = -7 (transaction.xds:1073).</summary>
     txINSUFFICIENT_BALANCE = -7,
+    /// <summary><c>txNO_ACCOUNT</c> = -8 (transaction.xds:1074).</summary>
     txNO_ACCOUNT = -8,
+    /// <summary><c>txINSUFFICIENT_FEE</c> = -9 (transaction.xds:1075).</summary>
     txINSUFFICIENT_FEE = -9,
+    /// <summary><c>txBAD_AUTH_EXTRA</c> = -10 (transaction.xds:1076).</summary>
     txBAD_AUTH_EXTRA = -10,
+    /// <summary><c>txINTERNAL_ERROR</c> = -11 (transaction.xds:1077).</summary>
     txINTERNAL_ERROR = -11,
+    /// <summary><c>txNOT_SUPPORTED</c> = -12 (transaction.xds:1078).</summary>
     txNOT_SUPPORTED = -12,
+    /// <summary><c>txFEE_BUMP_INNER_FAILED</c> = -13 (transaction.xds:1079).</summary>
     txFEE_BUMP_INNER_FAILED = -13,
+    /// <summary><c>txBAD_SPONSORSHIP</c> = -14 (transaction.xds:1080).</summary>
     txBAD_SPONSORSHIP = -14,
+    /// <summary><c>txBAD_MIN_SEQ_AGE_OR_GAP</c> = -15 (transaction.xds:1081).</summary>
     txBAD_MIN_SEQ_AGE_OR_GAP = -15,
+    /// <summary><c>txMALFORMED</c> = -16 (transaction.xds:1082).</summary>
     txMALFORMED = -16,
+    /// <summary><c>txSOROBAN_INVALID</c> = -17 (transaction.xds:1083).</summary>
     txSOROBAN_INVALID = -17,
+    /// <summary><c>txFROZEN_KEY_ACCESSED</c> = -18 (transaction.xds:1084).</summary>
     txFROZEN_KEY_ACCESSED = -18,
 }
 
 /// <summary>XDR coding of <see cref="TransactionResultCode"/>: only declared values are accepted.</summary>
 public static class TransactionResultCodeXdr
 {
+    /// <summary>Reads a <see cref="TransactionResultCode"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.TransactionResultCode Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -13902,6 +15630,7 @@ public static class TransactionResultCodeXdr
         return (global::Stellar.Xdr.TransactionResultCode)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.TransactionResultCode value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -13913,8 +15642,10 @@ public static class TransactionResultCodeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>TransactionResultCode</c>.</summary>
     public static bool IsDefined(int value) => value is >= -18 and <= 1;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.TransactionResultCode value) => value switch
     {
         global::Stellar.Xdr.TransactionResultCode.txFEE_BUMP_INNER_SUCCESS => "txFEE_BUMP_INNER_SUCCESS",
@@ -13947,8 +15678,10 @@ public sealed partial class InnerTransactionResultResult : global::Stellar.Xdr.I
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.TransactionResultCode Discriminant { get; set; }
 
+    /// <summary>Arm <c>results</c>: <c>OperationResult&lt;&gt;</c>, set when <see cref="Discriminant"/> is <c>txSUCCESS</c>, <c>txFAILED</c>; null otherwise (transaction.xds:1089).</summary>
     public global::Stellar.Xdr.OperationResult[]? Results { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.InnerTransactionResultResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -13995,6 +15728,7 @@ public sealed partial class InnerTransactionResultResult : global::Stellar.Xdr.I
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -14037,19 +15771,25 @@ public sealed partial class InnerTransactionResultResult : global::Stellar.Xdr.I
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.InnerTransactionResultResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.InnerTransactionResultResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.InnerTransactionResultResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.InnerTransactionResultResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Array(this.Results, other.Results)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -14058,6 +15798,7 @@ public sealed partial class InnerTransactionResultResult : global::Stellar.Xdr.I
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -14103,6 +15844,7 @@ public sealed partial class InnerTransactionResultExt : global::Stellar.Xdr.IXdr
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.InnerTransactionResultExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -14121,6 +15863,7 @@ public sealed partial class InnerTransactionResultExt : global::Stellar.Xdr.IXdr
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -14137,19 +15880,25 @@ public sealed partial class InnerTransactionResultExt : global::Stellar.Xdr.IXdr
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.InnerTransactionResultExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.InnerTransactionResultExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.InnerTransactionResultExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.InnerTransactionResultExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -14157,6 +15906,7 @@ public sealed partial class InnerTransactionResultExt : global::Stellar.Xdr.IXdr
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -14170,12 +15920,16 @@ public sealed partial class InnerTransactionResultExt : global::Stellar.Xdr.IXdr
 /// <summary>XDR struct <c>InnerTransactionResult</c> (transaction.xds:1097).</summary>
 public sealed partial class InnerTransactionResult : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.InnerTransactionResult>, global::System.IEquatable<global::Stellar.Xdr.InnerTransactionResult>
 {
+    /// <summary>XDR field <c>feeCharged</c>: <c>int64</c> (transaction.xds:1098).</summary>
     public long FeeCharged { get; set; }
 
+    /// <summary>XDR field <c>result</c>: <c>InnerTransactionResultResult</c> (transaction.xds:1099).</summary>
     public global::Stellar.Xdr.InnerTransactionResultResult Result { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>InnerTransactionResultExt</c> (transaction.xds:1100).</summary>
     public global::Stellar.Xdr.InnerTransactionResultExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.InnerTransactionResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -14187,6 +15941,7 @@ public sealed partial class InnerTransactionResult : global::Stellar.Xdr.IXdrTyp
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -14198,19 +15953,25 @@ public sealed partial class InnerTransactionResult : global::Stellar.Xdr.IXdrTyp
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.InnerTransactionResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.InnerTransactionResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.InnerTransactionResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.InnerTransactionResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.FeeCharged == other.FeeCharged && global::Stellar.Xdr.XdrSupport.Same(this.Result, other.Result) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -14220,6 +15981,7 @@ public sealed partial class InnerTransactionResult : global::Stellar.Xdr.IXdrTyp
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -14251,10 +16013,13 @@ public sealed partial class InnerTransactionResult : global::Stellar.Xdr.IXdrTyp
 /// <summary>XDR struct <c>InnerTransactionResultPair</c> (transaction.xds:1103).</summary>
 public sealed partial class InnerTransactionResultPair : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.InnerTransactionResultPair>, global::System.IEquatable<global::Stellar.Xdr.InnerTransactionResultPair>
 {
+    /// <summary>XDR field <c>transactionHash</c>: <c>Hash</c> (transaction.xds:1104).</summary>
     public byte[] TransactionHash { get; set; } = null!;
 
+    /// <summary>XDR field <c>result</c>: <c>InnerTransactionResult</c> (transaction.xds:1105).</summary>
     public global::Stellar.Xdr.InnerTransactionResult Result { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.InnerTransactionResultPair Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -14265,6 +16030,7 @@ public sealed partial class InnerTransactionResultPair : global::Stellar.Xdr.IXd
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -14275,19 +16041,25 @@ public sealed partial class InnerTransactionResultPair : global::Stellar.Xdr.IXd
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.InnerTransactionResultPair FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.InnerTransactionResultPair>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.InnerTransactionResultPair);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.InnerTransactionResultPair? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.TransactionHash, other.TransactionHash) && global::Stellar.Xdr.XdrSupport.Same(this.Result, other.Result)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -14296,6 +16068,7 @@ public sealed partial class InnerTransactionResultPair : global::Stellar.Xdr.IXd
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -14321,10 +16094,13 @@ public sealed partial class TransactionResultResult : global::Stellar.Xdr.IXdrTy
     /// <summary>The discriminant (<c>code</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.TransactionResultCode Discriminant { get; set; }
 
+    /// <summary>Arm <c>innerResultPair</c>: <c>InnerTransactionResultPair</c>, set when <see cref="Discriminant"/> is <c>txFEE_BUMP_INNER_SUCCESS</c>, <c>txFEE_BUMP_INNER_FAILED</c>; null otherwise (transaction.xds:1109).</summary>
     public global::Stellar.Xdr.InnerTransactionResultPair? InnerResultPair { get; set; }
 
+    /// <summary>Arm <c>results</c>: <c>OperationResult&lt;&gt;</c>, set when <see cref="Discriminant"/> is <c>txSUCCESS</c>, <c>txFAILED</c>; null otherwise (transaction.xds:1110).</summary>
     public global::Stellar.Xdr.OperationResult[]? Results { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionResultResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -14375,6 +16151,7 @@ public sealed partial class TransactionResultResult : global::Stellar.Xdr.IXdrTy
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -14421,19 +16198,25 @@ public sealed partial class TransactionResultResult : global::Stellar.Xdr.IXdrTy
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionResultResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionResultResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionResultResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionResultResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Same(this.InnerResultPair, other.InnerResultPair) && global::Stellar.Xdr.XdrSupport.Array(this.Results, other.Results)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -14443,6 +16226,7 @@ public sealed partial class TransactionResultResult : global::Stellar.Xdr.IXdrTy
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -14500,6 +16284,7 @@ public sealed partial class TransactionResultExt : global::Stellar.Xdr.IXdrType<
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionResultExt Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -14518,6 +16303,7 @@ public sealed partial class TransactionResultExt : global::Stellar.Xdr.IXdrType<
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -14534,19 +16320,25 @@ public sealed partial class TransactionResultExt : global::Stellar.Xdr.IXdrType<
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionResultExt FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionResultExt>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionResultExt);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionResultExt? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -14554,6 +16346,7 @@ public sealed partial class TransactionResultExt : global::Stellar.Xdr.IXdrType<
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -14567,12 +16360,16 @@ public sealed partial class TransactionResultExt : global::Stellar.Xdr.IXdrType<
 /// <summary>XDR struct <c>TransactionResult</c> (transaction.xds:1118).</summary>
 public sealed partial class TransactionResult : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.TransactionResult>, global::System.IEquatable<global::Stellar.Xdr.TransactionResult>
 {
+    /// <summary>XDR field <c>feeCharged</c>: <c>int64</c> (transaction.xds:1119).</summary>
     public long FeeCharged { get; set; }
 
+    /// <summary>XDR field <c>result</c>: <c>TransactionResultResult</c> (transaction.xds:1120).</summary>
     public global::Stellar.Xdr.TransactionResultResult Result { get; set; } = null!;
 
+    /// <summary>XDR field <c>ext</c>: <c>TransactionResultExt</c> (transaction.xds:1121).</summary>
     public global::Stellar.Xdr.TransactionResultExt Ext { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.TransactionResult Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -14584,6 +16381,7 @@ public sealed partial class TransactionResult : global::Stellar.Xdr.IXdrType<glo
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -14595,19 +16393,25 @@ public sealed partial class TransactionResult : global::Stellar.Xdr.IXdrType<glo
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.TransactionResult FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.TransactionResult>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.TransactionResult);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.TransactionResult? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.FeeCharged == other.FeeCharged && global::Stellar.Xdr.XdrSupport.Same(this.Result, other.Result) && global::Stellar.Xdr.XdrSupport.Same(this.Ext, other.Ext)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -14617,6 +16421,7 @@ public sealed partial class TransactionResult : global::Stellar.Xdr.IXdrType<glo
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);

@@ -10,6 +10,7 @@ public sealed partial class ExtensionPoint : global::Stellar.Xdr.IXdrType<global
     /// <summary>The discriminant (<c>v</c>); it selects which arm is present.</summary>
     public int Discriminant { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ExtensionPoint Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -28,6 +29,7 @@ public sealed partial class ExtensionPoint : global::Stellar.Xdr.IXdrType<global
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -44,19 +46,25 @@ public sealed partial class ExtensionPoint : global::Stellar.Xdr.IXdrType<global
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ExtensionPoint FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ExtensionPoint>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ExtensionPoint);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ExtensionPoint? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -64,6 +72,7 @@ public sealed partial class ExtensionPoint : global::Stellar.Xdr.IXdrType<global
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -77,16 +86,22 @@ public sealed partial class ExtensionPoint : global::Stellar.Xdr.IXdrType<global
 /// <summary>XDR enum <c>CryptoKeyType</c> (types.xds:19).</summary>
 public enum CryptoKeyType : int
 {
+    /// <summary><c>KEY_TYPE_ED25519</c> = 0 (types.xds:20).</summary>
     KEY_TYPE_ED25519 = 0,
+    /// <summary><c>KEY_TYPE_PRE_AUTH_TX</c> = 1 (types.xds:21).</summary>
     KEY_TYPE_PRE_AUTH_TX = 1,
+    /// <summary><c>KEY_TYPE_HASH_X</c> = 2 (types.xds:22).</summary>
     KEY_TYPE_HASH_X = 2,
+    /// <summary><c>KEY_TYPE_ED25519_SIGNED_PAYLOAD</c> = 3 (types.xds:23).</summary>
     KEY_TYPE_ED25519_SIGNED_PAYLOAD = 3,
+    /// <summary><c>KEY_TYPE_MUXED_ED25519</c> = 256 (types.xds:24).</summary>
     KEY_TYPE_MUXED_ED25519 = 256,
 }
 
 /// <summary>XDR coding of <see cref="CryptoKeyType"/>: only declared values are accepted.</summary>
 public static class CryptoKeyTypeXdr
 {
+    /// <summary>Reads a <see cref="CryptoKeyType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.CryptoKeyType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -98,6 +113,7 @@ public static class CryptoKeyTypeXdr
         return (global::Stellar.Xdr.CryptoKeyType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.CryptoKeyType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -109,8 +125,10 @@ public static class CryptoKeyTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>CryptoKeyType</c>.</summary>
     public static bool IsDefined(int value) => value is 0 or 1 or 2 or 3 or 256;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.CryptoKeyType value) => value switch
     {
         global::Stellar.Xdr.CryptoKeyType.KEY_TYPE_ED25519 => "KEY_TYPE_ED25519",
@@ -125,12 +143,14 @@ public static class CryptoKeyTypeXdr
 /// <summary>XDR enum <c>PublicKeyType</c> (types.xds:27).</summary>
 public enum PublicKeyType : int
 {
+    /// <summary><c>PUBLIC_KEY_TYPE_ED25519</c> = 0 (types.xds:28).</summary>
     PUBLIC_KEY_TYPE_ED25519 = 0,
 }
 
 /// <summary>XDR coding of <see cref="PublicKeyType"/>: only declared values are accepted.</summary>
 public static class PublicKeyTypeXdr
 {
+    /// <summary>Reads a <see cref="PublicKeyType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.PublicKeyType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -142,6 +162,7 @@ public static class PublicKeyTypeXdr
         return (global::Stellar.Xdr.PublicKeyType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.PublicKeyType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -153,8 +174,10 @@ public static class PublicKeyTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>PublicKeyType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.PublicKeyType value) => value switch
     {
         global::Stellar.Xdr.PublicKeyType.PUBLIC_KEY_TYPE_ED25519 => "PUBLIC_KEY_TYPE_ED25519",
@@ -165,15 +188,20 @@ public static class PublicKeyTypeXdr
 /// <summary>XDR enum <c>SignerKeyType</c> (types.xds:31).</summary>
 public enum SignerKeyType : int
 {
+    /// <summary><c>SIGNER_KEY_TYPE_ED25519</c> = 0 (types.xds:32).</summary>
     SIGNER_KEY_TYPE_ED25519 = 0,
+    /// <summary><c>SIGNER_KEY_TYPE_PRE_AUTH_TX</c> = 1 (types.xds:33).</summary>
     SIGNER_KEY_TYPE_PRE_AUTH_TX = 1,
+    /// <summary><c>SIGNER_KEY_TYPE_HASH_X</c> = 2 (types.xds:34).</summary>
     SIGNER_KEY_TYPE_HASH_X = 2,
+    /// <summary><c>SIGNER_KEY_TYPE_ED25519_SIGNED_PAYLOAD</c> = 3 (types.xds:35).</summary>
     SIGNER_KEY_TYPE_ED25519_SIGNED_PAYLOAD = 3,
 }
 
 /// <summary>XDR coding of <see cref="SignerKeyType"/>: only declared values are accepted.</summary>
 public static class SignerKeyTypeXdr
 {
+    /// <summary>Reads a <see cref="SignerKeyType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.SignerKeyType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -185,6 +213,7 @@ public static class SignerKeyTypeXdr
         return (global::Stellar.Xdr.SignerKeyType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.SignerKeyType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -196,8 +225,10 @@ public static class SignerKeyTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>SignerKeyType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 3;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.SignerKeyType value) => value switch
     {
         global::Stellar.Xdr.SignerKeyType.SIGNER_KEY_TYPE_ED25519 => "SIGNER_KEY_TYPE_ED25519",
@@ -214,8 +245,10 @@ public sealed partial class PublicKey : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.PublicKeyType Discriminant { get; set; }
 
+    /// <summary>Arm <c>ed25519</c>: <c>uint256</c>, set when <see cref="Discriminant"/> is <c>PUBLIC_KEY_TYPE_ED25519</c>; null otherwise (types.xds:39).</summary>
     public byte[]? Ed25519 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.PublicKey Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -235,6 +268,7 @@ public sealed partial class PublicKey : global::Stellar.Xdr.IXdrType<global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -252,19 +286,25 @@ public sealed partial class PublicKey : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.PublicKey FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.PublicKey>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.PublicKey);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.PublicKey? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Bytes(this.Ed25519, other.Ed25519)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -273,6 +313,7 @@ public sealed partial class PublicKey : global::Stellar.Xdr.IXdrType<global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -294,10 +335,13 @@ public sealed partial class PublicKey : global::Stellar.Xdr.IXdrType<global::Ste
 /// <summary>XDR struct <c>SignerKeyEd25519SignedPayload</c> (types.xds:42).</summary>
 public sealed partial class SignerKeyEd25519SignedPayload : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SignerKeyEd25519SignedPayload>, global::System.IEquatable<global::Stellar.Xdr.SignerKeyEd25519SignedPayload>
 {
+    /// <summary>XDR field <c>ed25519</c>: <c>uint256</c> (types.xds:43).</summary>
     public byte[] Ed25519 { get; set; } = null!;
 
+    /// <summary>XDR field <c>payload</c>: <c>opaque&lt;64&gt;</c> (types.xds:44).</summary>
     public byte[] Payload { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SignerKeyEd25519SignedPayload Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -308,6 +352,7 @@ public sealed partial class SignerKeyEd25519SignedPayload : global::Stellar.Xdr.
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -318,19 +363,25 @@ public sealed partial class SignerKeyEd25519SignedPayload : global::Stellar.Xdr.
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SignerKeyEd25519SignedPayload FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SignerKeyEd25519SignedPayload>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SignerKeyEd25519SignedPayload);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SignerKeyEd25519SignedPayload? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.Ed25519, other.Ed25519) && global::Stellar.Xdr.XdrSupport.Bytes(this.Payload, other.Payload)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -339,6 +390,7 @@ public sealed partial class SignerKeyEd25519SignedPayload : global::Stellar.Xdr.
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -357,14 +409,19 @@ public sealed partial class SignerKey : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.SignerKeyType Discriminant { get; set; }
 
+    /// <summary>Arm <c>ed25519</c>: <c>uint256</c>, set when <see cref="Discriminant"/> is <c>SIGNER_KEY_TYPE_ED25519</c>; null otherwise (types.xds:48).</summary>
     public byte[]? Ed25519 { get; set; }
 
+    /// <summary>Arm <c>preAuthTx</c>: <c>uint256</c>, set when <see cref="Discriminant"/> is <c>SIGNER_KEY_TYPE_PRE_AUTH_TX</c>; null otherwise (types.xds:49).</summary>
     public byte[]? PreAuthTx { get; set; }
 
+    /// <summary>Arm <c>hashX</c>: <c>uint256</c>, set when <see cref="Discriminant"/> is <c>SIGNER_KEY_TYPE_HASH_X</c>; null otherwise (types.xds:50).</summary>
     public byte[]? HashX { get; set; }
 
+    /// <summary>Arm <c>ed25519SignedPayload</c>: <c>SignerKeyEd25519SignedPayload</c>, set when <see cref="Discriminant"/> is <c>SIGNER_KEY_TYPE_ED25519_SIGNED_PAYLOAD</c>; null otherwise (types.xds:51).</summary>
     public global::Stellar.Xdr.SignerKeyEd25519SignedPayload? Ed25519SignedPayload { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SignerKey Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -393,6 +450,7 @@ public sealed partial class SignerKey : global::Stellar.Xdr.IXdrType<global::Ste
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -419,19 +477,25 @@ public sealed partial class SignerKey : global::Stellar.Xdr.IXdrType<global::Ste
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SignerKey FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SignerKey>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SignerKey);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SignerKey? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Bytes(this.Ed25519, other.Ed25519) && global::Stellar.Xdr.XdrSupport.Bytes(this.PreAuthTx, other.PreAuthTx) && global::Stellar.Xdr.XdrSupport.Bytes(this.HashX, other.HashX) && global::Stellar.Xdr.XdrSupport.Same(this.Ed25519SignedPayload, other.Ed25519SignedPayload)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -443,6 +507,7 @@ public sealed partial class SignerKey : global::Stellar.Xdr.IXdrType<global::Ste
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -483,8 +548,10 @@ public sealed partial class SignerKey : global::Stellar.Xdr.IXdrType<global::Ste
 /// <summary>XDR struct <c>Curve25519Secret</c> (types.xds:61).</summary>
 public sealed partial class Curve25519Secret : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.Curve25519Secret>, global::System.IEquatable<global::Stellar.Xdr.Curve25519Secret>
 {
+    /// <summary>XDR field <c>key</c>: <c>opaque[32]</c> (types.xds:62).</summary>
     public byte[] Key { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.Curve25519Secret Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -494,6 +561,7 @@ public sealed partial class Curve25519Secret : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -503,19 +571,25 @@ public sealed partial class Curve25519Secret : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.Curve25519Secret FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.Curve25519Secret>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.Curve25519Secret);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.Curve25519Secret? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.Key, other.Key)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -523,6 +597,7 @@ public sealed partial class Curve25519Secret : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -536,8 +611,10 @@ public sealed partial class Curve25519Secret : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR struct <c>Curve25519Public</c> (types.xds:65).</summary>
 public sealed partial class Curve25519Public : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.Curve25519Public>, global::System.IEquatable<global::Stellar.Xdr.Curve25519Public>
 {
+    /// <summary>XDR field <c>key</c>: <c>opaque[32]</c> (types.xds:66).</summary>
     public byte[] Key { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.Curve25519Public Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -547,6 +624,7 @@ public sealed partial class Curve25519Public : global::Stellar.Xdr.IXdrType<glob
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -556,19 +634,25 @@ public sealed partial class Curve25519Public : global::Stellar.Xdr.IXdrType<glob
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.Curve25519Public FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.Curve25519Public>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.Curve25519Public);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.Curve25519Public? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.Key, other.Key)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -576,6 +660,7 @@ public sealed partial class Curve25519Public : global::Stellar.Xdr.IXdrType<glob
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -589,8 +674,10 @@ public sealed partial class Curve25519Public : global::Stellar.Xdr.IXdrType<glob
 /// <summary>XDR struct <c>HmacSha256Key</c> (types.xds:69).</summary>
 public sealed partial class HmacSha256Key : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.HmacSha256Key>, global::System.IEquatable<global::Stellar.Xdr.HmacSha256Key>
 {
+    /// <summary>XDR field <c>key</c>: <c>opaque[32]</c> (types.xds:70).</summary>
     public byte[] Key { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.HmacSha256Key Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -600,6 +687,7 @@ public sealed partial class HmacSha256Key : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -609,19 +697,25 @@ public sealed partial class HmacSha256Key : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.HmacSha256Key FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.HmacSha256Key>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.HmacSha256Key);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.HmacSha256Key? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.Key, other.Key)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -629,6 +723,7 @@ public sealed partial class HmacSha256Key : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -642,8 +737,10 @@ public sealed partial class HmacSha256Key : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR struct <c>HmacSha256Mac</c> (types.xds:73).</summary>
 public sealed partial class HmacSha256Mac : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.HmacSha256Mac>, global::System.IEquatable<global::Stellar.Xdr.HmacSha256Mac>
 {
+    /// <summary>XDR field <c>mac</c>: <c>opaque[32]</c> (types.xds:74).</summary>
     public byte[] Mac { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.HmacSha256Mac Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -653,6 +750,7 @@ public sealed partial class HmacSha256Mac : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -662,19 +760,25 @@ public sealed partial class HmacSha256Mac : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.HmacSha256Mac FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.HmacSha256Mac>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.HmacSha256Mac);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.HmacSha256Mac? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.Mac, other.Mac)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -682,6 +786,7 @@ public sealed partial class HmacSha256Mac : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -695,8 +800,10 @@ public sealed partial class HmacSha256Mac : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR struct <c>ShortHashSeed</c> (types.xds:77).</summary>
 public sealed partial class ShortHashSeed : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.ShortHashSeed>, global::System.IEquatable<global::Stellar.Xdr.ShortHashSeed>
 {
+    /// <summary>XDR field <c>seed</c>: <c>opaque[16]</c> (types.xds:78).</summary>
     public byte[] Seed { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ShortHashSeed Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -706,6 +813,7 @@ public sealed partial class ShortHashSeed : global::Stellar.Xdr.IXdrType<global:
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -715,19 +823,25 @@ public sealed partial class ShortHashSeed : global::Stellar.Xdr.IXdrType<global:
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ShortHashSeed FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ShortHashSeed>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ShortHashSeed);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ShortHashSeed? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (global::Stellar.Xdr.XdrSupport.Bytes(this.Seed, other.Seed)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -735,6 +849,7 @@ public sealed partial class ShortHashSeed : global::Stellar.Xdr.IXdrType<global:
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -748,14 +863,18 @@ public sealed partial class ShortHashSeed : global::Stellar.Xdr.IXdrType<global:
 /// <summary>XDR enum <c>BinaryFuseFilterType</c> (types.xds:81).</summary>
 public enum BinaryFuseFilterType : int
 {
+    /// <summary><c>BINARY_FUSE_FILTER_8_BIT</c> = 0 (types.xds:82).</summary>
     BINARY_FUSE_FILTER_8_BIT = 0,
+    /// <summary><c>BINARY_FUSE_FILTER_16_BIT</c> = 1 (types.xds:83).</summary>
     BINARY_FUSE_FILTER_16_BIT = 1,
+    /// <summary><c>BINARY_FUSE_FILTER_32_BIT</c> = 2 (types.xds:84).</summary>
     BINARY_FUSE_FILTER_32_BIT = 2,
 }
 
 /// <summary>XDR coding of <see cref="BinaryFuseFilterType"/>: only declared values are accepted.</summary>
 public static class BinaryFuseFilterTypeXdr
 {
+    /// <summary>Reads a <see cref="BinaryFuseFilterType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.BinaryFuseFilterType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -767,6 +886,7 @@ public static class BinaryFuseFilterTypeXdr
         return (global::Stellar.Xdr.BinaryFuseFilterType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.BinaryFuseFilterType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -778,8 +898,10 @@ public static class BinaryFuseFilterTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>BinaryFuseFilterType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 2;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.BinaryFuseFilterType value) => value switch
     {
         global::Stellar.Xdr.BinaryFuseFilterType.BINARY_FUSE_FILTER_8_BIT => "BINARY_FUSE_FILTER_8_BIT",
@@ -792,24 +914,34 @@ public static class BinaryFuseFilterTypeXdr
 /// <summary>XDR struct <c>SerializedBinaryFuseFilter</c> (types.xds:87).</summary>
 public sealed partial class SerializedBinaryFuseFilter : global::Stellar.Xdr.IXdrType<global::Stellar.Xdr.SerializedBinaryFuseFilter>, global::System.IEquatable<global::Stellar.Xdr.SerializedBinaryFuseFilter>
 {
+    /// <summary>XDR field <c>type</c>: <c>BinaryFuseFilterType</c> (types.xds:88).</summary>
     public global::Stellar.Xdr.BinaryFuseFilterType Type { get; set; }
 
+    /// <summary>XDR field <c>inputHashSeed</c>: <c>ShortHashSeed</c> (types.xds:89).</summary>
     public global::Stellar.Xdr.ShortHashSeed InputHashSeed { get; set; } = null!;
 
+    /// <summary>XDR field <c>filterSeed</c>: <c>ShortHashSeed</c> (types.xds:90).</summary>
     public global::Stellar.Xdr.ShortHashSeed FilterSeed { get; set; } = null!;
 
+    /// <summary>XDR field <c>segmentLength</c>: <c>uint32</c> (types.xds:91).</summary>
     public uint SegmentLength { get; set; }
 
+    /// <summary>XDR field <c>segementLengthMask</c>: <c>uint32</c> (types.xds:92).</summary>
     public uint SegementLengthMask { get; set; }
 
+    /// <summary>XDR field <c>segmentCount</c>: <c>uint32</c> (types.xds:93).</summary>
     public uint SegmentCount { get; set; }
 
+    /// <summary>XDR field <c>segmentCountLength</c>: <c>uint32</c> (types.xds:94).</summary>
     public uint SegmentCountLength { get; set; }
 
+    /// <summary>XDR field <c>fingerprintLength</c>: <c>uint32</c> (types.xds:95).</summary>
     public uint FingerprintLength { get; set; }
 
+    /// <summary>XDR field <c>fingerprints</c>: <c>opaque&lt;&gt;</c> (types.xds:96).</summary>
     public byte[] Fingerprints { get; set; } = null!;
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.SerializedBinaryFuseFilter Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -827,6 +959,7 @@ public sealed partial class SerializedBinaryFuseFilter : global::Stellar.Xdr.IXd
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -844,19 +977,25 @@ public sealed partial class SerializedBinaryFuseFilter : global::Stellar.Xdr.IXd
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.SerializedBinaryFuseFilter FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.SerializedBinaryFuseFilter>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.SerializedBinaryFuseFilter);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.SerializedBinaryFuseFilter? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Type == other.Type && global::Stellar.Xdr.XdrSupport.Same(this.InputHashSeed, other.InputHashSeed) && global::Stellar.Xdr.XdrSupport.Same(this.FilterSeed, other.FilterSeed) && this.SegmentLength == other.SegmentLength && this.SegementLengthMask == other.SegementLengthMask && this.SegmentCount == other.SegmentCount && this.SegmentCountLength == other.SegmentCountLength && this.FingerprintLength == other.FingerprintLength && global::Stellar.Xdr.XdrSupport.Bytes(this.Fingerprints, other.Fingerprints)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -872,6 +1011,7 @@ public sealed partial class SerializedBinaryFuseFilter : global::Stellar.Xdr.IXd
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -915,12 +1055,14 @@ public sealed partial class SerializedBinaryFuseFilter : global::Stellar.Xdr.IXd
 /// <summary>XDR enum <c>ClaimableBalanceIDType</c> (types.xds:101).</summary>
 public enum ClaimableBalanceIDType : int
 {
+    /// <summary><c>CLAIMABLE_BALANCE_ID_TYPE_V0</c> = 0 (types.xds:102).</summary>
     CLAIMABLE_BALANCE_ID_TYPE_V0 = 0,
 }
 
 /// <summary>XDR coding of <see cref="ClaimableBalanceIDType"/>: only declared values are accepted.</summary>
 public static class ClaimableBalanceIDTypeXdr
 {
+    /// <summary>Reads a <see cref="ClaimableBalanceIDType"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrFormatException"/>.</summary>
     public static global::Stellar.Xdr.ClaimableBalanceIDType Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         var value = reader.ReadInt32();
@@ -932,6 +1074,7 @@ public static class ClaimableBalanceIDTypeXdr
         return (global::Stellar.Xdr.ClaimableBalanceIDType)value;
     }
 
+    /// <summary>Writes <paramref name="value"/>; a value the schema does not declare throws <see cref="global::Stellar.Xdr.XdrEncodeException"/>.</summary>
     public static void Encode(global::Stellar.Xdr.XdrWriter writer, global::Stellar.Xdr.ClaimableBalanceIDType value)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -943,8 +1086,10 @@ public static class ClaimableBalanceIDTypeXdr
         writer.WriteInt32((int)value);
     }
 
+    /// <summary>Whether <paramref name="value"/> is declared by the schema for <c>ClaimableBalanceIDType</c>.</summary>
     public static bool IsDefined(int value) => value is >= 0 and <= 0;
 
+    /// <summary>The schema's name of <paramref name="value"/>, or its number when it has none.</summary>
     public static string ToName(global::Stellar.Xdr.ClaimableBalanceIDType value) => value switch
     {
         global::Stellar.Xdr.ClaimableBalanceIDType.CLAIMABLE_BALANCE_ID_TYPE_V0 => "CLAIMABLE_BALANCE_ID_TYPE_V0",
@@ -958,8 +1103,10 @@ public sealed partial class ClaimableBalanceID : global::Stellar.Xdr.IXdrType<gl
     /// <summary>The discriminant (<c>type</c>); it selects which arm is present.</summary>
     public global::Stellar.Xdr.ClaimableBalanceIDType Discriminant { get; set; }
 
+    /// <summary>Arm <c>v0</c>: <c>Hash</c>, set when <see cref="Discriminant"/> is <c>CLAIMABLE_BALANCE_ID_TYPE_V0</c>; null otherwise (types.xds:106).</summary>
     public byte[]? V0 { get; set; }
 
+    /// <inheritdoc/>
     public static global::Stellar.Xdr.ClaimableBalanceID Decode(ref global::Stellar.Xdr.XdrReader reader)
     {
         reader.EnterNested();
@@ -979,6 +1126,7 @@ public sealed partial class ClaimableBalanceID : global::Stellar.Xdr.IXdrType<gl
         return result;
     }
 
+    /// <inheritdoc/>
     public void Encode(global::Stellar.Xdr.XdrWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);
@@ -996,19 +1144,25 @@ public sealed partial class ClaimableBalanceID : global::Stellar.Xdr.IXdrType<gl
     /// <summary>Decodes <paramref name="bytes"/>, which must hold exactly one value.</summary>
     public static global::Stellar.Xdr.ClaimableBalanceID FromXdr(global::System.ReadOnlySpan<byte> bytes, global::Stellar.Xdr.XdrReaderOptions? options = null) => global::Stellar.Xdr.XdrSupport.FromXdr<global::Stellar.Xdr.ClaimableBalanceID>(bytes, options);
 
+    /// <summary>The value's XDR encoding.</summary>
     public byte[] ToXdr() => global::Stellar.Xdr.XdrSupport.ToXdr(this);
 
+    /// <summary>The value as JSON: field and arm names as in the schema, enums by name, opaque bytes as hex.</summary>
     public string ToJson() => global::Stellar.Xdr.XdrSupport.ToJson(this.WriteJson);
 
+    /// <summary>The value as JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => this.ToJson();
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => this.Equals(obj as global::Stellar.Xdr.ClaimableBalanceID);
 
+    /// <inheritdoc/>
     public bool Equals(global::Stellar.Xdr.ClaimableBalanceID? other)
     {
         return other is not null && (ReferenceEquals(this, other) || (this.Discriminant == other.Discriminant && global::Stellar.Xdr.XdrSupport.Bytes(this.V0, other.V0)));
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = default(global::System.HashCode);
@@ -1017,6 +1171,7 @@ public sealed partial class ClaimableBalanceID : global::Stellar.Xdr.IXdrType<gl
         return hash.ToHashCode();
     }
 
+    /// <summary>Writes the value as JSON (see <see cref="ToJson"/>) to <paramref name="writer"/>.</summary>
     public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)
     {
         global::System.ArgumentNullException.ThrowIfNull(writer);

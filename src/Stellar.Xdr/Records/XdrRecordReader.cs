@@ -21,6 +21,7 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
     private int _length;
     private bool _disposed;
 
+    /// <summary>A reader of the record-marked <paramref name="stream"/>; <paramref name="sourceName"/> names it in errors, and the stream is disposed with the reader unless <paramref name="leaveOpen"/>.</summary>
     public XdrRecordReader(Stream stream, XdrRecordReaderOptions? options = null, string? sourceName = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -122,6 +123,7 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         if (_disposed)
@@ -137,6 +139,7 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

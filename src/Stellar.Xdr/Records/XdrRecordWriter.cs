@@ -14,6 +14,7 @@ public sealed class XdrRecordWriter : IDisposable, IAsyncDisposable
     private readonly ArrayBufferWriter<byte> _scratch = new();
     private bool _disposed;
 
+    /// <summary>A writer of records to <paramref name="stream"/>, disposed with the writer unless <paramref name="leaveOpen"/>.</summary>
     public XdrRecordWriter(Stream stream, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -34,6 +35,7 @@ public sealed class XdrRecordWriter : IDisposable, IAsyncDisposable
         BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)length | LastFragment);
     }
 
+    /// <summary>Writes <paramref name="body"/> as one record: its mark (last-fragment bit and length), then the bytes.</summary>
     public void WriteRecord(ReadOnlySpan<byte> body)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -43,6 +45,7 @@ public sealed class XdrRecordWriter : IDisposable, IAsyncDisposable
         Count(body.Length);
     }
 
+    /// <summary>Writes <paramref name="body"/> as one record (see <see cref="WriteRecord"/>).</summary>
     public async ValueTask WriteRecordAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -68,10 +71,13 @@ public sealed class XdrRecordWriter : IDisposable, IAsyncDisposable
         return WriteRecordAsync(Encode(value), cancellationToken);
     }
 
+    /// <summary>Flushes the underlying stream.</summary>
     public void Flush() => _stream.Flush();
 
+    /// <summary>Flushes the underlying stream.</summary>
     public Task FlushAsync(CancellationToken cancellationToken = default) => _stream.FlushAsync(cancellationToken);
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         if (_disposed)
@@ -86,6 +92,7 @@ public sealed class XdrRecordWriter : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
