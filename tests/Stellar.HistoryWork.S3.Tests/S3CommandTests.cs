@@ -44,6 +44,44 @@ public sealed class S3CommandTests : IClassFixture<S3rverFixture>
     }
 
     [S3Fact]
+    public async Task VerifyShardsThenMergeReports_ReportsInS3_MergedEqualsOneRun()
+    {
+        // Issue 14: the shards of an Indexed Job keep their reports in object storage, and merge-reports reads them there.
+        var bucket = await _server.CreateBucketAsync();
+        var reports = $"s3://{bucket}/reports/job-1";
+        var endpoint = _server.Endpoint.ToString();
+        using var temp = new TempDirectory();
+        string[] range = ["--archive", Fixtures.TestnetSmall, "--from", "8000", "--to", "10047", "--s3-endpoint", endpoint, "--quiet"];
+
+        var single = await CliRun.RunAsync(["verify", .. range, "--json", Path.Combine(temp.Path, "single.json")]);
+        for (var i = 0; i < 3; i++)
+        {
+            var shard = await CliRun.RunAsync(["verify", .. range, "--shard-count", "3", "--shard-index", i.ToString(System.Globalization.CultureInfo.InvariantCulture), "--report-dir", reports]);
+            shard.ExitCode.Should().Be(0, shard.ToString());
+        }
+
+        var merged = await CliRun.RunAsync("merge-reports", reports, "--shard-count", "3", "--s3-endpoint", endpoint, "--json", Path.Combine(temp.Path, "merged.json"));
+        var withoutCount = await CliRun.RunAsync("merge-reports", reports, "--s3-endpoint", endpoint);
+        var missing = await CliRun.RunAsync("merge-reports", reports, "--shard-count", "4", "--s3-endpoint", endpoint, "--json", Path.Combine(temp.Path, "missing.json"));
+
+        single.ExitCode.Should().Be(0, single.ToString());
+        merged.ExitCode.Should().Be(0, merged.ToString());
+        using (var one = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "single.json"))))
+        using (var all = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "merged.json"))))
+        {
+            foreach (var field in new[] { "ok", "fromLedger", "toLedger", "checkpoints", "files", "bytes" })
+            {
+                all.RootElement.GetProperty(field).GetRawText().Should().Be(one.RootElement.GetProperty(field).GetRawText(), field);
+            }
+        }
+
+        withoutCount.ExitCode.Should().Be(2, withoutCount.ToString());
+        withoutCount.Error.Should().Contain("give --shard-count");
+        missing.ExitCode.Should().Be(1, missing.ToString());
+        File.ReadAllText(Path.Combine(temp.Path, "missing.json")).Should().Contain("missing-shard");
+    }
+
+    [S3Fact]
     public async Task Verify_BucketDoesNotExist_OneLineExit2()
     {
         var run = await CliRun.RunAsync("verify", "--archive", "s3://no-such-bucket-here/x", "--s3-endpoint", _server.Endpoint.ToString(), "--quiet");

@@ -2,24 +2,28 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Stellar.HistoryWork.Cli.Archives;
 using Stellar.HistoryWork.Cli.Reporting;
 using Stellar.HistoryWork.Cli.Sharding;
+using Stellar.HistoryWork.S3;
+using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Cli.Commands;
 
 /// <summary>
 /// <c>merge-reports LOC [--shard-count N] [--json FILE]</c>: the reports of shards 0..N−1 (<c>shard-I-of-N.json</c>,
 /// written by <c>verify --shard-count N --report-dir LOC</c>) merged into the report of one run over the job's range
-/// (<see cref="ShardMerge"/>). Exit codes as <c>verify</c>.
+/// (<see cref="ShardMerge"/>). Exit codes as <c>verify</c>. LOC is a directory, file:///abs/path or
+/// s3://BUCKET[/PREFIX] (object storage is not listed, so there N must be given).
 /// </summary>
 internal static partial class MergeReportsCommand
 {
     public static Command Create(CliConsole console)
     {
-        var location = new Argument<string>("LOC") { Description = "The directory (or file:///abs/path) the shards wrote their reports to (--report-dir)." };
+        var location = new Argument<string>("LOC") { Description = "Where the shards wrote their reports (--report-dir): a directory, file:///abs/path or s3://BUCKET[/PREFIX]." };
         var count = new Option<int?>("--shard-count")
         {
-            Description = "How many shards the job had. Default: read from the report names (one count only).",
+            Description = "How many shards the job had. Default: read from the report names in a directory (one count only); required for s3://.",
             CustomParser = r => int.TryParse(r.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : Fail(r),
         };
         var json = CommonOptions.Json();
@@ -40,27 +44,37 @@ internal static partial class MergeReportsCommand
     private static async Task<int> RunAsync(CliConsole console, string location, int? count, FileInfo? json, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var directory = LocalDirectory(location);
-        count ??= CountFromNames(directory);
-        var reports = new ShardReport?[count.Value];
-        var unreadable = new List<ReportProblem>();
-        for (var i = 0; i < reports.Length; i++)
+        string directory;
+        IArchiveReader store;
+        if (S3ArchiveLocation.IsS3(location))
         {
-            var name = ShardReport.FileName(i, count.Value);
-            var path = Path.Combine(directory, name);
-            if (!File.Exists(path))
+            if (count is null)
             {
-                continue;
+                throw new UsageException($"merge-reports {location}: give --shard-count (object storage is not listed for report names).");
             }
 
-            try
+            directory = location;
+            store = S3Locations.OpenReader(location);
+        }
+        else
+        {
+            directory = LocalDirectory(location);
+            count ??= CountFromNames(directory);
+            store = new LocalArchiveReader(directory);
+        }
+
+        var reports = new ShardReport?[count.Value];
+        var unreadable = new List<ReportProblem>();
+        using (store as IDisposable)
+        {
+            for (var i = 0; i < reports.Length; i++)
             {
-                reports[i] = ShardReport.Parse(await File.ReadAllBytesAsync(path, cancellationToken));
-            }
-            catch (FormatException e)
-            {
-                unreadable.Add(new ReportProblem(name, null, ShardMerge.ShardMismatch, $"{name}: {e.Message} (rule: a shard report as verify --report-dir writes it)"));
-                reports[i] = null;
+                var name = ShardReport.FileName(i, count.Value);
+                (reports[i], var problem) = await ReadReportAsync(store, name, cancellationToken);
+                if (problem is not null)
+                {
+                    unreadable.Add(problem);
+                }
             }
         }
 
@@ -97,6 +111,36 @@ internal static partial class MergeReportsCommand
             Extra = w => w.WriteNumber("shards", count.Value),
         }.WriteAsync(json, console, cancellationToken);
         return ok ? ExitCodes.Ok : ExitCodes.ForFailure(problems.Select(p => p.Kind));
+    }
+
+    /// <summary>
+    /// One shard's report: null without a problem when there is none (the merge calls that <c>missing-shard</c>);
+    /// a report that does not parse is a <c>shard-mismatch</c>, a store that could not be read <c>unreachable</c>.
+    /// </summary>
+    private static async Task<(ShardReport? Report, ReportProblem? Problem)> ReadReportAsync(IArchiveReader store, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = await store.OpenReadAsync(name, cancellationToken);
+            await using (stream)
+            {
+                using var bytes = new MemoryStream();
+                await stream.CopyToAsync(bytes, cancellationToken);
+                return (ShardReport.Parse(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)), null);
+            }
+        }
+        catch (ArchiveFileNotFoundException)
+        {
+            return (null, null);
+        }
+        catch (ArchiveException e)
+        {
+            return (null, new ReportProblem(name, null, ProblemKind.Unreachable.ToJsonName(), $"{name}: could not be read: {e.Detail} (rule: every shard 0..N-1 reports)"));
+        }
+        catch (FormatException e)
+        {
+            return (null, new ReportProblem(name, null, ShardMerge.ShardMismatch, $"{name}: {e.Message} (rule: a shard report as verify --report-dir writes it)"));
+        }
     }
 
     private static string LocalDirectory(string location)
