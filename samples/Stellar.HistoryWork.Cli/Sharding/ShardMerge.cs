@@ -51,6 +51,7 @@ internal static class ShardMerge
         problems.AddRange(Links(reports, math));
         problems.AddRange(present.SelectMany(r => r.Problems).Where(p => !present.Any(r => r.AbsentRuns.Any(run => IsRunProblem(p, run)))));
         problems.AddRange(JoinRuns(present.SelectMany(r => r.AbsentRuns), math).Select(run => Problems.From(VerificationProblem.AbsentRun(run))));
+        problems.AddRange(ScpAcrossSlices(present, math));
         var ordered = problems.OrderBy(p => p.Path, StringComparer.Ordinal).ThenBy(p => p.Ledger).ThenBy(p => p.Kind, StringComparer.Ordinal).ToArray();
         var ok = ordered.Length == 0 && present.All(r => r.Ok);
         return new MergedShards(
@@ -117,6 +118,31 @@ internal static class ShardMerge
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// The SCP presence rule across slices (docs/ARCHIVE-FORMAT.md §4.7): once the archive has an SCP file, every later
+    /// checkpoint has one. A shard judges only the checkpoints after its own first SCP file; those before it that lack
+    /// one are missing when a slice below has an SCP file — each reported as one run over the range would.
+    /// </summary>
+    private static IEnumerable<ReportProblem> ScpAcrossSlices(IEnumerable<ShardReport> reports, CheckpointMath math)
+    {
+        uint? firstWithScp = null;
+        foreach (var report in reports.Where(r => r.Slice is not null).OrderBy(r => r.Slice!.Value.First))
+        {
+            if (firstWithScp is { } first)
+            {
+                foreach (var (from, to) in report.ScpAbsentBeforeFirst)
+                {
+                    foreach (var checkpoint in new CheckpointRange(from, to, math))
+                    {
+                        yield return Problems.From(ScpVerifier.MissingFileProblem(checkpoint, first));
+                    }
+                }
+            }
+
+            firstWithScp ??= report.FirstWithScp;
+        }
     }
 
     private static bool IsRunProblem(ReportProblem problem, (uint First, uint Last) run) =>

@@ -49,6 +49,12 @@ internal sealed record ShardReport
     /// <summary>Runs of checkpoints that lack every file (each also one problem), joined across slices by the merge.</summary>
     public IReadOnlyList<(uint First, uint Last)> AbsentRuns { get; init; } = [];
 
+    /// <summary>The slice's first checkpoint with an SCP file; null when none has one.</summary>
+    public uint? FirstWithScp { get; init; }
+
+    /// <summary>Runs of checkpoints before <see cref="FirstWithScp"/> with no SCP file, which the merge judges (<see cref="ShardVerification.ScpAbsentBeforeFirst"/>).</summary>
+    public IReadOnlyList<(uint First, uint Last)> ScpAbsentBeforeFirst { get; init; } = [];
+
     /// <summary>The job's trusted hash as LEDGER:HEX, whether or not this slice holds it.</summary>
     public string? TrustedHash { get; init; }
 
@@ -86,6 +92,8 @@ internal sealed record ShardReport
             BucketsLeftBelow = part?.BucketsLeftBelow ?? 0,
             Problems = problems,
             AbsentRuns = [.. report.AbsentRuns.Select(r => (r.First, r.Last))],
+            FirstWithScp = part?.FirstCheckpointWithScp,
+            ScpAbsentBeforeFirst = [.. (part?.ScpAbsentBeforeFirst ?? []).Select(r => (r.First, r.Last))],
             TrustedHash = trusted?.ToString(),
             TrustedUpTo = report.TrustedUpTo,
             First = part?.FirstFile is { } first ? (first.FirstLedger, HashHex.ToHex(first.FirstPreviousHash)) : null,

@@ -43,16 +43,11 @@ internal static class ShardReportJson
         Nullable(json, "lastLedger", report.Last?.Ledger);
         Nullable(json, "lastLedgerHash", report.Last?.Hash);
         json.WriteEndObject();
-        json.WriteStartArray("absentRuns");
-        foreach (var (first, last) in report.AbsentRuns)
-        {
-            json.WriteStartObject();
-            json.WriteNumber("firstCheckpoint", first);
-            json.WriteNumber("lastCheckpoint", last);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        Runs(json, "absentRuns", report.AbsentRuns);
+        json.WriteStartObject("scp");
+        Nullable(json, "firstCheckpoint", report.FirstWithScp);
+        Runs(json, "absentBeforeFirst", report.ScpAbsentBeforeFirst);
+        json.WriteEndObject();
         ReportProblem.WriteArray(json, report.Problems);
         json.WriteEndObject();
     }
@@ -88,7 +83,9 @@ internal static class ShardReportJson
             TrustedUpTo = UInt(trust.GetProperty("trustedUpTo")),
             First = UInt(boundary.GetProperty("firstLedger")) is { } first && boundary.GetProperty("firstPreviousLedgerHash").GetString() is { } previous ? (first, previous) : null,
             Last = UInt(boundary.GetProperty("lastLedger")) is { } last && boundary.GetProperty("lastLedgerHash").GetString() is { } hash ? (last, hash) : null,
-            AbsentRuns = [.. root.GetProperty("absentRuns").EnumerateArray().Select(r => (r.GetProperty("firstCheckpoint").GetUInt32(), r.GetProperty("lastCheckpoint").GetUInt32()))],
+            AbsentRuns = ReadRuns(root.GetProperty("absentRuns")),
+            FirstWithScp = root.TryGetProperty("scp", out var scp) ? UInt(scp.GetProperty("firstCheckpoint")) : null,
+            ScpAbsentBeforeFirst = root.TryGetProperty("scp", out scp) ? ReadRuns(scp.GetProperty("absentBeforeFirst")) : [],
             Problems = [.. root.GetProperty("problems").EnumerateArray().Select(p => new ReportProblem(
                 p.GetProperty("path").GetString()!,
                 UInt(p.GetProperty("ledger")),
@@ -96,6 +93,23 @@ internal static class ShardReportJson
                 p.GetProperty("message").GetString()!))],
         };
     }
+
+    private static void Runs(Utf8JsonWriter json, string name, IReadOnlyList<(uint First, uint Last)> runs)
+    {
+        json.WriteStartArray(name);
+        foreach (var (first, last) in runs)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("firstCheckpoint", first);
+            json.WriteNumber("lastCheckpoint", last);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static (uint First, uint Last)[] ReadRuns(JsonElement runs) =>
+        [.. runs.EnumerateArray().Select(r => (r.GetProperty("firstCheckpoint").GetUInt32(), r.GetProperty("lastCheckpoint").GetUInt32()))];
 
     private static uint? UInt(JsonElement value) => value.ValueKind == JsonValueKind.Null ? null : value.GetUInt32();
 

@@ -19,6 +19,7 @@ internal sealed class ArchiveProblemCollector
     private readonly HistoryWorkTelemetry.DownloadInstruments _telemetry;
     private readonly IProgress<VerificationProgress>? _progress;
     private readonly List<CheckpointRange> _absentRuns = [];
+    private readonly List<CheckpointRange> _scpAbsentBeforeFirst = [];
     private CheckpointRange _range;
     private int _checkpointsTotal;
     private byte[] _flags = [];
@@ -51,6 +52,15 @@ internal sealed class ArchiveProblemCollector
     public long Files => Interlocked.Read(ref _files);
 
     public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>The range's first checkpoint with an SCP file; null when none has one (known after <see cref="CheckScpPresence"/>).</summary>
+    public uint? FirstCheckpointWithScp { get; private set; }
+
+    /// <summary>
+    /// Runs of checkpoints before <see cref="FirstCheckpointWithScp"/> whose other files are there but whose SCP file is
+    /// not: no problem in this range, but one each when an older range (the slice below a shard's) has an SCP file.
+    /// </summary>
+    public IReadOnlyList<CheckpointRange> ScpAbsentBeforeFirst => _scpAbsentBeforeFirst;
 
     /// <summary>Sizes the per-checkpoint flags for <paramref name="range"/>.</summary>
     public void Start(CheckpointRange range)
@@ -126,6 +136,24 @@ internal sealed class ArchiveProblemCollector
             {
                 Add(ScpVerifier.MissingFile(checkpoint, firstWithScp).Problem);
             }
+            else if (!flags.HasFlag(CheckpointFlags.Absent) && firstWithScp is null)
+            {
+                AddToRun(_scpAbsentBeforeFirst, checkpoint);
+            }
+        }
+
+        FirstCheckpointWithScp = firstWithScp;
+    }
+
+    private void AddToRun(List<CheckpointRange> runs, uint checkpoint)
+    {
+        if (runs.Count > 0 && (ulong)runs[^1].Last + _range.Math.Frequency == checkpoint)
+        {
+            runs[^1] = new CheckpointRange(runs[^1].First, checkpoint, _range.Math);
+        }
+        else
+        {
+            runs.Add(new CheckpointRange(checkpoint, checkpoint, _range.Math));
         }
     }
 

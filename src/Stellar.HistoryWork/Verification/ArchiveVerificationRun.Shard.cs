@@ -97,6 +97,13 @@ internal sealed partial class ArchiveVerificationRun
             last = _headers.GetValueOrDefault(slice.Last);
         }
 
-        return report with { Shard = new ShardVerification(shard, job, _slice, first, last, _bucketsLeftBelow) };
+        return report with
+        {
+            Shard = new ShardVerification(shard, job, _slice, first, last, _bucketsLeftBelow)
+            {
+                FirstCheckpointWithScp = _problems.FirstCheckpointWithScp,
+                ScpAbsentBeforeFirst = [.. _problems.ScpAbsentBeforeFirst],
+            },
+        };
     }
 }

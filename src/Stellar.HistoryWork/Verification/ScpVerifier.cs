@@ -68,6 +68,17 @@ public static class ScpVerifier
     internal static bool IsMissingFileAProblem(uint checkpoint, uint? firstCheckpointWithScp, bool required) =>
         required || (firstCheckpointWithScp is { } firstWithScp && checkpoint > firstWithScp);
 
+    /// <summary>
+    /// The problem of the SCP file of <paramref name="checkpoint"/> missing although the archive has one at
+    /// <paramref name="firstCheckpointWithScp"/>, an earlier checkpoint: what merging shards reports for a checkpoint a
+    /// shard could not judge because the SCP file before it lies in the slice below.
+    /// </summary>
+    public static VerificationProblem MissingFileProblem(uint checkpoint, uint firstCheckpointWithScp)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(checkpoint, firstCheckpointWithScp);
+        return MissingFile(checkpoint, firstCheckpointWithScp).Problem;
+    }
+
     /// <summary>The problem of a missing SCP file that <see cref="IsMissingFileAProblem(uint, uint?, bool)"/> says is one.</summary>
     internal static HistoryVerificationException MissingFile(uint checkpoint, uint? firstCheckpointWithScp)
     {

@@ -54,7 +54,18 @@ public sealed record ShardVerification(
     CheckpointRange? Slice,
     LedgerFileLink? FirstFile,
     LedgerFileLink? LastFile,
-    int BucketsLeftBelow);
+    int BucketsLeftBelow)
+{
+    /// <summary>The slice's first checkpoint with an SCP file; null when none has one.</summary>
+    public uint? FirstCheckpointWithScp { get; init; }
+
+    /// <summary>
+    /// Runs of the slice's checkpoints before <see cref="FirstCheckpointWithScp"/> that have their other files but no
+    /// SCP file. The shard cannot judge them (SCP files are required only after the archive's first one, which may lie
+    /// in a slice below); merging reports each as missing when a slice below has an SCP file, as one run would.
+    /// </summary>
+    public IReadOnlyList<CheckpointRange> ScpAbsentBeforeFirst { get; init; } = [];
+}
 
 /// <summary>Progress of an <c>ArchiveVerifier</c> run, reported after every file.</summary>
 public sealed record VerificationProgress(

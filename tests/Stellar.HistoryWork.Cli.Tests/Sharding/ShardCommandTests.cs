@@ -75,6 +75,36 @@ public class ShardCommandTests
     }
 
     [Fact]
+    public async Task MergeReports_ScpFileMissingAtTheStartOfASlice_ReportedAsOneRunWould()
+    {
+        // Once an archive has an SCP file, every later checkpoint has one. The shard whose slice begins without one
+        // cannot tell (its own first SCP file comes after); the merge knows the slice below has them.
+        using var temp = new TempDirectory();
+        var archive = ArchiveFixtures.CopyArchive(Fixture, temp);
+        var slice = new ArchiveShard(1, 3).SliceOf(CheckpointMath.Default.RangeCovering(1, 10047))!.Value;
+        File.Delete(Path.Combine(archive, ArchivePaths.CheckpointFile(HistoryFileKind.Scp, slice.First)));
+        var reports = temp.Combine("reports");
+
+        var single = await CliRun.RunAsync("verify", "--archive", archive, "--to", "10047", "--quiet", "--json", temp.Combine("single.json"));
+        for (var i = 0; i < 3; i++)
+        {
+            await CliRun.RunAsync("verify", "--archive", archive, "--to", "10047", "--shard-count", "3", "--shard-index", i.ToString(System.Globalization.CultureInfo.InvariantCulture), "--report-dir", reports, "--quiet");
+        }
+
+        var merged = await CliRun.RunAsync("merge-reports", reports, "--json", temp.Combine("merged.json"));
+
+        single.ExitCode.Should().Be(ExitCodes.Problems, single.ToString());
+        merged.ExitCode.Should().Be(ExitCodes.Problems, merged.ToString());
+        using var one = JsonDocument.Parse(await File.ReadAllTextAsync(temp.Combine("single.json")));
+        using var all = JsonDocument.Parse(await File.ReadAllTextAsync(temp.Combine("merged.json")));
+        ShardFixtures.ProblemSet(one.RootElement).Should().Equal([(ArchivePaths.CheckpointFile(HistoryFileKind.Scp, slice.First), "missing")]);
+        ShardFixtures.ProblemSet(all.RootElement).Should().BeEquivalentTo(ShardFixtures.ProblemSet(one.RootElement));
+        using var shard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(reports, "shard-1-of-3.json")));
+        shard.RootElement.GetProperty("ok").GetBoolean().Should().BeTrue("the shard alone cannot judge the first checkpoint of its slice");
+        SchemaErrors(shard.RootElement.GetRawText()).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task MergeReports_NoReports_ExitsTwo()
     {
         using var temp = new TempDirectory();
