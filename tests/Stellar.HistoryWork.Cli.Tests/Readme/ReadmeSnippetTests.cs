@@ -42,6 +42,7 @@ public class ReadmeSnippetTests
         outputs[0].Should().Contain("10047 headers verified, trusted: True");
         outputs[1].Should().Contain("157 checkpoints").And.Contain(": ok");
         outputs[2].Should().Contain("17 checkpoints").And.Contain(": ok");
+        outputs[3].Should().Contain("published: ok").And.Contain("files written");
         server.Requests.Should().BeGreaterThan(0, "the snippets read the archive over HTTP");
     }
 
