@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Stellar.HistoryWork.Download;
+using Stellar.HistoryWork.IO;
 using Stellar.HistoryWork.Scheduling;
 using Stellar.HistoryWork.Verification;
 
@@ -11,8 +12,12 @@ namespace Stellar.HistoryWork.Publish;
 /// download work (<see cref="HistoryWorkBuilder"/>), then published in publish order by the publish work, each
 /// file byte-identical to the source's. Batches of checkpoints run newest first, each older batch anchored to
 /// the next newer one by its first header's <c>previousLedgerHash</c>; <c>.well-known</c> is written last, once
-/// every batch is in place, and never moved back. Running it again resumes: files the target already holds
-/// intact are skipped, damaged ones replaced.
+/// every batch is in place, and never moved back. A batch's files leave the work directory once the target has
+/// them, so the disk a mirror needs is one batch's files, not the archive's. Running it again resumes from the
+/// target: a file the target already holds is read back from it and verified like a download (its hash, the chain,
+/// its binding to the headers) instead of being fetched from the source; a damaged one is fetched and replaced. The
+/// chain read back is anchored to the source's newest header: the caller's trusted hash at the last ledger, the header
+/// the last successful run verified (kept in the work directory), or else the source's newest ledger file.
 /// </summary>
 public sealed class ArchiveMirror
 {
@@ -142,6 +147,7 @@ public sealed class ArchiveMirror
             var oldest = await state.GetHeadersAsync(batch.First, cancellationToken).ConfigureAwait(false);
             var previousLedger = oldest.First.Header.LedgerSeq - 1;
             chainedTrust = previousLedger > 0 ? new TrustedLedgerHash(previousLedger, oldest.First.Header.PreviousLedgerHash) : null;
+            await ReleaseAsync(builder, keepBuckets: reader is null, cancellationToken).ConfigureAwait(false);
             _options.Progress?.Report(new ArchiveMirrorProgress(range, i + 1, batches.Count, mirrored, publisher.FilesWritten, publisher.FilesSkipped, publisher.BytesWritten));
         }
 
@@ -191,6 +197,23 @@ public sealed class ArchiveMirror
 
         reader.ReadFromSource(ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, range.Last));
         return null;
+    }
+
+    /// <summary>
+    /// The batch is at the target: its files leave the work directory, so a mirror holds one batch's files at a time.
+    /// A bucket an older batch names again is then read back from the target; only when the target cannot be read
+    /// back do buckets stay, or the source would be asked for them again.
+    /// </summary>
+    private static async Task ReleaseAsync(HistoryWorkBuilder builder, bool keepBuckets, CancellationToken cancellationToken)
+    {
+        var published = await builder.State.GetPublishableAsync(cancellationToken).ConfigureAwait(false);
+        var files = published.Files.Values
+            .Concat(published.States.Keys.Select(c => builder.Store.LocalPath(ArchivePaths.HistoryState(c))))
+            .Concat(keepBuckets ? [] : published.Buckets.Values);
+        foreach (var file in files)
+        {
+            AtomicFile.TryDelete(file);
+        }
     }
 
     /// <summary>The chain-break problem when the batch's newest header is not the one the next newer batch chains to.</summary>

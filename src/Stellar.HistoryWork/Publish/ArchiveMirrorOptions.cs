@@ -24,7 +24,8 @@ public sealed class ArchiveMirrorOptions
 
     /// <summary>
     /// Checkpoints downloaded, verified and published together (≥ 1). Batches run newest first, each chained to
-    /// the one after it by header hash, so memory stays bounded on long ranges. Default 64.
+    /// the one after it by header hash, so memory stays bounded on long ranges; the work directory holds one batch's
+    /// files at a time (a file leaves it once the target has it). Default 64.
     /// </summary>
     public int CheckpointsPerBatch { get; set; } = 64;
 
