@@ -25,7 +25,7 @@ public partial class KubernetesManifestTests
         var root = Load(file);
 
         root["apiVersion"].ToString().Should().NotBeEmpty();
-        root["kind"].ToString().Should().BeOneOf("Job", "PersistentVolumeClaim");
+        root["kind"].ToString().Should().Be("Job");
         ((YamlMappingNode)root["metadata"])["name"].ToString().Should().StartWith("stellar-history");
     }
 
@@ -90,6 +90,20 @@ public partial class KubernetesManifestTests
         var resources = (YamlMappingNode)container["resources"];
         ((YamlMappingNode)resources["requests"])["memory"].ToString().Should().NotBeEmpty();
         ((YamlMappingNode)resources["limits"])["memory"].ToString().Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public void Jobs_VerifyAndMerge_ShareOneReportLocationInObjectStorage()
+    {
+        // The shards write their reports where the merge reads them, in object storage (no shared volume to provision).
+        var verify = Args(Container((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)Load("verify-job.yaml")["spec"])["template"])["spec"]));
+        var merge = Args(Container((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)Load("merge-job.yaml")["spec"])["template"])["spec"]));
+
+        var reportDir = verify[Array.IndexOf(verify, "--report-dir") + 1];
+        reportDir.Should().StartWith("s3://");
+        merge[0].Should().Be("merge-reports");
+        merge[1].Should().Be(reportDir);
+        merge[Array.IndexOf(merge, "--shard-count") + 1].Should().Be(verify[Array.IndexOf(verify, "--shard-count") + 1], "s3:// is not listed: the merge is told N");
     }
 
     private static IEnumerable<string> ManifestFiles() =>
