@@ -12,14 +12,14 @@ internal static class CommonOptions
     /// <summary><c>--archive</c>, repeatable; not required by the parser because <c>--network</c> can stand for it.</summary>
     public static Option<string[]> Archive() => new("--archive")
     {
-        Description = "Archive to read: http(s)://…, file:///abs/path, a directory or s3://BUCKET[/PREFIX]. Repeat for a pool with failover. Default with --network: its public archives.",
+        Description = "Archive to read: http(s)://…, file:///abs/path, a directory, s3://BUCKET[/PREFIX], or stellar-core command templates: cmd:@stellar-core.cfg[#NAME] (its [HISTORY.*] sections) or cmd:get=TEMPLATE. Repeat for a pool with failover. Default with --network: its public archives.",
         AllowMultipleArgumentsPerToken = false,
         Arity = ArgumentArity.ZeroOrMore,
     };
 
     public static Option<string?> SingleArchive() => new("--archive")
     {
-        Description = "Archive to read: http(s)://…, file:///abs/path, a directory or s3://BUCKET[/PREFIX]. Default with --network: its first public archive.",
+        Description = "Archive to read: http(s)://…, file:///abs/path, a directory, s3://BUCKET[/PREFIX] or cmd:@stellar-core.cfg[#NAME] / cmd:get=TEMPLATE. Default with --network: its first public archive.",
     };
 
     public static Option<NetworkPreset?> Network() => new("--network")

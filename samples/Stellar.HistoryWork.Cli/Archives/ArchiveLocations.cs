@@ -32,16 +32,24 @@ internal static class ArchiveLocations
             throw new UsageException("give at least one --archive.");
         }
 
-        var readers = locations.Select(OpenOne).Select(r => member?.Invoke(r) ?? r).ToArray();
+        var readers = locations
+            .SelectMany(l => CommandLocations.IsCommand(l) ? CommandLocations.OpenReaders(l) : [OpenOne(l)])
+            .Select(r => member?.Invoke(r) ?? r)
+            .ToArray();
         return new ArchivePool(readers, poolOptions);
     }
 
     /// <summary>
-    /// A writable location given to <paramref name="option"/>: a directory, file:///abs/path or s3://BUCKET[/PREFIX]
-    /// (http archives are read-only).
+    /// A writable location given to <paramref name="option"/>: a directory, file:///abs/path, s3://BUCKET[/PREFIX] or a
+    /// stellar-core command archive with a put command (cmd:…; http archives are read-only).
     /// </summary>
     public static IArchiveWriter OpenWriter(string option, string location)
     {
+        if (CommandLocations.IsCommand(location))
+        {
+            return CommandLocations.OpenWriter(option, location);
+        }
+
         if (S3.S3ArchiveLocation.IsS3(location))
         {
             return S3Locations.OpenWriter(location);
@@ -49,7 +57,7 @@ internal static class ArchiveLocations
 
         if (location.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
-            throw new UsageException($"{option} {location}: only a directory, file:///abs/path or s3://BUCKET[/PREFIX] can be written; other backends implement IArchiveWriter.");
+            throw new UsageException($"{option} {location}: only a directory, file:///abs/path, s3://BUCKET[/PREFIX] or a cmd: archive with a put command can be written; other backends implement IArchiveWriter.");
         }
 
         var path = location;

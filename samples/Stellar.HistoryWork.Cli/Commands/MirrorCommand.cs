@@ -18,7 +18,7 @@ internal static class MirrorCommand
         var archive = CommonOptions.Archive();
         var target = new Option<string>("--to-archive")
         {
-            Description = "The archive to write: a directory or file:///abs/path (created when missing), or s3://BUCKET[/PREFIX].",
+            Description = "The archive to write: a directory or file:///abs/path (created when missing), s3://BUCKET[/PREFIX], or stellar-core command templates: cmd:@stellar-core.cfg[#NAME] (the [HISTORY.*] section with a put) or cmd:get=TEMPLATE;put=TEMPLATE;mkdir=TEMPLATE.",
             Required = true,
         };
         var from = CommonOptions.From();
