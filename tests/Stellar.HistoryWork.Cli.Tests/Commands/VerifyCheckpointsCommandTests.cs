@@ -118,13 +118,10 @@ public class VerifyCheckpointsCommandTests
         // Issue 9 defect 4: a root state that could not be reached is "unreachable" (exit 3: retry later), not bad data (exit 1).
         using var temp = new TempDirectory();
         var report = temp.Combine("report.json");
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var archive = RefusingArchive.Location();
 
         var run = await CliRun.RunAsync(
-            "verify-checkpoints", "--archive", $"http://127.0.0.1:{port}/", "--trusted-hash", TrustedNewest, "--out", temp.Combine("c.json"), "--retries", "0", "--json", report, "--quiet");
+            "verify-checkpoints", "--archive", archive, "--trusted-hash", TrustedNewest, "--out", temp.Combine("c.json"), "--retries", "0", "--json", report, "--quiet");
 
         run.ExitCode.Should().Be(3, run.ToString());
         using var json = JsonDocument.Parse(File.ReadAllText(report));

@@ -127,12 +127,9 @@ public class VerifyCommandTests
         // Issue 9 defect 4: a refused connection after every retry is "unreachable" (exit 3), never "missing" (exit 1).
         using var temp = new TempDirectory();
         var report = temp.Combine("report.json");
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var archive = RefusingArchive.Location();
 
-        var run = await CliRun.RunAsync("verify", "--archive", $"http://127.0.0.1:{port}/", "--retries", "0", "--json", report, "--quiet");
+        var run = await CliRun.RunAsync("verify", "--archive", archive, "--retries", "0", "--json", report, "--quiet");
 
         run.ExitCode.Should().Be(3, run.ToString());
         using var json = JsonDocument.Parse(File.ReadAllText(report));
@@ -147,12 +144,9 @@ public class VerifyCommandTests
         // as present, printing "archive starts at checkpoint 63 ... found by searching" for an archive never reached.
         using var temp = new TempDirectory();
         var report = temp.Combine("report.json");
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var archive = RefusingArchive.Location();
 
-        var run = await CliRun.RunAsync("verify", "--archive", $"http://127.0.0.1:{port}/", "--to", "127", "--retries", "0", "--json", report);
+        var run = await CliRun.RunAsync("verify", "--archive", archive, "--to", "127", "--retries", "0", "--json", report);
 
         run.ExitCode.Should().Be(3, run.ToString());
         run.ToString().Should().NotContain("archive starts at");

@@ -95,7 +95,7 @@ public class ConsistencyMatrixTests
             Library = Outcome.Problems("missing", BadArchive.Results),
             LibraryRange = (127, 127),
         },
-        new Row("unreachable-archive", _ => RefusingArchive(), ["--from", "64", "--to", "127"])
+        new Row("unreachable-archive", _ => RefusingArchive.Location(), ["--from", "64", "--to", "127"])
         {
             // Nothing listens: every read is refused. That is "unreachable" (exit 3: retry later), never "missing" or
             // damage. catchup and mirror stop at the root state they plan with; verify reads the root state too and
@@ -161,16 +161,6 @@ public class ConsistencyMatrixTests
         using var archive = new BadArchive();
         damage(archive);
         return ArchiveFixtures.CopyArchive(archive.Root, temp, "damaged");
-    }
-
-    /// <summary>An http archive on a loopback port nobody listens on (taken free, then released).</summary>
-    private static string RefusingArchive()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/");
     }
 
     private static void ClaimLastLedger(BadArchive archive)
