@@ -98,12 +98,16 @@ public sealed class CheckpointMath : IEquatable<CheckpointMath>
         return new CheckpointRange(CheckpointContaining(firstLedger), CheckpointContaining(lastLedger), this);
     }
 
+    /// <inheritdoc />
     public bool Equals(CheckpointMath? other) => other is not null && other.Frequency == Frequency;
 
+    /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as CheckpointMath);
 
+    /// <inheritdoc />
     public override int GetHashCode() => (int)Frequency;
 
+    /// <inheritdoc />
     public override string ToString() => $"every {Frequency} ledgers";
 
     private void RequireCheckpoint(uint checkpoint)

@@ -26,10 +26,13 @@ public readonly struct CheckpointRange : IReadOnlyList<uint>, IEquatable<Checkpo
         _math = math;
     }
 
+    /// <summary>The first checkpoint ledger of the range.</summary>
     public uint First { get; }
 
+    /// <summary>The last checkpoint ledger of the range (inclusive).</summary>
     public uint Last { get; }
 
+    /// <summary>The checkpoint frequency the range counts in (<see cref="CheckpointMath.Default"/> for a default value).</summary>
     public CheckpointMath Math => _math ?? CheckpointMath.Default;
 
     /// <summary>How many checkpoints the range holds.</summary>
@@ -38,6 +41,8 @@ public readonly struct CheckpointRange : IReadOnlyList<uint>, IEquatable<Checkpo
     /// <summary>The first ledger of the first checkpoint.</summary>
     public uint FirstLedger => Math.FirstLedgerIn(First);
 
+    /// <summary>The checkpoint at <paramref name="index"/> (0 is <see cref="First"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative or not below <see cref="Count"/>.</exception>
     public uint this[int index]
     {
         get
@@ -48,8 +53,10 @@ public readonly struct CheckpointRange : IReadOnlyList<uint>, IEquatable<Checkpo
         }
     }
 
+    /// <summary>True when <paramref name="checkpoint"/> is a checkpoint ledger of this range.</summary>
     public bool Contains(uint checkpoint) => checkpoint >= First && checkpoint <= Last && Math.IsCheckpoint(checkpoint);
 
+    /// <inheritdoc />
     public IEnumerator<uint> GetEnumerator()
     {
         for (var i = 0; i < Count; i++)
@@ -60,15 +67,21 @@ public readonly struct CheckpointRange : IReadOnlyList<uint>, IEquatable<Checkpo
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <inheritdoc />
     public bool Equals(CheckpointRange other) => First == other.First && Last == other.Last && Math.Equals(other.Math);
 
+    /// <inheritdoc />
     public override bool Equals(object? obj) => obj is CheckpointRange other && Equals(other);
 
+    /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(First, Last, Math.Frequency);
 
+    /// <summary>True when both ranges have the same ends and frequency.</summary>
     public static bool operator ==(CheckpointRange left, CheckpointRange right) => left.Equals(right);
 
+    /// <summary>True when the ranges differ in an end or the frequency.</summary>
     public static bool operator !=(CheckpointRange left, CheckpointRange right) => !left.Equals(right);
 
+    /// <inheritdoc />
     public override string ToString() => $"checkpoints {First}..{Last} ({Count})";
 }

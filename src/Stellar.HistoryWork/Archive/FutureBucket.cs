@@ -28,6 +28,7 @@ public sealed record FutureBucket
     /// <summary>No merge pending.</summary>
     public static FutureBucket Clear { get; } = new(FutureBucketState.Clear, null, null, null, []);
 
+    /// <summary>Whether a merge is pending and what of it the HAS records (the <c>state</c> field).</summary>
     public FutureBucketState State { get; }
 
     /// <summary>The merge output's hash (state 1), else null.</summary>
@@ -57,6 +58,7 @@ public sealed record FutureBucket
         return new(FutureBucketState.HashInputs, null, curr, snap, shadows?.ToArray() ?? []);
     }
 
+    /// <inheritdoc />
     public bool Equals(FutureBucket? other) =>
         other is not null
         && State == other.State
@@ -65,5 +67,6 @@ public sealed record FutureBucket
         && string.Equals(InputSnap, other.InputSnap, StringComparison.Ordinal)
         && InputShadows.SequenceEqual(other.InputShadows, StringComparer.Ordinal);
 
+    /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(State, Output, InputCurr, InputSnap, InputShadows.Count);
 }

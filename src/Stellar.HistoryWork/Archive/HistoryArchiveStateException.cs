@@ -47,21 +47,25 @@ public enum HistoryArchiveStateRule
 /// <summary>A HAS file broke a rule; <see cref="FileName"/> and <see cref="Rule"/> say which.</summary>
 public sealed class HistoryArchiveStateException : Exception
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public HistoryArchiveStateException()
         : this("(unknown)", HistoryArchiveStateRule.Malformed, "invalid history archive state")
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public HistoryArchiveStateException(string message)
         : this("(unknown)", HistoryArchiveStateRule.Malformed, message)
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the exception that caused it.</summary>
     public HistoryArchiveStateException(string message, Exception innerException)
         : this("(unknown)", HistoryArchiveStateRule.Malformed, message, innerException)
     {
     }
 
+    /// <summary>Creates the exception for a named file and what was wrong with it; the message names both.</summary>
     public HistoryArchiveStateException(string fileName, HistoryArchiveStateRule rule, string detail, Exception? innerException = null)
         : base($"{fileName}: history archive state breaks rule {rule}: {detail}", innerException)
     {
@@ -73,6 +77,7 @@ public sealed class HistoryArchiveStateException : Exception
     /// <summary>The file (archive path or local path) that broke the rule.</summary>
     public string FileName { get; }
 
+    /// <summary>The rule the file broke.</summary>
     public HistoryArchiveStateRule Rule { get; }
 
     /// <summary>What exactly was wrong, without the file name.</summary>

@@ -130,20 +130,24 @@ internal static class DownloadVerification
 /// <summary>Several files of one download work failed; <see cref="AggregateException.InnerExceptions"/> has each.</summary>
 public sealed class HistoryDownloadException : AggregateException
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public HistoryDownloadException()
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public HistoryDownloadException(string message)
         : base(message)
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the exception that caused it.</summary>
     public HistoryDownloadException(string message, Exception innerException)
         : base(message, innerException)
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the failures of each file.</summary>
     public HistoryDownloadException(string message, IEnumerable<Exception> innerExceptions)
         : base(message, innerExceptions)
     {

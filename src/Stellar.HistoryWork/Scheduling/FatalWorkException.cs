@@ -6,15 +6,18 @@ namespace Stellar.HistoryWork.Scheduling;
 /// </summary>
 public class FatalWorkException : Exception
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public FatalWorkException()
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public FatalWorkException(string message)
         : base(message)
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the exception that caused it.</summary>
     public FatalWorkException(string message, Exception? innerException)
         : base(message, innerException)
     {

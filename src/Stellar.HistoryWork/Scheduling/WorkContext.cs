@@ -21,6 +21,7 @@ public sealed class WorkContext
         Logger = logger;
     }
 
+    /// <summary>The running work's id in its scheduler.</summary>
     public WorkId Id { get; }
 
     /// <summary>1 for the first attempt, 2 for the first retry, and so on.</summary>

@@ -16,5 +16,6 @@ public readonly record struct WorkId
     // Lets a scheduler reject ids minted by another one instead of silently mixing graphs.
     internal int SchedulerId { get; }
 
+    /// <inheritdoc />
     public override string ToString() => $"#{Value}";
 }

@@ -16,6 +16,7 @@ public sealed class WorkOutcome
     /// <summary>The work stopped because it was asked to; its dependents are blocked.</summary>
     public static WorkOutcome Cancelled { get; } = new(WorkOutcomeKind.Cancelled, null, null);
 
+    /// <summary>What the outcome is: success, retry, failure or cancellation.</summary>
     public WorkOutcomeKind Kind { get; }
 
     /// <summary>Why the attempt did not succeed; <see langword="null"/> for success and cancellation.</summary>
@@ -43,5 +44,6 @@ public sealed class WorkOutcome
     internal static WorkOutcome RetryAfter(Exception error) =>
         new(WorkOutcomeKind.Retry, $"{error.GetType().Name}: {error.Message}", error);
 
+    /// <inheritdoc />
     public override string ToString() => Reason is null ? Kind.ToString() : $"{Kind}: {Reason}";
 }

@@ -50,6 +50,8 @@ public sealed partial class WorkScheduler : IAsyncDisposable
     private bool _cancelBeforeRun;
     private bool _disposed;
 
+    /// <summary>Creates an empty scheduler.</summary>
+    /// <param name="options">Concurrency, retries, backoff, clock, logging and metrics; the defaults when null.</param>
     public WorkScheduler(WorkSchedulerOptions? options = null)
     {
         options ??= new WorkSchedulerOptions();

@@ -55,6 +55,7 @@ public sealed class WorkSchedulerResult
         return count;
     }
 
+    /// <inheritdoc />
     public override string ToString() =>
         $"{(Succeeded ? "succeeded" : "did not succeed")}: {CountOf(WorkState.Succeeded)} succeeded, " +
         $"{CountOf(WorkState.Failed)} failed, {CountOf(WorkState.Cancelled)} cancelled, {CountOf(WorkState.Blocked)} blocked";

@@ -7,21 +7,25 @@ namespace Stellar.HistoryWork.Verification;
 /// </summary>
 public sealed class HistoryVerificationException : Exception
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public HistoryVerificationException()
         : this(new VerificationProblem("", null, ProblemKind.Corrupt, "verification failed"))
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public HistoryVerificationException(string message)
         : this(new VerificationProblem("", null, ProblemKind.Corrupt, message))
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the exception that caused it.</summary>
     public HistoryVerificationException(string message, Exception innerException)
         : this(new VerificationProblem("", null, ProblemKind.Corrupt, message), innerException)
     {
     }
 
+    /// <summary>Creates the exception for a named file and what was wrong with it; the message names both.</summary>
     public HistoryVerificationException(VerificationProblem problem, Exception? innerException = null)
         : base((problem ?? throw new ArgumentNullException(nameof(problem))).ToString(), innerException)
     {

@@ -13,8 +13,10 @@ public sealed record LedgerHeaderFileResult(
     IReadOnlyList<LedgerHeaderHistoryEntry> Entries,
     bool Trusted)
 {
+    /// <summary>The first header entry of the file.</summary>
     public LedgerHeaderHistoryEntry First => Entries[0];
 
+    /// <summary>The last header entry of the file.</summary>
     public LedgerHeaderHistoryEntry Last => Entries[^1];
 
     /// <summary>The header of <paramref name="ledger"/>, or null when it is not in this file.</summary>

@@ -10,6 +10,8 @@ public sealed class TrustedCheckpointHashes
 {
     private readonly Dictionary<uint, byte[]> _hashes;
 
+    /// <summary>Holds <paramref name="hashes"/>, keyed by ledger.</summary>
+    /// <exception cref="ArgumentException">Two hashes name the same ledger with different values.</exception>
     public TrustedCheckpointHashes(IEnumerable<TrustedLedgerHash> hashes)
     {
         ArgumentNullException.ThrowIfNull(hashes);
@@ -26,12 +28,14 @@ public sealed class TrustedCheckpointHashes
         }
     }
 
+    /// <summary>How many trusted hashes are held.</summary>
     public int Count => _hashes.Count;
 
     /// <summary>The trusted hash of the newest ledger, or null when empty.</summary>
     public TrustedLedgerHash? Newest =>
         _hashes.Count == 0 ? null : Get(_hashes.Keys.Max());
 
+    /// <summary>The trusted header hash of <paramref name="ledger"/>, when one is held.</summary>
     public bool TryGetHash(uint ledger, out byte[] hash) => _hashes.TryGetValue(ledger, out hash!);
 
     /// <summary>The trusted hash for <paramref name="ledger"/>, or null.</summary>

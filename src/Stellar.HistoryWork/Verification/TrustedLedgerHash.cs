@@ -5,6 +5,9 @@ namespace Stellar.HistoryWork.Verification;
 /// <summary>A ledger header hash the caller trusts (from consensus, <c>--trusted-hash L:HEX</c> or a checkpoint file).</summary>
 public sealed record TrustedLedgerHash
 {
+    /// <summary>A trusted hash for <paramref name="Ledger"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="Hash"/> is not 32 bytes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="Ledger"/> is 0.</exception>
     public TrustedLedgerHash(uint Ledger, byte[] Hash)
     {
         ArgumentNullException.ThrowIfNull(Hash);
@@ -18,8 +21,10 @@ public sealed record TrustedLedgerHash
         this.Hash = Hash;
     }
 
+    /// <summary>The ledger whose header hash this is (not 0).</summary>
     public uint Ledger { get; }
 
+    /// <summary>The SHA-256 of the ledger's header, 32 bytes.</summary>
     public byte[] Hash { get; }
 
     /// <summary>Parses <c>LEDGER:HEX64</c> (the <c>--trusted-hash</c> syntax).</summary>
@@ -38,10 +43,13 @@ public sealed record TrustedLedgerHash
         return new TrustedLedgerHash(ledger, HashHex.Parse(text[(colon + 1)..]));
     }
 
+    /// <inheritdoc />
     public bool Equals(TrustedLedgerHash? other) =>
         other is not null && other.Ledger == Ledger && other.Hash.AsSpan().SequenceEqual(Hash);
 
+    /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Ledger, BitConverter.ToInt32(Hash, 0));
 
+    /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Ledger}:{HashHex.ToHex(Hash)}");
 }

@@ -30,8 +30,8 @@ public class ToolPackageTests
         var pack = await ProcessRun.RunAsync("dotnet", ["pack", project, "-c", "Release", "-nologo", "-o", packages]);
         pack.ExitCode.Should().Be(0, pack.ToString());
         var files = Directory.GetFiles(packages, "*.nupkg").Select(Path.GetFileName).ToArray();
-        files.Should().BeEquivalentTo([$"{PackageId}.1.0.0.nupkg", $"{PackageId}.linux-x64.1.0.0.nupkg"]);
-        new FileInfo(Path.Combine(packages, $"{PackageId}.linux-x64.1.0.0.nupkg")).Length.Should().BeLessThan(10_000_000, "the 27 MB demo archive is not packed");
+        files.Should().BeEquivalentTo([$"{PackageId}.0.1.0.nupkg", $"{PackageId}.linux-x64.0.1.0.nupkg"]);
+        new FileInfo(Path.Combine(packages, $"{PackageId}.linux-x64.0.1.0.nupkg")).Length.Should().BeLessThan(10_000_000, "the 27 MB demo archive is not packed");
 
         // Only the local folder: a package of the same name elsewhere must not be what gets installed.
         var config = temp.Combine("nuget.config");

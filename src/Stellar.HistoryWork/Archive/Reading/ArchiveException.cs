@@ -3,21 +3,25 @@ namespace Stellar.HistoryWork;
 /// <summary>An archive could not deliver a file. Names the archive and the archive-relative path.</summary>
 public class ArchiveException : IOException
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public ArchiveException()
         : this("(unknown archive)", string.Empty, "archive failure")
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public ArchiveException(string message)
         : this("(unknown archive)", string.Empty, message)
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the exception that caused it.</summary>
     public ArchiveException(string message, Exception innerException)
         : this("(unknown archive)", string.Empty, message, innerException)
     {
     }
 
+    /// <summary>Creates the exception for a named file and what was wrong with it; the message names both.</summary>
     public ArchiveException(string archiveName, string path, string detail, Exception? innerException = null)
         : base($"{archiveName}: {path}: {detail}", innerException)
     {
@@ -39,20 +43,24 @@ public class ArchiveException : IOException
 /// <summary>The archive (or, from a pool, every archive) has no such file (HTTP 404/410, no file on disk).</summary>
 public sealed class ArchiveFileNotFoundException : ArchiveException
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public ArchiveFileNotFoundException()
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public ArchiveFileNotFoundException(string message)
         : base(message)
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the exception that caused it.</summary>
     public ArchiveFileNotFoundException(string message, Exception innerException)
         : base(message, innerException)
     {
     }
 
+    /// <summary>Creates the exception for a named file and what was wrong with it; the message names both.</summary>
     public ArchiveFileNotFoundException(string archiveName, string path, string detail, Exception? innerException = null)
         : base(archiveName, path, detail, innerException)
     {
@@ -65,20 +73,24 @@ public sealed class ArchiveFileNotFoundException : ArchiveException
 /// </summary>
 public sealed class ArchiveTransientException : ArchiveException
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public ArchiveTransientException()
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public ArchiveTransientException(string message)
         : base(message)
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the exception that caused it.</summary>
     public ArchiveTransientException(string message, Exception innerException)
         : base(message, innerException)
     {
     }
 
+    /// <summary>Creates the exception for a named file and what was wrong with it; the message names both.</summary>
     public ArchiveTransientException(string archiveName, string path, string detail, Exception? innerException = null, int? statusCode = null, TimeSpan? retryAfter = null)
         : base(archiveName, path, detail, innerException)
     {

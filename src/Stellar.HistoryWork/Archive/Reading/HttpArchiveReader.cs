@@ -56,13 +56,16 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
         }
     }
 
+    /// <summary>The archive root, ending in <c>/</c>.</summary>
     public Uri BaseUri { get; }
 
+    /// <inheritdoc />
     public string Name { get; }
 
     /// <summary>The base URI.</summary>
     public string Location => BaseUri.AbsoluteUri;
 
+    /// <inheritdoc />
     public async ValueTask<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
     {
         var response = await SendAsync(HttpMethod.Get, path, cancellationToken).ConfigureAwait(false);
@@ -87,6 +90,7 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask<bool> ExistsAsync(string path, CancellationToken cancellationToken = default)
     {
         try
@@ -100,6 +104,7 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
         }
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         if (_ownsClient)
@@ -108,6 +113,7 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
         }
     }
 
+    /// <inheritdoc />
     public override string ToString() => Location;
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, CancellationToken cancellationToken)

@@ -26,11 +26,13 @@ public sealed class LocalArchiveReader : IArchiveReader
     /// <summary>The full path of the archive's root directory.</summary>
     public string Root { get; }
 
+    /// <inheritdoc />
     public string Name { get; }
 
     /// <summary>The full root path (<see cref="Root"/>).</summary>
     public string Location => Root;
 
+    /// <inheritdoc />
     public ValueTask<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -55,12 +57,14 @@ public sealed class LocalArchiveReader : IArchiveReader
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<bool> ExistsAsync(string path, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(File.Exists(ArchivePathGuard.Resolve(Root, path)));
     }
 
+    /// <inheritdoc />
     public override string ToString() => Location;
 
     private ArchiveException Failed(ArchiveException error)

@@ -18,8 +18,12 @@ public interface IArchiveWriter
     /// </summary>
     IArchiveReader? Reader => null;
 
+    /// <summary>Writes <paramref name="data"/> as the file at the archive-relative <paramref name="path"/>, replacing any file there; readers never see a partial file.</summary>
+    /// <exception cref="ArchiveException">The target refused or failed the write (transient failures as <see cref="ArchiveTransientException"/>).</exception>
     ValueTask PutBytesAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
 
+    /// <summary>Writes the content of <paramref name="localFile"/> (streamed, never loaded whole) as the file at the archive-relative <paramref name="path"/>, replacing any file there; readers never see a partial file.</summary>
+    /// <exception cref="ArchiveException">The target refused or failed the write (transient failures as <see cref="ArchiveTransientException"/>).</exception>
     ValueTask PutFileAsync(string path, string localFile, CancellationToken cancellationToken = default);
 
     /// <summary>The size in bytes of the file at <paramref name="path"/>, or null when there is none; lets publishing skip work.</summary>

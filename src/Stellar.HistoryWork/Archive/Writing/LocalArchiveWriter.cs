@@ -31,12 +31,14 @@ public sealed class LocalArchiveWriter : IArchiveWriter
     /// <summary>Reads back what this writer wrote (same root).</summary>
     public IArchiveReader Reader { get; }
 
+    /// <inheritdoc />
     public async ValueTask PutBytesAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         var final = ArchivePathGuard.ResolveConfined(Root, path);
         await AtomicFile.WriteAsync(final, (stream, ct) => stream.WriteAsync(data, ct).AsTask(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public async ValueTask PutFileAsync(string path, string localFile, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(localFile);
@@ -48,6 +50,7 @@ public sealed class LocalArchiveWriter : IArchiveWriter
         }
     }
 
+    /// <summary>The size in bytes of the file at the archive-relative <paramref name="path"/>, or null when there is none.</summary>
     public ValueTask<long?> GetSizeAsync(string path, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -55,5 +58,6 @@ public sealed class LocalArchiveWriter : IArchiveWriter
         return ValueTask.FromResult(info.Exists ? info.Length : (long?)null);
     }
 
+    /// <inheritdoc />
     public override string ToString() => Root;
 }

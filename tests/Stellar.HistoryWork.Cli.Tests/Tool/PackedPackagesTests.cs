@@ -1,0 +1,160 @@
+using System.IO.Compression;
+using System.Reflection.Metadata;
+using System.Text.Json;
+using System.Xml.Linq;
+using Stellar.HistoryWork.Cli.Tests.Support;
+using Stellar.TestSupport;
+
+namespace Stellar.HistoryWork.Cli.Tests.Tool;
+
+/// <summary>
+/// The library packages as a public feed would get them: packed (package validation runs), each with its README,
+/// repository, license, symbols package and Source Link; and the samples built from a copy whose project references
+/// became package references to those packages in a local folder, then run — a file a package misses fails here.
+/// </summary>
+[Collection(CommandBuilds.Name)]
+public class PackedPackagesTests
+{
+    /// <summary>The packed libraries, in dependency order.</summary>
+    private static readonly string[] Packages = ["Stellar.Xdr", "Stellar.HistoryWork", "Stellar.HistoryWork.S3"];
+
+    /// <summary>Source Link's custom debug information in a portable PDB.</summary>
+    private static readonly Guid SourceLinkId = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
+
+    [Fact]
+    public async Task Pack_EveryLibrary_CarriesReadmeSymbolsSourceLinkAndOneVersion()
+    {
+        using var temp = new TempDirectory();
+        var folder = await PackAsync(temp);
+
+        foreach (var id in Packages)
+        {
+            var package = Path.Combine(folder, $"{id}.{Version}.nupkg");
+            File.Exists(package).Should().BeTrue($"{id} is packed at the one version");
+            File.Exists(Path.Combine(folder, $"{id}.{Version}.snupkg")).Should().BeTrue($"{id} has a symbols package");
+            using var zip = ZipFile.OpenRead(package);
+            zip.GetEntry("README.md").Should().NotBeNull($"{id} carries its README");
+            zip.GetEntry($"lib/net10.0/{id}.xml").Should().NotBeNull($"{id} carries its XML docs");
+            var nuspec = XDocument.Load(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+            var metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+            string? Field(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
+            Field("readme").Should().Be("README.md");
+            Field("description").Should().NotBeNullOrWhiteSpace();
+            Field("tags").Should().Contain("stellar");
+            metadata.Elements().Single(e => e.Name.LocalName == "license").Value.Should().Be("Apache-2.0");
+            var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
+            repository.Attribute("url")!.Value.Should().StartWith("https://");
+            repository.Attribute("commit")!.Value.Should().MatchRegex("^[0-9a-f]{40}$");
+
+            using var symbols = ZipFile.OpenRead(Path.Combine(folder, $"{id}.{Version}.snupkg"));
+            SourceLink(symbols.GetEntry($"lib/net10.0/{id}.pdb")!).Should().Contain(repository.Attribute("commit")!.Value, $"{id}'s PDB maps sources to the packed commit");
+        }
+    }
+
+    [Fact]
+    public async Task Cli_BuiltAgainstThePackedPackages_RunsStatusOnAFixture()
+    {
+        using var temp = new TempDirectory();
+        var folder = await PackAsync(temp);
+        var project = CopyWithPackageReferences(temp, Path.Combine(Fixtures.RepositoryRoot, "samples", "Stellar.HistoryWork.Cli"), folder);
+
+        var bin = temp.Combine("bin");
+        var build = await ProcessRun.RunAsync("dotnet", ["build", project, "-c", "Release", "-nologo", "-o", bin]);
+        build.ExitCode.Should().Be(0, build.ToString());
+        using (var packed = ZipFile.OpenRead(Path.Combine(folder, $"Stellar.HistoryWork.{Version}.nupkg")))
+        {
+            await using var inPackage = packed.GetEntry("lib/net10.0/Stellar.HistoryWork.dll")!.Open();
+            using var copy = new MemoryStream();
+            await inPackage.CopyToAsync(copy);
+            (await File.ReadAllBytesAsync(Path.Combine(bin, "Stellar.HistoryWork.dll"))).Should().Equal(copy.ToArray(), "the sample runs the packed library, not a project build");
+        }
+
+        var status = await ProcessRun.RunAsync("dotnet", [Path.Combine(bin, "stellar-history.dll"), "status", "--archive", Fixtures.TestnetSmall, "--json", "-"]);
+        status.ExitCode.Should().Be(0, status.ToString());
+        using var json = JsonDocument.Parse(status.Output);
+        json.RootElement.GetProperty("currentLedger").GetUInt32().Should().Be(10047);
+    }
+
+    /// <summary>The version Directory.Build.props sets for every package.</summary>
+    private static string Version =>
+        XDocument.Load(Path.Combine(Fixtures.RepositoryRoot, "Directory.Build.props")).Descendants("Version").Single().Value;
+
+    /// <summary>Packs the libraries as the test run built them (Release) into a folder of <paramref name="temp"/>.</summary>
+    private static async Task<string> PackAsync(TempDirectory temp)
+    {
+        var folder = temp.Combine("packages");
+        foreach (var id in Packages)
+        {
+            var pack = await ProcessRun.RunAsync("dotnet", ["pack", Path.Combine(Fixtures.RepositoryRoot, "src", id), "-c", "Release", "--no-build", "-nologo", "-o", folder]);
+            pack.ExitCode.Should().Be(0, pack.ToString());
+        }
+
+        return folder;
+    }
+
+    /// <summary>
+    /// Copies a sample's sources beside a nuget.config that restores the Stellar packages from <paramref name="packages"/>
+    /// only (into a private cache, so a stale copy in the user's cache cannot stand in) and everything else from the
+    /// user's package cache; its project references to src/ become package references.
+    /// </summary>
+    private static string CopyWithPackageReferences(TempDirectory temp, string sample, string packages)
+    {
+        var target = temp.Combine("sample");
+        foreach (var file in Directory.EnumerateFiles(sample, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(sample, file);
+            if (relative.StartsWith("bin", StringComparison.Ordinal) || relative.StartsWith("obj", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(target, relative))!);
+            File.Copy(file, Path.Combine(target, relative));
+        }
+
+        var projectFile = Directory.GetFiles(target, "*.csproj").Single();
+        var project = XDocument.Load(projectFile);
+        var references = project.Descendants("ProjectReference").ToList();
+        references.Should().NotBeEmpty();
+        foreach (var reference in references)
+        {
+            reference.ReplaceWith(new XElement("PackageReference", new XAttribute("Include", Path.GetFileNameWithoutExtension(reference.Attribute("Include")!.Value))));
+        }
+
+        project.Save(projectFile);
+        var root = Fixtures.RepositoryRoot;
+        File.WriteAllText(temp.Combine("Directory.Build.props"), $"<Project><Import Project=\"{Path.Combine(root, "Directory.Build.props")}\" /></Project>\n");
+        var versions = string.Concat(Packages.Select(id => $"<PackageVersion Include=\"{id}\" Version=\"{Version}\" />"));
+        File.WriteAllText(temp.Combine("Directory.Packages.props"), $"<Project><Import Project=\"{Path.Combine(root, "Directory.Packages.props")}\" /><ItemGroup>{versions}</ItemGroup></Project>\n");
+        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom
+            ? custom
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        File.WriteAllText(temp.Combine("nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <config><add key="globalPackagesFolder" value="{temp.Combine("restored")}" /></config>
+              <packageSources><clear /><add key="packed" value="{packages}" /></packageSources>
+              <fallbackPackageFolders><clear /><add key="cache" value="{cache}" /></fallbackPackageFolders>
+            </configuration>
+            """);
+        return projectFile;
+    }
+
+    /// <summary>The Source Link JSON of a portable PDB inside a symbols package.</summary>
+    private static string SourceLink(ZipArchiveEntry pdb)
+    {
+        using var copy = new MemoryStream();
+        using (var stream = pdb.Open())
+        {
+            stream.CopyTo(copy);
+        }
+
+        copy.Position = 0;
+        using var provider = MetadataReaderProvider.FromPortablePdbStream(copy);
+        var reader = provider.GetMetadataReader();
+        var blob = reader.GetCustomDebugInformation(EntityHandle.ModuleDefinition)
+            .Select(reader.GetCustomDebugInformation)
+            .Single(info => reader.GetGuid(info.Kind) == SourceLinkId).Value;
+        return System.Text.Encoding.UTF8.GetString(reader.GetBlobBytes(blob));
+    }
+}
