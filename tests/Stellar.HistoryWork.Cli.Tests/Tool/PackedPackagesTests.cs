@@ -16,7 +16,7 @@ namespace Stellar.HistoryWork.Cli.Tests.Tool;
 public class PackedPackagesTests
 {
     /// <summary>The packed libraries, in dependency order.</summary>
-    private static readonly string[] Packages = ["Stellar.Xdr", "Stellar.HistoryWork", "Stellar.HistoryWork.S3"];
+    private static readonly string[] Packages = ["Stellar.Xdr", "Stellar.HistoryWork", "Stellar.HistoryWork.S3", "Stellar.HistoryWork.Hosting"];
 
     /// <summary>Source Link's custom debug information in a portable PDB.</summary>
     private static readonly Guid SourceLinkId = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");

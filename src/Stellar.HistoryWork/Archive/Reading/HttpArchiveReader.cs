@@ -40,20 +40,35 @@ public sealed class HttpArchiveReader : IArchiveReader, IDisposable
         _telemetry = HistoryWorkTelemetry.For(_options.MeterFactory).Archive;
         if (httpClient is null)
         {
-            var handler = new SocketsHttpHandler
-            {
-                ConnectTimeout = _options.ConnectTimeout,
-                AutomaticDecompression = DecompressionMethods.None,
-                AllowAutoRedirect = false,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            };
-            _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+            _client = new HttpClient(CreateHandler(_options)) { Timeout = Timeout.InfiniteTimeSpan };
             _ownsClient = true;
         }
         else
         {
             _client = httpClient;
         }
+    }
+
+    /// <summary>
+    /// The primary handler every archive client should have, the one the reader builds for itself: no automatic
+    /// decompression (archives serve <c>.gz</c> files as bytes), no automatic redirects (the reader follows them,
+    /// to its own host only, see <see cref="HttpArchiveReaderOptions.AllowCrossHostRedirects"/>), the connect
+    /// timeout of <paramref name="options"/> and pooled connections renewed every 5 minutes (DNS changes). A client
+    /// around it needs <c>Timeout = Timeout.InfiniteTimeSpan</c>: the reader times stalls itself, and a large bucket
+    /// takes longer than any fixed overall timeout. Retries do not belong in a handler: the pool makes them.
+    /// </summary>
+    /// <param name="options">The connect timeout is taken from here; defaults when null.</param>
+    public static SocketsHttpHandler CreateHandler(HttpArchiveReaderOptions? options = null)
+    {
+        options ??= new HttpArchiveReaderOptions();
+        options.Validate();
+        return new SocketsHttpHandler
+        {
+            ConnectTimeout = options.ConnectTimeout,
+            AutomaticDecompression = DecompressionMethods.None,
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
     }
 
     /// <summary>The archive root, ending in <c>/</c>.</summary>
