@@ -130,6 +130,18 @@ public sealed class HistoryArchives : IDisposable
         MeterFactory = MeterFactory,
     };
 
+    /// <summary>
+    /// A one-call catchup (<see cref="HistoryCatchup"/>) from <see cref="Pool"/> with <see cref="CreateWorkOptions"/>
+    /// and <see cref="CreateSchedulerOptions"/>.
+    /// </summary>
+    /// <param name="workDirectory">Where verified files go; a private temporary directory when null.</param>
+    public HistoryCatchup CreateCatchup(string? workDirectory = null)
+    {
+        var options = CreateWorkOptions();
+        options.WorkDirectory = workDirectory;
+        return new HistoryCatchup(Pool, options, CreateSchedulerOptions());
+    }
+
     /// <summary>Disposes the readers this instance made that hold resources.</summary>
     public void Dispose()
     {

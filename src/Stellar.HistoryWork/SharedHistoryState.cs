@@ -52,7 +52,30 @@ public sealed class SharedHistoryState : IDisposable
     }
 
     /// <summary>
-    /// What <see cref="BuildCheckpointDataAsync"/> would hold, counted instead of decoded: no file is read,
+    /// One checkpoint of the finished range (its headers, transactions, results and SCP entries decoded; the range's
+    /// buckets as paths), so that a caller can take the range checkpoint by checkpoint without decoding it whole.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Nothing was downloaded yet, a stage is still running, or a stage failed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="checkpoint"/> is not a checkpoint of the range.</exception>
+    public async Task<CheckpointData> BuildCheckpointDataAsync(uint checkpoint, CancellationToken cancellationToken = default)
+    {
+        var builder = await ReadAsync(
+            () =>
+            {
+                var (state, range) = EnsureFinished();
+                if (!range.Contains(checkpoint))
+                {
+                    throw new ArgumentOutOfRangeException(nameof(checkpoint), checkpoint, $"not a checkpoint of {range}");
+                }
+
+                return _history.SnapshotOf(state, range, checkpoint);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What <see cref="BuildCheckpointDataAsync(CancellationToken)"/> would hold, counted instead of decoded: no file is read,
     /// the counts are those the verifiers found. For a summary or a report.
     /// </summary>
     /// <exception cref="InvalidOperationException">Nothing was downloaded yet, a stage is still running, or a stage failed.</exception>

@@ -77,6 +77,19 @@ internal sealed class VerifiedHistory
         new(_hotBuckets, StringComparer.Ordinal),
         TrustedUpTo);
 
+    /// <summary>
+    /// One checkpoint of a finished range, for delivery checkpoint by checkpoint: its headers and files only, the
+    /// buckets of the whole range, and the trust capped at the checkpoint (trust flows down from the newest header).
+    /// </summary>
+    public CheckpointDataBuilder SnapshotOf(HistoryArchiveState state, CheckpointRange range, uint checkpoint)
+    {
+        var one = new CheckpointRange(checkpoint, checkpoint, range.Math);
+        var headers = _headers.TryGetValue(checkpoint, out var found) ? found.Entries.ToList() : [];
+        var files = _files.Where(f => f.Key.Checkpoint == checkpoint).ToDictionary(f => f.Key, f => f.Value);
+        var trusted = TrustedUpTo is { } upTo ? System.Math.Min(upTo, checkpoint) : (uint?)null;
+        return new(one, state, States(), headers, files, new(_liveBuckets, StringComparer.Ordinal), new(_hotBuckets, StringComparer.Ordinal), trusted);
+    }
+
     /// <summary>The counts the verifiers found, without reading any file.</summary>
     public HistoryWorkSummary Summary(CheckpointRange range)
     {
