@@ -58,7 +58,7 @@ public sealed class HistoryCatchup
         await using var scheduler = new WorkScheduler(_schedulerOptions);
         using var registration = await RegisterAsync(scheduler, request, cancellationToken).ConfigureAwait(false);
         var run = await scheduler.RunToCompletionAsync(cancellationToken).ConfigureAwait(false);
-        registration.ThrowIfFailed(run);
+        registration.ThrowIfFailed(run, cancellationToken);
         foreach (var checkpoint in registration.Range.Checkpoints)
         {
             yield return await registration.State.BuildCheckpointDataAsync(checkpoint, cancellationToken).ConfigureAwait(false);

@@ -30,9 +30,10 @@ public sealed class HistoryCatchupRegistration : IDisposable
 
     /// <summary>Everything verified, once <paramref name="run"/> (the scheduler's result) succeeded.</summary>
     /// <exception cref="HistoryCatchupException">A work of the run failed or was cancelled.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the run too, then).</exception>
     public async Task<HistoryCatchupResult> GetResultAsync(WorkSchedulerResult run, CancellationToken cancellationToken = default)
     {
-        ThrowIfFailed(run);
+        ThrowIfFailed(run, cancellationToken);
         var data = await State.BuildCheckpointDataAsync(cancellationToken).ConfigureAwait(false);
         return new HistoryCatchupResult(Range, TrustSource, data, run);
     }
@@ -40,9 +41,11 @@ public sealed class HistoryCatchupRegistration : IDisposable
     /// <summary>Releases the shared state.</summary>
     public void Dispose() => State.Dispose();
 
-    internal void ThrowIfFailed(WorkSchedulerResult run)
+    /// <summary>Throws unless every work of the catchup succeeded; a run the caller cancelled is a cancellation, not a failure.</summary>
+    internal void ThrowIfFailed(WorkSchedulerResult run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
+        cancellationToken.ThrowIfCancellationRequested();
         if (!Ids.All.All(id => run[id].State == WorkState.Succeeded))
         {
             throw new HistoryCatchupException(Range, run);

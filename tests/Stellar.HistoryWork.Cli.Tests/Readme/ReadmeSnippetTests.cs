@@ -47,6 +47,20 @@ public class ReadmeSnippetTests
     }
 
     [Fact]
+    public void NodeSection_FileBlocks_AreTheNodeSamplesFiles()
+    {
+        var readme = File.ReadAllText(ReadmeSnippets.ReadmePath);
+
+        var blocks = System.Text.RegularExpressions.Regex.Matches(readme, "^```\\w+ file=(?<path>\\S+)\\n(?<code>.*?)^```", System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.Singleline);
+
+        blocks.Select(b => b.Groups["path"].Value).Should().Contain(["samples/Stellar.HistoryWork.NodeSample/Program.cs", "samples/Stellar.HistoryWork.NodeSample/CatchupWorker.cs", "samples/Stellar.HistoryWork.NodeSample/appsettings.json"]);
+        foreach (var block in blocks.Cast<System.Text.RegularExpressions.Match>())
+        {
+            block.Groups["code"].Value.Should().Be(File.ReadAllText(Path.Combine(Fixtures.RepositoryRoot, block.Groups["path"].Value)), "the README shows {0} as it is", block.Groups["path"].Value);
+        }
+    }
+
+    [Fact]
     public void Extract_TestnetUrls_AllReplaceable()
     {
         var readme = File.ReadAllText(ReadmeSnippets.ReadmePath);

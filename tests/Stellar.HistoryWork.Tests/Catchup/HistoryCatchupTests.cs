@@ -81,6 +81,19 @@ public class HistoryCatchupTests
     }
 
     [Fact]
+    public async Task CatchupAsync_CancelledByTheCaller_IsACancellationNotAFailure()
+    {
+        using var work = new TempDirectory();
+        var catchup = new HistoryCatchup(new LocalArchiveReader(Fixtures.TestnetSmall), Options(work));
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        var act = () => catchup.CatchupAsync(new HistoryCatchupRequest { ToLedger = 10047, Trust = CatchupTrust.FromConsensus(Trusted(10047)) }, cancellation.Token);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
     public async Task CatchupByCheckpointAsync_Range_YieldsEachCheckpointInLedgerOrderTrusted()
     {
         using var work = new TempDirectory();
