@@ -64,13 +64,11 @@ internal static class MirrorCommand
         }
 
         console.KeptOnCancel = $"verified files are kept in {work.Path} and every checkpoint already published to {target} stays (data before its HAS); run the same command again to resume without downloading them again.";
-        var progress = new LatestProgress<ArchiveMirrorProgress>();
         var mirror = new ArchiveMirror(source, target, new ArchiveMirrorOptions
         {
             FromLedger = resolved.Ledgers.First,
             ToLedger = resolved.Ledgers.Last,
             MaxConcurrency = settings.Concurrency,
-            Progress = progress,
             History = new HistoryWorkOptions
             {
                 Checkpoints = settings.Checkpoints,
@@ -84,7 +82,7 @@ internal static class MirrorCommand
         });
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await ProgressDisplay.RunAsync(
-            console, settings.Quiet, _ => Task.FromResult(Snapshot(progress.Latest, range, clock.Elapsed)), mirror.RunAsync(cancellationToken), pool, cancellationToken);
+            console, settings.Quiet, async ct => Snapshot(await mirror.GetProgressAsync(ct), range, clock.Elapsed), mirror.RunAsync(cancellationToken), pool, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         if (result.Succeeded)
         {
@@ -121,23 +119,43 @@ internal static class MirrorCommand
         return result.Succeeded ? ExitCodes.Ok : ExitCodes.ForFailure(problems.Select(p => p.Kind));
     }
 
-    private static ProgressSnapshot Snapshot(ArchiveMirrorProgress? p, CheckpointRange range, TimeSpan elapsed)
+    /// <summary>
+    /// Bars for the checkpoints published and, while a batch is in flight, its download stages (files and bytes);
+    /// the line and footer add bytes/s and an ETA from the checkpoints done plus the batch's share downloaded.
+    /// </summary>
+    internal static ProgressSnapshot Snapshot(ArchiveMirrorProgress? p, CheckpointRange range, TimeSpan elapsed)
     {
         if (p is null)
         {
             var waiting = new ProgressItem(string.Create(CultureInfo.InvariantCulture, $"checkpoints 0/{range.Count} (0%)"), 0, range.Count, false);
-            return new ProgressSnapshot([waiting], $"{waiting.Description}; downloading and verifying the newest batch", "downloading and verifying the newest batch");
+            return new ProgressSnapshot([waiting], $"{waiting.Description}; resolving the range", "resolving the range");
+        }
+
+        var done = p.CheckpointsMirrored;
+        var items = new List<ProgressItem>
+        {
+            new(string.Create(CultureInfo.InvariantCulture, $"checkpoints {done}/{p.Range.Count} ({done * 100 / p.Range.Count}%)"), done, p.Range.Count, done == p.Range.Count),
+        };
+        var progressed = (double)done;
+        string? batch = null;
+        if (p.Batch is { } inFlight && p.Download is { } download)
+        {
+            var stages = download.Stages.Where(s => s.Total > 0).ToList();
+            progressed += inFlight.Count * (stages.Count == 0 ? 0 : stages.Sum(s => (double)s.Done) / stages.Sum(s => (double)s.Total));
+            items.AddRange(stages.Select(s => new ProgressItem(string.Create(CultureInfo.InvariantCulture, $"batch {p.BatchesDone + 1}/{p.Batches} {s}"), s.Done, s.Total, s.Status == StageStatus.Succeeded)));
+            batch = string.Create(CultureInfo.InvariantCulture, $"batch {p.BatchesDone + 1}/{p.Batches} ({inFlight.First}..{inFlight.Last}): {download.Message}");
         }
 
         var rate = elapsed > TimeSpan.Zero ? p.BytesWritten / elapsed.TotalSeconds : 0;
-        var item = new ProgressItem(
-            string.Create(CultureInfo.InvariantCulture, $"checkpoints {p.CheckpointsMirrored}/{p.Range.Count} ({p.CheckpointsMirrored * 100 / p.Range.Count}%), batch {p.BatchesDone}/{p.Batches}"),
-            p.CheckpointsMirrored,
-            p.Range.Count,
-            p.CheckpointsMirrored == p.Range.Count);
-        var footer = string.Create(CultureInfo.InvariantCulture, $"{p.FilesWritten} files written, {p.FilesSkipped} already there, {ByteFormat.Size(p.BytesWritten)} at {ByteFormat.Rate(rate)}");
-        return new ProgressSnapshot([item], $"{item.Description}; {footer}", footer);
+        var eta = progressed > 0 && progressed < p.Range.Count ? "; ETA " + Duration(elapsed * ((p.Range.Count - progressed) / progressed)) : string.Empty;
+        var footer = string.Create(CultureInfo.InvariantCulture, $"{p.FilesWritten} files written, {p.FilesSkipped} already there, {ByteFormat.Size(p.BytesWritten)} at {ByteFormat.Rate(rate)}{eta}");
+        var line = batch is null ? $"{items[0].Description}; {footer}" : $"{items[0].Description}; {batch}; {footer}";
+        return new ProgressSnapshot(items, line, footer);
     }
+
+    private static string Duration(TimeSpan span) => span.TotalHours >= 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}h {span.Minutes:00}m")
+        : string.Create(CultureInfo.InvariantCulture, $"{span.Minutes}m {span.Seconds:00}s");
 
     private static async Task WriteSummaryAsync(
         CliConsole console,

@@ -26,6 +26,7 @@ internal sealed class ArchivePublisher
     private long _filesWritten;
     private long _filesSkipped;
     private long _bytesWritten;
+    private long _checkpointsPublished;
 
     public ArchivePublisher(IArchiveWriter writer, HistoryWorkOptions options)
     {
@@ -49,6 +50,9 @@ internal sealed class ArchivePublisher
     public long FilesSkipped => Interlocked.Read(ref _filesSkipped);
 
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    /// <summary>Checkpoints whose HAS is at the target (written or found intact), one by one.</summary>
+    public long CheckpointsPublished => Interlocked.Read(ref _checkpointsPublished);
 
     public ILogger Logger { get; }
 
@@ -123,6 +127,7 @@ internal sealed class ArchivePublisher
         {
             var bytes = await StateBytesAsync(store, checkpoint, state, cancellationToken).ConfigureAwait(false);
             await PublishBytesAsync(ArchivePaths.HistoryState(checkpoint), bytes, StatesStage, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _checkpointsPublished);
             Instruments.Success.Add(1, HistoryWorkTelemetry.PublishInstruments.Tags(Name, CheckpointStage));
             Logger.CheckpointPublished(checkpoint, Name);
             (newest, newestState) = (bytes, state);

@@ -41,6 +41,30 @@ public class MirrorCommandTests
     }
 
     [Fact]
+    public async Task Run_PlainProgress_LastLineCountsEveryCheckpointWithFilesBytesAndRate()
+    {
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync("mirror", "--archive", Fixtures.PubnetLegacy, "--to-archive", temp.Combine("mirror"));
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Output.Should().MatchRegex(@"\] checkpoints 17/17 \(100%\); \d+ files written, 0 already there, [\d.]+ [kMG]?B at [\d.]+ [kMG]?B/s");
+    }
+
+    [Fact]
+    public void Snapshot_BatchInFlight_ShowsItsStagesAndAnEta()
+    {
+        var range = new CheckpointRange(63, 63 + (64 * 99), CheckpointMath.Default);
+        var progress = new Stellar.HistoryWork.Publish.ArchiveMirrorProgress(range, 1, 2, 50, 200, 0, 2_000_000);
+
+        var snapshot = Stellar.HistoryWork.Cli.Commands.MirrorCommand.Snapshot(progress, range, TimeSpan.FromSeconds(10));
+
+        snapshot.Items.Should().ContainSingle().Which.Description.Should().Be("checkpoints 50/100 (50%)");
+        snapshot.Footer.Should().Be("200 files written, 0 already there, 2.0 MB at 200.0 kB/s; ETA 0m 10s");
+        snapshot.Line.Should().StartWith("checkpoints 50/100 (50%); 200 files written");
+    }
+
+    [Fact]
     public async Task Run_DamagedSource_ExitsOneAndNeverPublishesTheRootState()
     {
         using var temp = new TempDirectory();
