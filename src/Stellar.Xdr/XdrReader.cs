@@ -10,10 +10,16 @@ namespace Stellar.Xdr;
 /// </summary>
 public ref struct XdrReader
 {
+    // Objects between two measurements of what the decode allocated; the overshoot is at most this many small objects.
+    private const int NestedPerCheck = 32;
+
     private readonly ReadOnlySpan<byte> _buffer;
     private readonly int _maxDepth;
+    private readonly long _maxDecodedBytes;
+    private readonly long _allocatedAtStart;
     private int _position;
     private int _depth;
+    private int _nested;
 
     /// <summary>A reader over <paramref name="buffer"/> with the default limits (<see cref="XdrReaderOptions.Default"/>).</summary>
     public XdrReader(ReadOnlySpan<byte> buffer)
@@ -23,6 +29,15 @@ public ref struct XdrReader
 
     /// <summary>A reader over <paramref name="buffer"/> with the limits of <paramref name="options"/>.</summary>
     public XdrReader(ReadOnlySpan<byte> buffer, XdrReaderOptions options)
+        : this(buffer, options, long.MaxValue)
+    {
+    }
+
+    /// <summary>
+    /// A reader whose decode may allocate at most the smaller of <paramref name="maxDecodedBytes"/> and
+    /// <see cref="XdrReaderOptions.MaxDecodedBytes"/> (a share of an <see cref="XdrDecodeBudget"/>, say).
+    /// </summary>
+    public XdrReader(ReadOnlySpan<byte> buffer, XdrReaderOptions options, long maxDecodedBytes)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (buffer.Length > options.MaxInputLength)
@@ -35,8 +50,11 @@ public ref struct XdrReader
 
         _buffer = buffer;
         _maxDepth = options.MaxDepth;
+        _maxDecodedBytes = Math.Min(options.MaxDecodedBytes, maxDecodedBytes);
+        _allocatedAtStart = _maxDecodedBytes == long.MaxValue ? 0 : GC.GetAllocatedBytesForCurrentThread();
         _position = 0;
         _depth = 0;
+        _nested = 0;
     }
 
     /// <summary>Bytes consumed so far.</summary>
@@ -47,6 +65,12 @@ public ref struct XdrReader
 
     /// <summary>Current nesting depth of structs and unions being decoded.</summary>
     public readonly int Depth => _depth;
+
+    /// <summary>
+    /// Bytes of managed memory this reader's decode has allocated on the calling thread so far (a decode runs on one
+    /// thread); 0 when no limit applies, since it is then not measured.
+    /// </summary>
+    public readonly long DecodedBytes => _maxDecodedBytes == long.MaxValue ? 0 : GC.GetAllocatedBytesForCurrentThread() - _allocatedAtStart;
 
     /// <summary>Reads a big-endian 32-bit signed integer (XDR <c>int</c>).</summary>
     public int ReadInt32() => BinaryPrimitives.ReadInt32BigEndian(Take(4));
@@ -99,6 +123,7 @@ public ref struct XdrReader
             throw Error(XdrRule.Truncated, start, FormattableString.Invariant($"opaque[{length}] needs {padded} bytes, {Remaining} remain"));
         }
 
+        EnsureCanAllocate(length);
         var result = _buffer.Slice(start, length).ToArray();
         CheckPadding(start + length, padded - length);
         _position = start + padded;
@@ -142,6 +167,8 @@ public ref struct XdrReader
             throw Error(XdrRule.LengthExceedsInput, countOffset, FormattableString.Invariant($"element count {count} needs more than the {Remaining} bytes that remain"));
         }
 
+        // References or values of at most 8 bytes each (nullable 64-bit values are never array elements).
+        EnsureCanAllocate(8L * count);
         return (int)count;
     }
 
@@ -152,6 +179,12 @@ public ref struct XdrReader
         if (++_depth > _maxDepth)
         {
             ThrowDepth();
+        }
+
+        if (++_nested == NestedPerCheck)
+        {
+            _nested = 0;
+            EnsureCanAllocate(0);
         }
     }
 
@@ -189,6 +222,16 @@ public ref struct XdrReader
         return _buffer.Slice(start, count);
     }
 
+    // Cheap when no limit applies; otherwise fails before an allocation of `bytes` more would pass the limit.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void EnsureCanAllocate(long bytes)
+    {
+        if (_maxDecodedBytes != long.MaxValue && GC.GetAllocatedBytesForCurrentThread() - _allocatedAtStart + bytes > _maxDecodedBytes)
+        {
+            ThrowDecodedSize(bytes);
+        }
+    }
+
     private static int Padded(int length) => (int)(((uint)length + 3u) & ~3u);
 
     private readonly void CheckPadding(int offset, int count)
@@ -209,6 +252,13 @@ public ref struct XdrReader
     [DoesNotReturn]
     private readonly void ThrowDepth() =>
         throw new XdrLimitExceededException(XdrRule.DepthLimit, _position, FormattableString.Invariant($"nesting is deeper than {_maxDepth}"));
+
+    [DoesNotReturn]
+    private readonly void ThrowDecodedSize(long bytes) =>
+        throw new XdrLimitExceededException(
+            XdrRule.DecodedSizeLimit,
+            _position,
+            FormattableString.Invariant($"decoding allocated {DecodedBytes} bytes and needs {bytes} more, over the limit of {_maxDecodedBytes}"));
 
     private static XdrFormatException Error(XdrRule rule, long offset, string message) => new(rule, offset, message);
 }

@@ -53,4 +53,10 @@ public enum XdrRule
 
     /// <summary>The compressed stream is damaged or ends early.</summary>
     CorruptCompression,
+
+    /// <summary>
+    /// Decoding would allocate more managed memory than <see cref="XdrReaderOptions.MaxDecodedBytes"/> or the
+    /// decode's share of an <see cref="XdrDecodeBudget"/> allows.
+    /// </summary>
+    DecodedSizeLimit,
 }

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Stellar.HistoryWork.Verification;
 using Stellar.Xdr;
 
 namespace Stellar.HistoryWork.Cli.Commands;
@@ -81,7 +82,7 @@ internal static class DumpXdrCommand
                 object? value;
                 try
                 {
-                    value = info.Decode(records.CurrentSpan);
+                    value = info.Decode(records.CurrentSpan, DecodeLimits);
                 }
                 catch (XdrFormatException e)
                 {
@@ -106,6 +107,9 @@ internal static class DumpXdrCommand
 
         return ExitCodes.Ok;
     }
+
+    // One record at a time, but a few bytes can still decode into a large object graph (issue 10 row 12).
+    private static readonly XdrReaderOptions DecodeLimits = new() { MaxDecodedBytes = HistoryVerificationOptions.DefaultDecodeBudgetBytes };
 
     /// <summary>Hot-archive buckets share the <c>bucket-HASH</c> name; their METAENTRY names the list they belong to.</summary>
     private static bool IsHotArchiveBucket(ReadOnlySpan<byte> firstRecord)

@@ -111,6 +111,17 @@ internal static class VerifyCommand
             StartsAt = report.StartsAt,
             Duration = elapsed,
             Problems = problems,
+            Extra = json =>
+            {
+                // Present and well-formed, but no header binds them (issue 10 row 8): never counted as vouched for.
+                json.WriteStartArray("unboundBuckets");
+                foreach (var hash in report.UnboundBuckets)
+                {
+                    json.WriteStringValue(hash);
+                }
+
+                json.WriteEndArray();
+            },
         }.WriteAsync(settings.Json, console, cancellationToken);
         return report.Ok ? ExitCodes.Ok : ExitCodes.ForFailure(problems.Select(p => p.Kind));
     }
@@ -161,6 +172,12 @@ internal static class VerifyCommand
             ("problems", report.Problems.Count == 0 ? "none" : report.Problems.Count.ToString(CultureInfo.InvariantCulture)),
             ("trust", TrustDescription.Describe(report.TrustedUpTo, report.ToLedger, report.Ok)),
         ]);
+        if (report.UnboundBuckets.Count > 0)
+        {
+            lines.Add(("unbound", string.Create(CultureInfo.InvariantCulture,
+                $"{report.UnboundBuckets.Count} bucket{(report.UnboundBuckets.Count == 1 ? " is" : "s are")} present and well-formed but bound by no header: only the next.output of a level in state 1 names {(report.UnboundBuckets.Count == 1 ? "it" : "them")}, which the bucket-list hash does not cover")));
+        }
+
         foreach (var (label, value) in lines)
         {
             await output.WriteLineAsync($"{label,-10}{value}");

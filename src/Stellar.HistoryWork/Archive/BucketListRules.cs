@@ -18,15 +18,19 @@ internal static class BucketListRules
 
     /// <summary>
     /// Checks one list. <paramref name="versionOf"/> gives a non-empty bucket's version, or null when it is not
-    /// known (absent, failed, not fetched): then nothing is decided and null is returned.
+    /// known (absent, failed, not fetched). stellar-core judges a list whose buckets it all has; here an unknown
+    /// version decides nothing by itself but does not stop the rest: versions are compared across it (whatever it is,
+    /// a newer bucket older than an older one breaks the order), a non-zero hash counts as a non-empty bucket, and a
+    /// <c>next</c> that is neither clear nor resolved (merge inputs) is wrong over any snap.
     /// </summary>
-    /// <returns>The broken rule and a description, or null when the list is sound or cannot be judged.</returns>
+    /// <returns>The broken rule and a description, or null when nothing found is broken.</returns>
     public static (HistoryArchiveStateRule Rule, string Detail)? Check(IReadOnlyList<HistoryStateBucket> levels, string listName, Func<string, uint?> versionOf)
     {
         ArgumentNullException.ThrowIfNull(levels);
         ArgumentNullException.ThrowIfNull(versionOf);
         var nonEmptySeen = false;
         uint minimum = 0;
+        var minimumFrom = "";
         for (var i = levels.Count - 1; i >= 0; i--)
         {
             var level = levels[i];
@@ -34,16 +38,17 @@ internal static class BucketListRules
             {
                 if (Version(hash) is not { } version)
                 {
-                    return null;
+                    continue;
                 }
 
                 if (version < minimum)
                 {
                     return (HistoryArchiveStateRule.IncompatibleBucketVersions, Describe(
-                        $"{listName}[{i}].{what} is a protocol {version} bucket, older than the protocol {minimum} bucket below it (rule: compatible bucket versions)"));
+                        $"{listName}[{i}].{what} is a protocol {version} bucket, older than the protocol {minimum} bucket below it ({minimumFrom}) (rule: compatible bucket versions)"));
                 }
 
                 minimum = version;
+                minimumFrom = $"{listName}[{i}].{what}";
             }
 
             if (i == 0)
@@ -51,17 +56,24 @@ internal static class BucketListRules
                 break;
             }
 
-            if (Version(levels[i - 1].Snap) is not { } previousSnap)
-            {
-                return null;
-            }
-
+            var previousSnap = Version(levels[i - 1].Snap);
             if (!nonEmptySeen)
             {
                 continue;
             }
 
             var state = level.Next.State;
+            if (previousSnap is null)
+            {
+                if (state is not FutureBucketState.Clear and not FutureBucketState.HashOutput)
+                {
+                    return (HistoryArchiveStateRule.InvalidFuture, Describe(
+                        $"{listName}[{i}].next is state {(int)state}: a future must be cleared or resolved, whatever the snap below (rule: futures cleared or resolved by protocol)"));
+                }
+
+                continue;
+            }
+
             if (previousSnap >= FirstProtocolShadowsRemoved && state != FutureBucketState.Clear)
             {
                 return (HistoryArchiveStateRule.InvalidFuture, Describe(
@@ -84,9 +96,9 @@ internal static class BucketListRules
                 return 0;
             }
 
-            var version = versionOf(hash);
-            nonEmptySeen |= version is not null;
-            return version;
+            // stellar-core: only the empty bucket (the zero hash) is empty, whether or not its version is known here.
+            nonEmptySeen = true;
+            return versionOf(hash);
         }
     }
 
@@ -96,6 +108,36 @@ internal static class BucketListRules
         ArgumentNullException.ThrowIfNull(state);
         return Check(state.CurrentBuckets, "currentBuckets", versionOf)
             ?? (state.HotArchiveBuckets is { } hot ? Check(hot, "hotArchiveBuckets", versionOf) : null);
+    }
+
+    /// <summary>
+    /// Whether each bucket sits in the list its METAENTRY names: <paramref name="isHotArchiveOf"/> says whether a
+    /// bucket's METAENTRY names the hot archive, or null when the bucket is not known.
+    /// </summary>
+    /// <returns>The broken rule and a description, or null when every known bucket is in its list.</returns>
+    public static (HistoryArchiveStateRule Rule, string Detail)? CheckListTypes(HistoryArchiveState state, Func<string, bool?> isHotArchiveOf)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(isHotArchiveOf);
+        foreach (var hash in state.GetReferencedLiveBuckets())
+        {
+            if (isHotArchiveOf(hash) == true)
+            {
+                return (HistoryArchiveStateRule.BucketInWrongList, Describe(
+                    $"currentBuckets names bucket {hash}, whose METAENTRY makes it a hot-archive bucket (rule: a bucket's METAENTRY names the list that holds it)"));
+            }
+        }
+
+        foreach (var hash in state.GetReferencedHotArchiveBuckets())
+        {
+            if (isHotArchiveOf(hash) == false)
+            {
+                return (HistoryArchiveStateRule.BucketInWrongList, Describe(
+                    $"hotArchiveBuckets names bucket {hash}, which is a live bucket: its METAENTRY does not name the hot archive (rule: a bucket's METAENTRY names the list that holds it)"));
+            }
+        }
+
+        return null;
     }
 
     private static string Describe(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -42,6 +42,12 @@ public enum HistoryArchiveStateRule
 
     /// <summary>Bucket versions decrease from the oldest bucket (level 10's snap) to the newest (level 0's curr).</summary>
     IncompatibleBucketVersions,
+
+    /// <summary>
+    /// A bucket whose METAENTRY names one list (live or hot archive) appears in the other: a hot-archive bucket in
+    /// <c>currentBuckets</c>, or a live one (or one without a METAENTRY) in <c>hotArchiveBuckets</c>.
+    /// </summary>
+    BucketInWrongList,
 }
 
 /// <summary>A HAS file broke a rule; <see cref="FileName"/> and <see cref="Rule"/> say which.</summary>

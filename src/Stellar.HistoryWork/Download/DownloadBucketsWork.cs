@@ -26,6 +26,7 @@ public sealed class DownloadBucketsWork : HistoryDownloadWork
         var byCheckpoint = await Context.State.GetHistoryArchiveStatesAsync(cancellationToken).ConfigureAwait(false);
         var states = byCheckpoint.Values;
         var versions = new ConcurrentDictionary<string, uint>(StringComparer.Ordinal);
+        var hotArchive = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var hot = states.SelectMany(s => s.GetReferencedHotArchiveBuckets()).ToHashSet(StringComparer.Ordinal);
         var all = states.SelectMany(s => s.GetReferencedBuckets()).Distinct(StringComparer.Ordinal).ToList();
         await Context.State.StartStageAsync(Stage, all.Count, cancellationToken).ConfigureAwait(false);
@@ -44,6 +45,7 @@ public sealed class DownloadBucketsWork : HistoryDownloadWork
                     (stream, token) => DownloadVerification.VerifyBucketAsync(stream, path, hash, Context.Options.MaxBucketSize, token),
                     ct).ConfigureAwait(false);
                 versions[hash] = verified.MetaLedgerVersion ?? 0;
+                hotArchive[hash] = verified.IsHotArchive;
 
                 await Context.State.RecordBucketAsync(hash, Context.Store.LocalPath(path), hot.Contains(hash), ct).ConfigureAwait(false);
                 await Context.State.AdvanceStageAsync(Stage, 1, bytes, ct).ConfigureAwait(false);
@@ -65,7 +67,8 @@ public sealed class DownloadBucketsWork : HistoryDownloadWork
             var statePath = ArchivePaths.HistoryState(checkpoint);
             try
             {
-                HistoryStateVerifier.VerifyBucketListStructure(state, statePath, checkpoint, hash => versions.TryGetValue(hash, out var v) ? v : null);
+                HistoryStateVerifier.VerifyBucketListStructure(state, statePath, checkpoint, hash => versions.TryGetValue(hash, out var v) ? v : null,
+                    hash => hotArchive.TryGetValue(hash, out var h) ? h : null);
             }
             catch (HistoryVerificationException)
             {

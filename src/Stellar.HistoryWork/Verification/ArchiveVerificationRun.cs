@@ -19,6 +19,12 @@ internal sealed partial class ArchiveVerificationRun
     private readonly ArchiveProblemCollector _problems;
     private readonly ArchiveFileChecker _files;
     private readonly ConcurrentDictionary<string, uint> _buckets = new(StringComparer.Ordinal);
+
+    // Which buckets a bucket-list hash covers (a curr or snap of some HAS), which only a level's next.output names, and
+    // which verified: what the report lists as present but not bound.
+    private readonly ConcurrentDictionary<string, bool> _boundBuckets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _outputBuckets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _verifiedBuckets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<uint, LedgerFileLink> _headers = new();
     private readonly ConcurrentDictionary<uint, bool> _trustedMatched = new();
     private readonly BucketListStructureChecks _structure;
@@ -138,7 +144,7 @@ internal sealed partial class ArchiveVerificationRun
         _problems.CheckScpPresence();
         _problems.ReportAbsentRuns();
         _problems.ReportProgress();
-        return _problems.Report(range.Count, TrustedUpTo(range), startsAt, range.FirstLedger, to);
+        return _problems.Report(range.Count, TrustedUpTo(range), startsAt, range.FirstLedger, to) with { UnboundBuckets = UnboundBuckets() };
     }
 
     private async Task FeedCheckpointsAsync(CheckpointRange range, uint startsAt, CancellationToken cancellationToken)
@@ -207,8 +213,22 @@ internal sealed partial class ArchiveVerificationRun
         }
     }
 
+    // Present and well-formed, but named only as the output of a finished merge: no header's bucket-list hash covers it.
+    private string[] UnboundBuckets() =>
+        [.. _outputBuckets.Keys.Where(hash => _verifiedBuckets.ContainsKey(hash) && !_boundBuckets.ContainsKey(hash)).Order(StringComparer.Ordinal)];
+
     private void AddBuckets(HistoryArchiveState state, uint checkpoint)
     {
+        foreach (var level in state.CurrentBuckets.Concat(state.HotArchiveBuckets ?? []))
+        {
+            _boundBuckets.TryAdd(level.Curr, true);
+            _boundBuckets.TryAdd(level.Snap, true);
+            if (level.Next.State == FutureBucketState.HashOutput && level.Next.Output is { } output)
+            {
+                _outputBuckets.TryAdd(output, true);
+            }
+        }
+
         foreach (var bucket in state.GetReferencedBuckets())
         {
             if (_buckets.TryAdd(bucket, checkpoint))
@@ -342,7 +362,12 @@ internal sealed partial class ArchiveVerificationRun
             cancellationToken,
             compressed: false,
             missingDetail: string.Create(CultureInfo.InvariantCulture, $"referenced by {ArchivePaths.HistoryState(checkpoint)}")).ConfigureAwait(false);
-        _structure.BucketDone(hash, result is null ? null : result.MetaLedgerVersion ?? 0);
+        if (result is not null)
+        {
+            _verifiedBuckets.TryAdd(hash, true);
+        }
+
+        _structure.BucketDone(hash, result is null ? null : result.MetaLedgerVersion ?? 0, result?.IsHotArchive);
     }
 
     private async Task<HistoryArchiveState?> ReadStateAsync(string path, uint? checkpoint, CancellationToken cancellationToken, Action? onMissing = null) =>

@@ -10,6 +10,7 @@ internal sealed class BucketListStructureChecks
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, uint?> _versions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _hotArchive = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Pending>> _waiting = new(StringComparer.Ordinal);
     private readonly ArchiveProblemCollector _problems;
 
@@ -42,13 +43,21 @@ internal sealed class BucketListStructureChecks
         }
     }
 
-    /// <summary>A bucket is done: its version, or null when it failed (then no HAS naming it is judged).</summary>
-    public void BucketDone(string hash, uint? version)
+    /// <summary>
+    /// A bucket is done: its version and whether its METAENTRY names the hot archive, or nulls when it failed (it then
+    /// decides nothing about the HAS files naming it).
+    /// </summary>
+    public void BucketDone(string hash, uint? version, bool? isHotArchive)
     {
         List<Pending>? ready = null;
         lock (_lock)
         {
             _versions[hash] = version;
+            if (isHotArchive is { } hot)
+            {
+                _hotArchive[hash] = hot;
+            }
+
             if (_waiting.Remove(hash, out var list))
             {
                 foreach (var pending in list)
@@ -71,7 +80,8 @@ internal sealed class BucketListStructureChecks
     {
         lock (_lock)
         {
-            _problems.Try(() => HistoryStateVerifier.VerifyBucketListStructure(pending.State, pending.Path, pending.Checkpoint, hash => _versions.GetValueOrDefault(hash)));
+            _problems.Try(() => HistoryStateVerifier.VerifyBucketListStructure(pending.State, pending.Path, pending.Checkpoint, hash => _versions.GetValueOrDefault(hash),
+                hash => _hotArchive.TryGetValue(hash, out var hot) ? hot : null));
         }
     }
 

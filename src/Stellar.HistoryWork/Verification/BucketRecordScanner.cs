@@ -9,8 +9,9 @@ namespace Stellar.HistoryWork.Verification;
 /// Checks that a bucket's decompressed bytes are bucket XDR while they stream past in arbitrary chunks: a
 /// stream of record-marked <c>BucketEntry</c> values, or <c>HotArchiveBucketEntry</c> values when the first
 /// record is a METAENTRY naming the hot-archive list (the reference node indexes every entry, so anything else
-/// would fail there). A METAENTRY may only come first. Memory is one record at most (records are capped), so a
-/// bucket of any size is checked in constant space. The first fault is kept, not thrown, and the rest of the
+/// would fail there). A METAENTRY may only come first. Memory is one record at most (records are capped), taken from
+/// the shared decode budget before the record is decoded, so a bucket of any size is checked in constant space and
+/// concurrent buckets together stay within the budget. The first fault is kept, not thrown, and the rest of the
 /// bytes are ignored: a file whose hash is not its name is reported as that, and <see cref="Complete"/> throws the
 /// fault otherwise. Not thread-safe: one chunk at a time.
 /// </summary>
@@ -20,9 +21,13 @@ internal sealed class BucketRecordScanner : IDisposable
     private const int MetaEntryType = -1;
     private const string Rule = "(rule: a bucket is well-formed bucket XDR)";
 
+    // Larger bodies are not pooled: the shared pool would keep them alive after the record (outside the budget).
+    private const int LargestPooledBody = 1024 * 1024;
+
     private readonly string _path;
     private readonly int _maxRecordLength;
     private readonly XdrReaderOptions _readerOptions;
+    private readonly XdrDecodeShare _share;
     private readonly byte[] _header = new byte[4];
     private int _headerFill;
     private byte[] _body = [];
@@ -32,11 +37,12 @@ internal sealed class BucketRecordScanner : IDisposable
     private long _recordOffset;
     private HistoryVerificationException? _fault;
 
-    public BucketRecordScanner(string path, int maxRecordLength)
+    public BucketRecordScanner(string path, int maxRecordLength, XdrDecodeBudget budget)
     {
         _path = path;
-        _maxRecordLength = maxRecordLength;
+        _maxRecordLength = (int)Math.Min(maxRecordLength, budget.Capacity - 1);
         _readerOptions = new XdrReaderOptions { MaxInputLength = maxRecordLength };
+        _share = new XdrDecodeShare(budget);
     }
 
     /// <summary>Entries read so far, the METAENTRY included.</summary>
@@ -48,8 +54,11 @@ internal sealed class BucketRecordScanner : IDisposable
     /// <summary>Whether the METAENTRY names the hot-archive list (entries are then <c>HotArchiveBucketEntry</c>).</summary>
     public bool IsHotArchive { get; private set; }
 
-    /// <summary>Checks the next decompressed bytes of the bucket; a fault is kept for <see cref="Complete"/>.</summary>
-    public void Consume(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Checks the next decompressed bytes of the bucket; a fault is kept for <see cref="Complete"/>. Waits while the
+    /// decode budget has no room for a record.
+    /// </summary>
+    public async ValueTask ConsumeAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         if (_fault is not null)
         {
@@ -58,7 +67,7 @@ internal sealed class BucketRecordScanner : IDisposable
 
         try
         {
-            Scan(data);
+            await ScanAsync(data, cancellationToken).ConfigureAwait(false);
         }
         catch (HistoryVerificationException e)
         {
@@ -83,14 +92,14 @@ internal sealed class BucketRecordScanner : IDisposable
         }
     }
 
-    private void Scan(ReadOnlySpan<byte> data)
+    private async ValueTask ScanAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         while (!data.IsEmpty)
         {
             if (_bodyLength < 0)
             {
                 var take = Math.Min(4 - _headerFill, data.Length);
-                data[..take].CopyTo(_header.AsSpan(_headerFill));
+                data.Span[..take].CopyTo(_header.AsSpan(_headerFill));
                 _headerFill += take;
                 data = data[take..];
                 if (_headerFill < 4)
@@ -99,19 +108,21 @@ internal sealed class BucketRecordScanner : IDisposable
                 }
 
                 BeginRecord();
+                await _share.EnsureAsync(_bodyLength, cancellationToken).ConfigureAwait(false);
             }
 
             if (_bodyFill == 0 && data.Length >= _bodyLength)
             {
                 // The whole body is in this chunk (the usual case): decode it where it lies.
                 var length = _bodyLength;
-                Decode(data[..length]);
+                Decode(data.Span[..length]);
                 data = data[length..];
                 continue;
             }
 
+            GrowBody();
             var need = Math.Min(_bodyLength - _bodyFill, data.Length);
-            data[..need].CopyTo(_body.AsSpan(_bodyFill));
+            data.Span[..need].CopyTo(_body.AsSpan(_bodyFill));
             _bodyFill += need;
             data = data[need..];
             if (_bodyFill == _bodyLength)
@@ -123,10 +134,26 @@ internal sealed class BucketRecordScanner : IDisposable
 
     public void Dispose()
     {
-        if (_body.Length > 0)
+        ReturnBody();
+        _share.Dispose();
+    }
+
+    private void ReturnBody()
+    {
+        if (_body.Length is > 0 and <= LargestPooledBody)
         {
             ArrayPool<byte>.Shared.Return(_body);
-            _body = [];
+        }
+
+        _body = [];
+    }
+
+    private void GrowBody()
+    {
+        if (_body.Length < _bodyLength || (_body.Length > LargestPooledBody && _bodyLength <= LargestPooledBody))
+        {
+            ReturnBody();
+            _body = _bodyLength > LargestPooledBody ? GC.AllocateUninitializedArray<byte>(_bodyLength) : ArrayPool<byte>.Shared.Rent(_bodyLength);
         }
     }
 
@@ -141,11 +168,6 @@ internal sealed class BucketRecordScanner : IDisposable
 
         _bodyLength = (int)length;
         _bodyFill = 0;
-        if (_body.Length < _bodyLength)
-        {
-            Dispose();
-            _body = ArrayPool<byte>.Shared.Rent(_bodyLength);
-        }
     }
 
     private void Decode(ReadOnlySpan<byte> body)
@@ -153,7 +175,7 @@ internal sealed class BucketRecordScanner : IDisposable
         try
         {
             var type = body.Length >= 4 ? BinaryPrimitives.ReadInt32BigEndian(body) : 0;
-            var reader = new XdrReader(body, _readerOptions);
+            var reader = new XdrReader(body, _readerOptions, _share.DecodeLimit(body.Length));
             if (type == MetaEntryType)
             {
                 if (Entries > 0)
@@ -176,6 +198,11 @@ internal sealed class BucketRecordScanner : IDisposable
             }
 
             reader.EnsureEnd();
+        }
+        catch (XdrLimitExceededException e) when (e.Rule == XdrRule.DecodedSizeLimit)
+        {
+            throw HistoryVerificationException.Create(_path, null, ProblemKind.Corrupt, string.Create(CultureInfo.InvariantCulture,
+                $"{_path}: record {Entries + 1} (header at byte {_recordOffset}) ({body.Length} bytes) would decode into more memory than its share of the shared decode budget allows (rule: decode budget)"), e);
         }
         catch (XdrException e)
         {

@@ -50,7 +50,7 @@ public static class BucketVerifier
         var counting = new CountingReadStream(compressed, copyTo, leaveOpen: true);
         await using var gzip = HistoryGzip.Open(counting);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var scanner = new BucketRecordScanner(path, HistoryRecordLimits.BucketEntry(options));
+        using var scanner = new BucketRecordScanner(path, HistoryRecordLimits.BucketEntry(options), options.DecodeBudget);
 
         // Two buffers: hash one on another core while the next is inflated.
         var size = options.BucketBufferSize;
@@ -89,8 +89,8 @@ public static class BucketVerifier
                 var chunk = current;
                 var chunkLength = read;
                 hashing = chunkLength >= 64 * 1024
-                    ? Task.Run(() => Consume(sha, scanner, chunk, chunkLength), cancellationToken)
-                    : ConsumeInline(sha, scanner, chunk, chunkLength);
+                    ? Task.Run(() => ConsumeAsync(sha, scanner, chunk, chunkLength, cancellationToken), cancellationToken)
+                    : ConsumeAsync(sha, scanner, chunk, chunkLength, cancellationToken);
                 (current, next) = (next, current);
             }
         }
@@ -178,16 +178,11 @@ public static class BucketVerifier
         }
     }
 
-    private static void Consume(IncrementalHash sha, BucketRecordScanner scanner, byte[] chunk, int length)
+    private static Task ConsumeAsync(IncrementalHash sha, BucketRecordScanner scanner, byte[] chunk, int length, CancellationToken cancellationToken)
     {
         sha.AppendData(chunk, 0, length);
-        scanner.Consume(chunk.AsSpan(0, length));
-    }
-
-    private static Task ConsumeInline(IncrementalHash sha, BucketRecordScanner scanner, byte[] chunk, int length)
-    {
-        Consume(sha, scanner, chunk, length);
-        return Task.CompletedTask;
+        var scanned = scanner.ConsumeAsync(chunk.AsMemory(0, length), cancellationToken);
+        return scanned.IsCompletedSuccessfully ? Task.CompletedTask : scanned.AsTask();
     }
 
     private static HistoryVerificationException Problem(string path, ProblemKind kind, string message, Exception? inner = null) =>

@@ -21,7 +21,7 @@ internal sealed class HistoryRecordReader<T> : IAsyncDisposable
         _checkpoint = ArchivePaths.TryParseCheckpointFile(path, out _, out var checkpoint) ? checkpoint : null;
         _reader = new XdrRecordReader(
             decompressed,
-            new XdrRecordReaderOptions { MaxRecordLength = HistoryRecordLimits.For<T>(options) },
+            new XdrRecordReaderOptions { MaxRecordLength = HistoryRecordLimits.For<T>(options), DecodeBudget = options.DecodeBudget },
             path,
             leaveOpen: true);
     }
@@ -45,6 +45,15 @@ internal sealed class HistoryRecordReader<T> : IAsyncDisposable
         catch (XdrStreamException e) when (e.Rule == XdrRule.CorruptCompression)
         {
             throw HistoryVerificationException.Create(_path, _checkpoint, ProblemKind.Corrupt, $"{_path}: {e.Message} (rule: well-formed gzip)", e);
+        }
+        catch (XdrLimitExceededException e) when (e.Rule == XdrRule.DecodedSizeLimit)
+        {
+            throw HistoryVerificationException.Create(
+                _path,
+                _checkpoint,
+                ProblemKind.Corrupt,
+                $"{_path}: record {_reader.RecordCount} ({_reader.Current.Length} bytes) would decode into more memory than its share of the shared decode budget allows (rule: decode budget)",
+                e);
         }
         catch (XdrException e)
         {

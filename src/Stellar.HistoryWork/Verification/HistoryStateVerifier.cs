@@ -84,12 +84,13 @@ public static class HistoryStateVerifier
 
     /// <summary>
     /// The structure rules stellar-core checks before it assumes a bucket list (<see cref="BucketListRules"/>), once
-    /// the buckets' versions are known; a bucket <paramref name="versionOf"/> does not know leaves the HAS unjudged.
+    /// the buckets' versions are known (a bucket <paramref name="versionOf"/> does not know decides nothing), and that each
+    /// bucket is in the list its METAENTRY names (<paramref name="isHotArchiveOf"/>: null for a bucket not known).
     /// </summary>
     /// <exception cref="HistoryVerificationException">Corrupt, naming the HAS.</exception>
-    internal static void VerifyBucketListStructure(HistoryArchiveState state, string path, uint checkpoint, Func<string, uint?> versionOf)
+    internal static void VerifyBucketListStructure(HistoryArchiveState state, string path, uint checkpoint, Func<string, uint?> versionOf, Func<string, bool?> isHotArchiveOf)
     {
-        if (BucketListRules.Check(state, versionOf) is { } broken)
+        if ((BucketListRules.CheckListTypes(state, isHotArchiveOf) ?? BucketListRules.Check(state, versionOf)) is { } broken)
         {
             throw HistoryVerificationException.Create(path, checkpoint, ProblemKind.Corrupt,
                 $"{path}: the bucket list is not one stellar-core would assume ({broken.Rule}): {broken.Detail}");

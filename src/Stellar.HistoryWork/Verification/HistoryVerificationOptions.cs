@@ -1,8 +1,13 @@
+using Stellar.Xdr;
+
 namespace Stellar.HistoryWork.Verification;
 
 /// <summary>Limits and buffer sizes shared by every verifier. Defaults suit real archives.</summary>
 public sealed class HistoryVerificationOptions
 {
+    // Before Default: static fields are initialized in the order they are written.
+    private static readonly XdrDecodeBudget SharedDecodeBudget = new(DefaultDecodeBudgetBytes);
+
     /// <summary>The defaults.</summary>
     public static HistoryVerificationOptions Default { get; } = new();
 
@@ -24,6 +29,21 @@ public sealed class HistoryVerificationOptions
     /// </summary>
     public long MaxCheckpointFileDecompressedBytes { get; init; } = 4L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// Memory that record decodes running at once share: a record's buffer and the objects it decodes into, across
+    /// every file being verified or downloaded. A decode waits for its share rather than exceed it, and a record whose
+    /// objects would outgrow its share is <see cref="ProblemKind.Corrupt"/> (rule: decode budget). Default: one budget
+    /// of <see cref="DefaultDecodeBudgetBytes"/> shared by every options object of the process that does not name
+    /// another, so concurrent runs in one process share it too.
+    /// </summary>
+    public XdrDecodeBudget DecodeBudget { get; init; } = SharedDecodeBudget;
+
+    /// <summary>
+    /// The default <see cref="DecodeBudget"/>'s capacity: 64 MiB, so a record at the largest legal size (16 MiB) may
+    /// decode into up to 48 MiB of objects, alone.
+    /// </summary>
+    public const long DefaultDecodeBudgetBytes = 64L * 1024 * 1024;
+
     /// <summary>Size of each read buffer while hashing buckets. Default 1 MiB.</summary>
     public int BucketBufferSize { get; init; } = 1024 * 1024;
 
@@ -33,5 +53,6 @@ public sealed class HistoryVerificationOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxRecordLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxCheckpointFileDecompressedBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(BucketBufferSize, 4096);
+        ArgumentNullException.ThrowIfNull(DecodeBudget);
     }
 }

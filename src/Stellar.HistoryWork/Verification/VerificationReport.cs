@@ -39,6 +39,14 @@ public sealed record VerificationReport(
     /// the ends of its header chain, which link it to its neighbours; null for an unsharded run.
     /// </summary>
     public ShardVerification? Shard { get; init; }
+
+    /// <summary>
+    /// Buckets that are present and well-formed (their hash is their name, their content bucket XDR) but that no header
+    /// vouches for: each is only the <c>next.output</c> of a level in state 1 (a finished merge), which the bucket-list
+    /// hash does not cover, in every HAS of the range that names it. The reference node fetches them, so they are
+    /// verified and published, but they are reported apart from what the headers bind. Sorted hashes.
+    /// </summary>
+    public IReadOnlyList<string> UnboundBuckets { get; init; } = [];
 }
 
 /// <summary>What a shard's run adds to its <see cref="VerificationReport"/>: enough to link and merge it with the others.</summary>

@@ -13,10 +13,14 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
     private const uint LengthMask = 0x7FFF_FFFF;
     private const int InitialBufferSize = 4096;
 
+    // Larger buffers are not pooled: the shared pool would keep them alive after the record (outside any budget).
+    private const int LargestPooledBuffer = 1024 * 1024;
+
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private readonly XdrRecordReaderOptions _options;
     private readonly byte[] _header = new byte[4];
+    private readonly XdrDecodeShare? _share;
     private byte[] _buffer;
     private int _length;
     private bool _disposed;
@@ -30,6 +34,7 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxRecordLength, nameof(options));
         SourceName = sourceName;
         _leaveOpen = leaveOpen;
+        _share = _options.DecodeBudget is { } budget ? new XdrDecodeShare(budget) : null;
         _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     }
 
@@ -80,6 +85,8 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
             return false;
         }
 
+        _share?.Ensure(length);
+        GrowBuffer(length);
         var body = _buffer.AsSpan(0, length);
         got = Fill(body);
         EndRecord(headerOffset, got, length);
@@ -97,6 +104,12 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
             return false;
         }
 
+        if (_share is not null)
+        {
+            await _share.EnsureAsync(length, cancellationToken).ConfigureAwait(false);
+        }
+
+        GrowBuffer(length);
         got = await FillAsync(_buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
         EndRecord(headerOffset, got, length);
         return true;
@@ -108,7 +121,7 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
     {
         try
         {
-            var reader = new XdrReader(CurrentSpan, _options.ReaderOptions);
+            var reader = new XdrReader(CurrentSpan, _options.ReaderOptions, _share?.DecodeLimit(_length) ?? long.MaxValue);
             var value = T.Decode(ref reader);
             reader.EnsureEnd();
             return value;
@@ -133,6 +146,7 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
 
         _disposed = true;
         ReturnBuffer();
+        _share?.Dispose();
         if (!_leaveOpen)
         {
             _stream.Dispose();
@@ -149,6 +163,7 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
 
         _disposed = true;
         ReturnBuffer();
+        _share?.Dispose();
         if (!_leaveOpen)
         {
             await _stream.DisposeAsync().ConfigureAwait(false);
@@ -181,15 +196,26 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
             throw new XdrStreamException(XdrRule.RecordTooLarge, headerOffset, SourceName, FormattableString.Invariant($"record of {raw} bytes is over the cap of {_options.MaxRecordLength}"));
         }
 
-        length = (int)raw;
-        if (_buffer.Length < length)
+        if (_options.DecodeBudget is { } budget && raw >= budget.Capacity)
         {
-            // Grow only to what the header asks for, so a hostile header costs at most MaxRecordLength.
-            ReturnBuffer();
-            _buffer = ArrayPool<byte>.Shared.Rent(length);
+            throw new XdrStreamException(XdrRule.RecordTooLarge, headerOffset, SourceName, FormattableString.Invariant($"record of {raw} bytes does not fit the decode budget of {budget.Capacity}"));
         }
 
+        length = (int)raw;
         return true;
+    }
+
+    // Grows only to what the header asks for, so a hostile header costs at most MaxRecordLength; a large buffer is
+    // dropped at the next record rather than kept for the rest of the stream.
+    private void GrowBuffer(int length)
+    {
+        if (_buffer.Length < length || (_buffer.Length > LargestPooledBuffer && length <= LargestPooledBuffer))
+        {
+            ReturnBuffer();
+            _buffer = length > LargestPooledBuffer
+                ? GC.AllocateUninitializedArray<byte>(length)
+                : ArrayPool<byte>.Shared.Rent(Math.Max(length, InitialBufferSize));
+        }
     }
 
     private void EndRecord(long headerOffset, int got, int length)
@@ -246,7 +272,7 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
         var buffer = _buffer;
         _buffer = [];
         _length = 0;
-        if (buffer.Length > 0)
+        if (buffer.Length is > 0 and <= LargestPooledBuffer)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }

@@ -25,6 +25,9 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
     /// </summary>
     public bool CliAccepts { get; init; }
 
+    /// <summary>Whether the file is only hostile at the real (protocol) caps, so the library tests must not use <see cref="SmallCap"/>.</summary>
+    public bool NeedsRealCaps { get; init; }
+
     public bool IsValid => Kind is null;
 
     /// <summary>The download work that must fail, when it is not the one that fetches the file.</summary>
@@ -128,6 +131,15 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
         // messages over 16 MiB); the mark claims 16 MiB + 4 and is rejected before any buffer grows.
         new("transactions-record-over-protocol-cap", BadArchive.Transactions, ProblemKind.Corrupt, BadArchive.Checkpoint, "RecordTooLarge",
             a => a.Write(BadArchive.Transactions, BadArchive.Gzip([.. BadArchive.BigEndian(0x8000_0000u | ((16u << 20) + 4)), .. BadArchive.BigEndian(100, 0, 0, 0)]))) { DumpFails = true },
+
+        // Issue 10 row 12: a record at the cap made of ~1.4 M minimal TxSetComponents (12 bytes each) decodes into ~8x
+        // its size; it may use only its share of the shared decode budget, so it ends as corrupt, not as 112 MiB.
+        new("transactions-record-of-minimal-components", BadArchive.Transactions, ProblemKind.Corrupt, BadArchive.Checkpoint, "decode budget",
+            a => a.Write(BadArchive.Transactions, BadArchive.Gzip(BadArchive.Mark([MinimalComponentsRecord(BadArchive.Checkpoint)]))))
+        {
+            DumpFails = true,
+            NeedsRealCaps = true,
+        },
 
         // stellar-core's reader masks bit 31 (the last-fragment flag) and accepts a record without it.
         new("record-mark-bit31-clear", BadArchive.Ledger, null, null, "",
@@ -258,7 +270,8 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
         },
 
         // Issue 10 row 8: the bucket-list hash covers the hot archive by HAS version, not by protocol: a version 2 state
-        // at protocol 22 naming a hot archive the header never bound.
+        // at protocol 22 with a hot archive (of empty buckets) the header never bound. (A live bucket named in the hot
+        // list is also in the wrong list: HotArchiveListCommandTests.)
         new("has-v2-unbound-hot-archive", BadArchive.State, ProblemKind.BucketListMismatch, BadArchive.Checkpoint, "bucket-list hash = header.bucketListHash",
             a =>
             {
@@ -268,7 +281,7 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
                 for (var i = 0; i < 11; i++)
                 {
                     var zero = new string('0', 64);
-                    hot.Add(new JsonObject { ["curr"] = i == 0 ? BadArchive.BucketHash : zero, ["next"] = new JsonObject { ["state"] = 0 }, ["snap"] = zero });
+                    hot.Add(new JsonObject { ["curr"] = zero, ["next"] = new JsonObject { ["state"] = 0 }, ["snap"] = zero });
                 }
 
                 json["hotArchiveBuckets"] = hot;
@@ -303,6 +316,26 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
         var records = BadArchive.SplitRecords(BadArchive.Gunzip(File.ReadAllBytes(source)));
         BinaryPrimitives.WriteInt32BigEndian(records[1], 7);
         return BadArchive.Mark(records);
+    }
+
+    /// <summary>
+    /// A <c>TransactionHistoryEntry</c> of ledger <paramref name="ledger"/> as large as the protocol allows (16 MiB):
+    /// an empty legacy set and a generalized set of one phase of as many minimal components as fit.
+    /// </summary>
+    public static byte[] MinimalComponentsRecord(uint ledger)
+    {
+        const int cap = 16 << 20;
+        const int head = 4 + 32 + 4 + 4 + 4 + 32 + 4 + 4 + 4;
+        var count = (uint)((cap - head) / 12);
+        var record = new byte[head + (count * 12)];
+        BinaryPrimitives.WriteUInt32BigEndian(record, ledger);
+        // legacy set: previous hash (zero), no transactions; ext v1; GeneralizedTransactionSet v1; previous hash (zero)
+        BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(40), 1);
+        BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(44), 1);
+        // one phase, v0, `count` components, each TXSET_COMP_TXS_MAYBE_DISCOUNTED_FEE without a fee or transactions (all zero)
+        BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(80), 1);
+        BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(88), count);
+        return record;
     }
 
     /// <summary>The record of ledger 128 (the first of the next checkpoint file in the real archive).</summary>

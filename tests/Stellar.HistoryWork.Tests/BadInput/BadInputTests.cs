@@ -27,7 +27,7 @@ public class BadInputTests
         using var archive = new BadArchive();
         bad.Damage(archive);
 
-        var report = await new ArchiveVerifier(new LocalArchiveReader(archive.Root), new ArchiveVerifierOptions { Limits = SmallCaps, MaxConcurrency = 4 })
+        var report = await new ArchiveVerifier(new LocalArchiveReader(archive.Root), new ArchiveVerifierOptions { Limits = bad.NeedsRealCaps ? HistoryVerificationOptions.Default : SmallCaps, MaxConcurrency = 4 })
             .VerifyAsync();
 
         if (bad.IsValid)
@@ -59,7 +59,9 @@ public class BadInputTests
                 new LocalArchiveReader(archive.Root),
                 new CheckpointRange(63, BadArchive.Checkpoint, CheckpointMath.Default),
                 work,
-                new HistoryWorkOptions { MaxBucketSize = BadInputCase.SmallCap, MaxCheckpointFileSize = BadInputCase.SmallCap, DownloadRetries = 1 });
+                bad.NeedsRealCaps
+                    ? new HistoryWorkOptions { DownloadRetries = 1 }
+                    : new HistoryWorkOptions { MaxBucketSize = BadInputCase.SmallCap, MaxCheckpointFileSize = BadInputCase.SmallCap, DownloadRetries = 1 });
 
             var result = await harness.RunAsync();
 

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Stellar.HistoryWork.Verification;
+using Stellar.Xdr;
 using Stellar.TestSupport;
 
 namespace Stellar.HistoryWork.Tests.Verification;
@@ -204,15 +205,15 @@ public class BucketVerifierTests
     }
 
     [Fact]
-    public void BucketRecordScanner_OneByteAtATime_ReadsEveryEntryLikeWholeRecords()
+    public async Task BucketRecordScanner_OneByteAtATime_ReadsEveryEntryLikeWholeRecords()
     {
         var file = BucketFiles(Fixtures.TestnetSmall).OrderByDescending(f => new FileInfo(f).Length).First();
         var plain = Gunzip(file);
-        using var scanner = new BucketRecordScanner(file, 1 << 20);
+        using var scanner = new BucketRecordScanner(file, 1 << 20, new XdrDecodeBudget(1 << 24));
 
         for (var i = 0; i < plain.Length; i++)
         {
-            scanner.Consume(plain.AsSpan(i, 1));
+            await scanner.ConsumeAsync(plain.AsMemory(i, 1), CancellationToken.None);
         }
 
         scanner.Complete();
