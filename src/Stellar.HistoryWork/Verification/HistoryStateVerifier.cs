@@ -85,12 +85,14 @@ public static class HistoryStateVerifier
     /// <summary>
     /// The structure rules stellar-core checks before it assumes a bucket list (<see cref="BucketListRules"/>), once
     /// the buckets' versions are known (a bucket <paramref name="versionOf"/> does not know decides nothing), and that each
-    /// bucket is in the list its METAENTRY names (<paramref name="isHotArchiveOf"/>: null for a bucket not known).
+    /// bucket is in the list its METAENTRY names (<paramref name="isHotArchiveOf"/>: null for a bucket not known; no
+    /// function, no such check).
     /// </summary>
     /// <exception cref="HistoryVerificationException">Corrupt, naming the HAS.</exception>
-    internal static void VerifyBucketListStructure(HistoryArchiveState state, string path, uint checkpoint, Func<string, uint?> versionOf, Func<string, bool?> isHotArchiveOf)
+    internal static void VerifyBucketListStructure(HistoryArchiveState state, string path, uint checkpoint, Func<string, uint?> versionOf, Func<string, bool?>? isHotArchiveOf = null)
     {
-        if ((BucketListRules.CheckListTypes(state, isHotArchiveOf) ?? BucketListRules.Check(state, versionOf)) is { } broken)
+        var wrongList = isHotArchiveOf is null ? null : BucketListRules.CheckListTypes(state, isHotArchiveOf);
+        if ((wrongList ?? BucketListRules.Check(state, versionOf)) is { } broken)
         {
             throw HistoryVerificationException.Create(path, checkpoint, ProblemKind.Corrupt,
                 $"{path}: the bucket list is not one stellar-core would assume ({broken.Rule}): {broken.Detail}");
