@@ -110,6 +110,63 @@ public class CheckpointAppenderTests
     }
 
     [Fact]
+    public async Task OpenAsync_LastClosedLedgerGiven_DropsUncommittedLedgersAndRefusesFilesThatEndBeforeIt()
+    {
+        using var work = new TempDirectory();
+        var ledgers = FixtureLedgers.Ledgers(Source, 191);
+        await using (var appender = await CheckpointAppender.OpenAsync(work.Path, Options(flushToDisk: false)))
+        {
+            await AppendAsync(appender, FixtureLedgers.Ledgers(Source, 63).Concat(FixtureLedgers.Ledgers(Source, 127)));
+            await AppendAsync(appender, ledgers.Where(l => l.LedgerSeq <= 150));
+        }
+
+        // The node's database committed ledger 147 only: 148..150 were appended, never committed.
+        await using (var appender = await CheckpointAppender.OpenAsync(work.Path, new CheckpointAppenderOptions { FlushToDisk = false, LastClosedLedger = 147 }))
+        {
+            appender.LastLedger.Should().Be(147);
+            await AppendAsync(appender, ledgers.Where(l => l.LedgerSeq >= 148));
+            var snapshot = await appender.SnapshotAsync(FixtureLedgers.State(Source, 191), FixtureLedgers.Buckets(Source));
+            ArchiveTampering.Gunzip(snapshot.Files[HistoryFileKind.Transactions]).Should().Equal(
+                ArchiveTampering.Gunzip(Path.Combine(Source, ArchivePaths.CheckpointFile(HistoryFileKind.Transactions, 191))));
+        }
+
+        var behind = async () => await CheckpointAppender.OpenAsync(work.Path, new CheckpointAppenderOptions { FlushToDisk = false, LastClosedLedger = 200 });
+        var refused = await behind.Should().ThrowAsync<HistoryVerificationException>();
+        refused.Which.Kind.Should().Be(ProblemKind.Corrupt);
+        refused.Which.Message.Should().Contain("ledger-000000ff.xdr").And.Contain("before the last closed ledger 200");
+    }
+
+    [Fact]
+    public async Task SnapshotAsync_RawXdrBucketFiles_AreGzippedAndPublishedWithTheSourceContent()
+    {
+        using var work = new TempDirectory();
+        using var raw = new TempDirectory();
+        using var target = new TempDirectory();
+        var named = new[] { 63u, 127u }.SelectMany(c => FixtureLedgers.State(Source, c).GetReferencedBuckets()).ToHashSet(StringComparer.Ordinal);
+        var buckets = FixtureLedgers.Buckets(Source).Where(b => named.Contains(b.Key)).ToDictionary(
+            b => b.Key,
+            b =>
+            {
+                var file = Path.Combine(raw.Path, $"bucket-{b.Key}.xdr");
+                File.WriteAllBytes(file, ArchiveTampering.Gunzip(b.Value));
+                return file;
+            },
+            StringComparer.Ordinal);
+        await using (var appender = await CheckpointAppender.OpenAsync(work.Path, Options(flushToDisk: false)))
+        {
+            foreach (var checkpoint in new uint[] { 63, 127 })
+            {
+                await AppendAsync(appender, FixtureLedgers.Ledgers(Source, checkpoint));
+                await appender.PublishAsync(await appender.SnapshotAsync(FixtureLedgers.State(Source, checkpoint), buckets), new LocalArchiveWriter(target.Path));
+            }
+        }
+
+        SameDecompressedFiles(Source, target.Path, upTo: 127);
+        (await PublishAssertions.VerifyCopyAsync(target.Path)).Problems.Should().BeEmpty();
+        Directory.EnumerateFiles(raw.Path).Should().HaveCount(buckets.Count, "the node's own bucket files are never touched");
+    }
+
+    [Fact]
     public async Task AppendAsync_LedgerThatDoesNotFollow_IsRefused()
     {
         using var work = new TempDirectory();
