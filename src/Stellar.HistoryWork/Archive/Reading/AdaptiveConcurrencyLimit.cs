@@ -4,11 +4,17 @@ namespace Stellar.HistoryWork;
 /// How many files one archive serves at once, adapted to what it can take by additive increase and
 /// multiplicative decrease (AIMD, as TCP congestion control): an overload signal (a refused, reset or
 /// timed-out connection, 429, 503) halves the limit; a limit's worth of successes adds one, up to the
-/// ceiling. It starts low and doubles with each limit's worth of successes until the first overload (TCP's
-/// slow start), so that a burst of connections never floods a small server at the start. An answer that came much later than the fastest recent one is an overload signal too: a
-/// server whose listen queue is full drops connection attempts, and TCP resends them only after a second,
-/// so the request succeeds late instead of failing (<see cref="QueuedAnswerSlack"/>).
+/// ceiling. It starts low and doubles until the first overload (TCP's slow start), so that a burst of
+/// connections never floods a small server at the start. An answer that came much later than the fastest recent
+/// one is an overload signal too: a server whose listen queue is full drops connection attempts, and TCP resends
+/// them only after a second, so the request succeeds late instead of failing (<see cref="QueuedAnswerSlack"/>).
 /// </summary>
+/// <remarks>
+/// Growth is paced by time as well as by successes: at most one step (a doubling while starting, one more after)
+/// per <see cref="GrowthInterval"/>, the time an overload caused by the last step takes to show. Successes of
+/// small files arrive hundreds per second while a dropped connection attempt shows a second later, so growth
+/// counted in successes alone raced far past what the archive takes before the first sign came back.
+/// </remarks>
 /// <remarks>
 /// A burst of requests started together fails together: only a failure of a request admitted after the
 /// last decrease decreases again, so one overload halves once, not once per request in flight. After a
@@ -33,6 +39,12 @@ internal sealed class AdaptiveConcurrencyLimit
     /// </summary>
     public static readonly TimeSpan PlateauDuration = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long after a growth step the next one may come, beyond twice the fastest recent answer: more than the
+    /// second TCP waits before resending a dropped connection attempt, so the overload a step caused is seen first.
+    /// </summary>
+    public static readonly TimeSpan GrowthInterval = TimeSpan.FromMilliseconds(1250);
+
     /// <summary>The limit an adaptive archive starts with (or its ceiling, if lower).</summary>
     public const int StartLimit = 4;
 
@@ -49,6 +61,7 @@ internal sealed class AdaptiveConcurrencyLimit
     private bool _slowStart;
     private int _overloadedAt = int.MaxValue;
     private DateTimeOffset _plateauUntil = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextGrowth = DateTimeOffset.MinValue;
 
     /// <param name="ceiling">The most at once; a fixed limit starts there, an adaptive one at <see cref="StartLimit"/>.</param>
     /// <param name="adaptive">False for a fixed limit of <paramref name="ceiling"/>.</param>
@@ -217,10 +230,12 @@ internal sealed class AdaptiveConcurrencyLimit
         }
         else if (signal == Signal.Success && now >= _holdUntil && _limit < Ceiling && (_limit + 1 < _overloadedAt || now >= _plateauUntil))
         {
-            if (_slowStart || ++_successes >= _limit)
+            if (++_successes >= _limit && now >= _nextGrowth)
             {
-                _limit++;
+                var grown = _slowStart ? _limit * 2 : _limit + 1;
+                _limit = Math.Min(Ceiling, now >= _plateauUntil ? grown : Math.Min(grown, _overloadedAt - 1));
                 _successes = 0;
+                _nextGrowth = now + GrowthInterval + (_fastest == TimeSpan.MaxValue ? TimeSpan.Zero : 2 * _fastest);
             }
         }
     }

@@ -52,14 +52,16 @@ public class AdaptiveConcurrencyLimitTests
         _time.Advance(AdaptiveConcurrencyLimit.HoldAfterDecrease);
         await SucceedAsync(limit, 4);
         limit.Limit.Should().Be(5, "a limit's worth of successes adds one");
-        await SucceedAsync(limit, 5);
-        limit.Limit.Should().Be(6);
-
         await SucceedAsync(limit, 1000);
+        limit.Limit.Should().Be(5, "no second step before the overload the first could cause has had time to show");
+
+        await GrowStepsAsync(limit, 1);
+        limit.Limit.Should().Be(6);
+        await GrowStepsAsync(limit, 3);
         limit.Limit.Should().Be(7, "below the limit that overloaded (8) while the plateau lasts");
 
         _time.Advance(AdaptiveConcurrencyLimit.PlateauDuration);
-        await SucceedAsync(limit, 1000);
+        await GrowStepsAsync(limit, 20);
         limit.Limit.Should().Be(16, "growth stops at the ceiling");
     }
 
@@ -96,16 +98,16 @@ public class AdaptiveConcurrencyLimitTests
     [Fact]
     public async Task Release_Successes_StayBelowTheLimitThatOverloadedUntilThePlateauEnds()
     {
-        var limit = await GrownAsync(16);
+        var limit = await GrownAsync(8);
         (await limit.AcquireAsync()).Release(Signal.Overload);
         _time.Advance(AdaptiveConcurrencyLimit.HoldAfterDecrease);
 
-        await SucceedAsync(limit, 1000);
-        limit.Limit.Should().Be(15, "one less than the limit that overloaded, while the plateau lasts");
+        await GrowStepsAsync(limit, 5);
+        limit.Limit.Should().Be(7, "one less than the limit that overloaded, while the plateau lasts");
 
         _time.Advance(AdaptiveConcurrencyLimit.PlateauDuration);
-        await SucceedAsync(limit, 15);
-        limit.Limit.Should().Be(16, "then it probes the old limit again");
+        await GrowStepsAsync(limit, 1);
+        limit.Limit.Should().Be(8, "then it probes the old limit again");
     }
 
     [Fact]
@@ -142,15 +144,16 @@ public class AdaptiveConcurrencyLimitTests
         limit.Limit.Should().Be(AdaptiveConcurrencyLimit.StartLimit);
 
         await SucceedAsync(limit, 4);
-        limit.Limit.Should().Be(8, "each success adds one while starting: the limit doubles per limit's worth");
-        await SucceedAsync(limit, 8);
+        limit.Limit.Should().Be(8, "a limit's worth of successes doubles the limit while starting");
+        await SucceedAsync(limit, 100);
+        limit.Limit.Should().Be(8, "one step per growth interval, however fast successes come");
+        await GrowStepsAsync(limit, 1);
         limit.Limit.Should().Be(16);
 
         (await limit.AcquireAsync()).Release(Signal.Overload);
         limit.Limit.Should().Be(8);
-        _time.Advance(AdaptiveConcurrencyLimit.HoldAfterDecrease);
-        await SucceedAsync(limit, 8);
-        limit.Limit.Should().Be(9, "after the first overload it grows by one per limit's worth");
+        await GrowStepsAsync(limit, 1);
+        limit.Limit.Should().Be(9, "after the first overload it grows by one per step");
     }
 
     [Fact]
@@ -217,9 +220,19 @@ public class AdaptiveConcurrencyLimitTests
     private async Task<AdaptiveConcurrencyLimit> GrownAsync(int ceiling)
     {
         var limit = Limit(ceiling);
-        await SucceedAsync(limit, ceiling);
+        await GrowStepsAsync(limit, 8);
         limit.Limit.Should().Be(ceiling);
         return limit;
+    }
+
+    /// <summary><paramref name="steps"/> times: a growth interval passes and a limit's worth of requests succeeds.</summary>
+    private async Task GrowStepsAsync(AdaptiveConcurrencyLimit limit, int steps)
+    {
+        for (var i = 0; i < steps; i++)
+        {
+            _time.Advance(AdaptiveConcurrencyLimit.GrowthInterval);
+            await SucceedAsync(limit, limit.Limit);
+        }
     }
 
     private static async Task<List<AdaptiveConcurrencyLimit.Lease>> AcquireAsync(AdaptiveConcurrencyLimit limit, int count)
