@@ -21,7 +21,7 @@ internal sealed partial class CatchupWorker(
         };
         try
         {
-            // Nothing arrives before the whole range verified against the trusted hash; then one checkpoint at a time.
+            // Nothing arrives before the header chain verified against the trusted hash; then each checkpoint as it verifies.
             await foreach (var checkpoint in catchup.CatchupByCheckpointAsync(request, stoppingToken))
             {
                 if (checkpoint.Range.Last == checkpoint.HistoryArchiveState.CurrentLedger)

@@ -72,21 +72,43 @@ public sealed class HistoryWorkBuilder
     /// <summary>Adds the six download work items to <paramref name="scheduler"/> and returns their ids.</summary>
     public HistoryWorkIds Register(WorkScheduler scheduler)
     {
+        var (catchup, has, headers, buckets) = RegisterChain(scheduler, works: 6);
+        var retries = _context.Options.DownloadRetries;
+        var transactions = scheduler.Add(new DownloadTransactionsWork(_context) { Catchup = catchup }, [headers], retries);
+        var results = scheduler.Add(new DownloadTxResultsWork(_context) { Catchup = catchup }, [headers, transactions], retries);
+        var scp = scheduler.Add(new DownloadScpHistoryWork(_context) { Catchup = catchup }, [headers], retries);
+        return new HistoryWorkIds(has, buckets, headers, transactions, results, scp);
+    }
+
+    /// <summary>
+    /// Registers the download for delivery checkpoint by checkpoint: the HAS, headers and buckets as
+    /// <see cref="Register"/> does, then one work (its id stands for the transactions, results and SCP) that fetches
+    /// each checkpoint's transactions, results and SCP files in ledger order within <paramref name="lookAhead"/>.
+    /// That work starts once the header chain of the whole range verified and the buckets are in: trust flows down
+    /// from the newest header, and a node applies the buckets before it replays anything.
+    /// </summary>
+    internal HistoryWorkIds RegisterStreaming(WorkScheduler scheduler, CheckpointLookAhead lookAhead)
+    {
+        var (catchup, has, headers, buckets) = RegisterChain(scheduler, works: 4);
+        var files = scheduler.Add(new StreamCheckpointFilesWork(_context, lookAhead) { Catchup = catchup }, [headers, buckets], _context.Options.DownloadRetries);
+        return new HistoryWorkIds(has, buckets, headers, files, files, files);
+    }
+
+    /// <summary>Registers every stage and adds the HAS, ledger headers and buckets works; <paramref name="works"/> counts the catchup's works.</summary>
+    private (CatchupTimer Catchup, WorkId HistoryArchiveState, WorkId LedgerHeaders, WorkId Buckets) RegisterChain(WorkScheduler scheduler, int works)
+    {
         ArgumentNullException.ThrowIfNull(scheduler);
         HistoryWorkStage[] stages = [HistoryWorkStage.HistoryArchiveState, HistoryWorkStage.LedgerHeaders, HistoryWorkStage.Buckets, HistoryWorkStage.Transactions, HistoryWorkStage.Results, HistoryWorkStage.ScpHistory];
         _context.State.RegisterStages(_context.Range, stages);
 
         var retries = _context.Options.DownloadRetries;
-        // One work per stage; the catchup ends when the last of them does.
-        var catchup = new CatchupTimer(_context.Telemetry, _context.Options.TimeProvider, works: stages.Length);
+        // The catchup ends when the last of its works does.
+        var catchup = new CatchupTimer(_context.Telemetry, _context.Options.TimeProvider, works);
         // Fetches the last checkpoint's HAS (a catchup's applied one), or every one when the options or a publish registered later ask for it.
         var has = scheduler.Add(new GetHistoryArchiveStateWork(_context, _context.Range) { Catchup = catchup }, maxRetries: retries);
         var headers = scheduler.Add(new DownloadLedgerHeadersWork(_context, bindHistoryArchiveState: true) { Catchup = catchup }, [has], retries);
         var buckets = scheduler.Add(new DownloadBucketsWork(_context) { Catchup = catchup }, [has], retries);
-        var transactions = scheduler.Add(new DownloadTransactionsWork(_context) { Catchup = catchup }, [headers], retries);
-        var results = scheduler.Add(new DownloadTxResultsWork(_context) { Catchup = catchup }, [headers, transactions], retries);
-        var scp = scheduler.Add(new DownloadScpHistoryWork(_context) { Catchup = catchup }, [headers], retries);
-        return new HistoryWorkIds(has, buckets, headers, transactions, results, scp);
+        return (catchup, has, headers, buckets);
     }
 
     /// <summary>

@@ -75,6 +75,21 @@ public sealed class SharedHistoryState : IDisposable
     }
 
     /// <summary>
+    /// One checkpoint handed over while later ones still download (<see cref="HistoryCatchup.CatchupByCheckpointAsync"/>):
+    /// as <see cref="BuildCheckpointDataAsync(uint, CancellationToken)"/>, without waiting for the other checkpoints' files.
+    /// The caller vouches that the headers and buckets finished and that this checkpoint's files verified.
+    /// </summary>
+    internal async Task<CheckpointData> BuildStreamedCheckpointDataAsync(uint checkpoint, CancellationToken cancellationToken)
+    {
+        var builder = await ReadAsync(
+            () => _history.State is { } state && _history.Range is { } range
+                ? _history.SnapshotOf(state, range, checkpoint)
+                : throw new InvalidOperationException("The History Archive State has not been downloaded yet."),
+            cancellationToken).ConfigureAwait(false);
+        return await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// What <see cref="BuildCheckpointDataAsync(CancellationToken)"/> would hold, counted instead of decoded: no file is read,
     /// the counts are those the verifiers found. For a summary or a report.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
+using Stellar.HistoryWork.Download;
 using Stellar.HistoryWork.Scheduling;
 using Stellar.HistoryWork.Verification;
 using Stellar.Xdr;
@@ -48,20 +49,45 @@ public sealed class HistoryCatchup
     }
 
     /// <summary>
-    /// Runs the catchup on a scheduler of its own, then yields the range checkpoint by checkpoint in ledger order,
-    /// each decoded only when asked for. Nothing is yielded before the whole range verified: trust flows down from
-    /// the newest header, so no checkpoint is handed over before the chain above it is checked.
+    /// Runs the catchup on a scheduler of its own and yields the range checkpoint by checkpoint, in ledger order, while
+    /// later checkpoints still download. Trust flows down from the newest header, so the header chain of the whole
+    /// range is verified first (and the buckets fetched): a bad header anywhere fails before anything is yielded. Then
+    /// each checkpoint is yielded as soon as its transactions, results and SCP files verified against those headers,
+    /// the download never running more than <see cref="HistoryWorkOptions.MaxConcurrentDownloads"/> checkpoints ahead
+    /// of the one the caller is on, so what waits for a slow caller stays bounded. A bad file stops the stream after
+    /// the checkpoints before it.
     /// </summary>
-    /// <exception cref="HistoryCatchupException">A work failed, the archives did not agree, or the checkpoint was not published in time.</exception>
+    /// <exception cref="HistoryCatchupException">A work failed (the message names the file and the rule), the archives did not agree, or the checkpoint was not published in time.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async IAsyncEnumerable<CheckpointData> CatchupByCheckpointAsync(HistoryCatchupRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var (range, options) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        var lookAhead = new CheckpointLookAhead(range.Checkpoints, options.MaxConcurrentDownloads, options.RequireScpHistory);
         await using var scheduler = new WorkScheduler(_schedulerOptions);
-        using var registration = await RegisterAsync(scheduler, request, cancellationToken).ConfigureAwait(false);
-        var run = await scheduler.RunToCompletionAsync(cancellationToken).ConfigureAwait(false);
-        registration.ThrowIfFailed(run, cancellationToken);
-        foreach (var checkpoint in registration.Range.Checkpoints)
+        using var registration = Register(range, request.Trust.Source, options, builder => builder.RegisterStreaming(scheduler, lookAhead));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = scheduler.RunToCompletionAsync(stop.Token);
+        try
         {
-            yield return await registration.State.BuildCheckpointDataAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < range.Checkpoints.Count; i++)
+            {
+                if (!await lookAhead.WaitReadyAsync(i, run, cancellationToken).ConfigureAwait(false))
+                {
+                    registration.ThrowIfFailed(await run.ConfigureAwait(false), cancellationToken);
+                    throw new InvalidOperationException($"catchup ({range}) ended without checkpoint {range.Checkpoints[i]}");
+                }
+
+                yield return await registration.State.BuildStreamedCheckpointDataAsync(range.Checkpoints[i], cancellationToken).ConfigureAwait(false);
+                lookAhead.Consumed(i + 1);
+            }
+
+            registration.ThrowIfFailed(await run.ConfigureAwait(false), cancellationToken);
+        }
+        finally
+        {
+            // A caller that stops early (or fails) stops the download; the run always ends, cancelled or not.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await run.ConfigureAwait(false);
         }
     }
 
@@ -74,40 +100,8 @@ public sealed class HistoryCatchup
     public async Task<HistoryCatchupRegistration> RegisterAsync(WorkScheduler scheduler, HistoryCatchupRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
-        ArgumentNullException.ThrowIfNull(request);
-        var range = CatchupRange.For(request.ToLedger, request.FromLedger, _options.Checkpoints);
-        if (request.WaitForPublication is { } timeout)
-        {
-            await WaitForCheckpointAsync(range.Checkpoints.Last, timeout, request.FirstPollDelay, request.MaxPollDelay, cancellationToken).ConfigureAwait(false);
-        }
-
-        var options = _options.Clone();
-        options.TrustedHash = null;
-        options.TrustedCheckpointHashes = null;
-        switch (request.Trust.Source)
-        {
-            case CatchupTrustSource.Consensus:
-                options.TrustedHash = request.Trust.Hash;
-                break;
-            case CatchupTrustSource.CheckpointHashesFile:
-                options.TrustedCheckpointHashes = request.Trust.CheckpointHashes;
-                break;
-            default:
-                options.TrustedHash = await AgreedHashAsync(request.Trust, request.ToLedger, cancellationToken).ConfigureAwait(false);
-                break;
-        }
-
-        var state = new SharedHistoryState(_options.TimeProvider);
-        try
-        {
-            var ids = new HistoryWorkBuilder(_archive, range, state, options).Register(scheduler);
-            return new HistoryCatchupRegistration(range, request.Trust.Source, ids, state);
-        }
-        catch
-        {
-            state.Dispose();
-            throw;
-        }
+        var (range, options) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        return Register(range, request.Trust.Source, options, builder => builder.Register(scheduler));
     }
 
     /// <summary>
@@ -156,6 +150,51 @@ public sealed class HistoryCatchup
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new HistoryCatchupException($"{_archive.Name}: checkpoint {checkpoint} was not published within {timeout}; the archive has {newest}", e);
+        }
+    }
+
+    /// <summary>Computes the range, waits for publication when asked, and settles the options' trust from the request.</summary>
+    private async Task<(CatchupRange Range, HistoryWorkOptions Options)> PrepareAsync(HistoryCatchupRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var range = CatchupRange.For(request.ToLedger, request.FromLedger, _options.Checkpoints);
+        if (request.WaitForPublication is { } timeout)
+        {
+            await WaitForCheckpointAsync(range.Checkpoints.Last, timeout, request.FirstPollDelay, request.MaxPollDelay, cancellationToken).ConfigureAwait(false);
+        }
+
+        var options = _options.Clone();
+        options.TrustedHash = null;
+        options.TrustedCheckpointHashes = null;
+        switch (request.Trust.Source)
+        {
+            case CatchupTrustSource.Consensus:
+                options.TrustedHash = request.Trust.Hash;
+                break;
+            case CatchupTrustSource.CheckpointHashesFile:
+                options.TrustedCheckpointHashes = request.Trust.CheckpointHashes;
+                break;
+            default:
+                options.TrustedHash = await AgreedHashAsync(request.Trust, request.ToLedger, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+        return (range, options);
+    }
+
+    /// <summary>A builder over a fresh shared state, registered by <paramref name="register"/>.</summary>
+    private HistoryCatchupRegistration Register(CatchupRange range, CatchupTrustSource trustSource, HistoryWorkOptions options, Func<HistoryWorkBuilder, HistoryWorkIds> register)
+    {
+        var state = new SharedHistoryState(_options.TimeProvider);
+        try
+        {
+            var ids = register(new HistoryWorkBuilder(_archive, range, state, options));
+            return new HistoryCatchupRegistration(range, trustSource, ids, state);
+        }
+        catch
+        {
+            state.Dispose();
+            throw;
         }
     }
 

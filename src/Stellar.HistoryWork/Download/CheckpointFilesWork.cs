@@ -38,7 +38,7 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
         {
             try
             {
-                var (found, value, bytes) = await FetchOneAsync(checkpoint, ct).ConfigureAwait(false);
+                var (found, value, bytes) = await FetchAndRecordAsync(checkpoint, ct).ConfigureAwait(false);
                 if (!found)
                 {
                     absent[checkpoint] = true;
@@ -46,7 +46,6 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
                 else
                 {
                     verified[checkpoint] = value;
-                    await OnVerifiedAsync(checkpoint, value, Context.Store.LocalPath(ArchivePaths.CheckpointFile(Kind, checkpoint)), ct).ConfigureAwait(false);
                 }
 
                 await Context.State.AdvanceStageAsync(Stage, 1, bytes, ct).ConfigureAwait(false);
@@ -67,6 +66,18 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
 
         DownloadVerification.ThrowIfAny(failures, ArchivePaths.CategoryOf(Kind));
         await AfterAllAsync(verified, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fetches (or reuses), verifies and records the file of one checkpoint, and counts it in the stage's progress:
+    /// the per-checkpoint step of a catchup delivered checkpoint by checkpoint (<see cref="StreamCheckpointFilesWork"/>).
+    /// False when the file is absent and may be (SCP history; whether that gap is a problem is the caller's to judge).
+    /// </summary>
+    internal async Task<bool> FetchCheckpointAsync(uint checkpoint, CancellationToken cancellationToken)
+    {
+        var (found, _, bytes) = await FetchAndRecordAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+        await Context.State.AdvanceStageAsync(Stage, 1, bytes, cancellationToken).ConfigureAwait(false);
+        return found;
     }
 
     /// <summary>Verifies one file's compressed bytes, reading them to their end.</summary>
@@ -118,6 +129,17 @@ public abstract class CheckpointFilesWork<T> : HistoryDownloadWork
         HistoryFileKind.Scp => HistoryWorkStage.ScpHistory,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown history file kind."),
     };
+
+    private async Task<(bool Found, T Value, long Bytes)> FetchAndRecordAsync(uint checkpoint, CancellationToken cancellationToken)
+    {
+        var fetched = await FetchOneAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+        if (fetched.Found)
+        {
+            await OnVerifiedAsync(checkpoint, fetched.Value, Context.Store.LocalPath(ArchivePaths.CheckpointFile(Kind, checkpoint)), cancellationToken).ConfigureAwait(false);
+        }
+
+        return fetched;
+    }
 
     private async Task<(bool Found, T Value, long Bytes)> FetchOneAsync(uint checkpoint, CancellationToken cancellationToken)
     {

@@ -209,7 +209,7 @@ public class HistoryCatchupTests
     private static HistoryWorkOptions Options(TempDirectory work) =>
         new() { WorkDirectory = work.Path, NetworkPassphrase = Testnet };
 
-    private static TrustedLedgerHash Trusted(uint ledger)
+    internal static TrustedLedgerHash Trusted(uint ledger)
     {
         var file = Path.Combine(Fixtures.TestnetSmall, ArchivePaths.CheckpointFile(HistoryFileKind.Ledger, CheckpointMath.Default.CheckpointContaining(ledger)));
         using var records = Stellar.Xdr.XdrRecordReader.OpenGzip(File.OpenRead(file));
