@@ -114,6 +114,12 @@ internal static partial class MergeReportsCommand
     }
 
     /// <summary>
+    /// The largest shard report read (256 MiB): a slice of 100,000 checkpoints each with several problems stays far below
+    /// it, and a store that serves an endless or huge object cannot push the merge out of memory.
+    /// </summary>
+    internal const int MaxReportBytes = 256 * 1024 * 1024;
+
+    /// <summary>
     /// One shard's report: null without a problem when there is none (the merge calls that <c>missing-shard</c>);
     /// a report that does not parse is a <c>shard-mismatch</c>, a store that could not be read <c>unreachable</c>.
     /// </summary>
@@ -124,8 +130,24 @@ internal static partial class MergeReportsCommand
             var stream = await store.OpenReadAsync(name, cancellationToken);
             await using (stream)
             {
+                if (stream.CanSeek && stream.Length > MaxReportBytes)
+                {
+                    throw new FormatException($"{stream.Length} bytes, more than {MaxReportBytes}, the most a shard report may hold");
+                }
+
                 using var bytes = new MemoryStream();
-                await stream.CopyToAsync(bytes, cancellationToken);
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    if (bytes.Length + read > MaxReportBytes)
+                    {
+                        throw new FormatException($"more than {MaxReportBytes} bytes, the most a shard report may hold");
+                    }
+
+                    bytes.Write(buffer, 0, read);
+                }
+
                 return (ShardReport.Parse(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)), null);
             }
         }

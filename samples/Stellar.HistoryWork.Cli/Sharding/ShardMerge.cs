@@ -50,7 +50,9 @@ internal static class ShardMerge
 
         problems.AddRange(Links(reports, math));
         problems.AddRange(present.SelectMany(r => r.Problems).Where(p => !present.Any(r => r.AbsentRuns.Any(run => IsRunProblem(p, run)))));
-        problems.AddRange(JoinRuns(present.SelectMany(r => r.AbsentRuns), math).Select(run => Problems.From(VerificationProblem.AbsentRun(run))));
+        // Runs of absent checkpoints that meet at a slice boundary are one run, as one process would report it.
+        var absentRuns = CheckpointRange.JoinAdjacent(present.SelectMany(r => r.AbsentRuns).Select(run => new CheckpointRange(run.First, run.Last, math)));
+        problems.AddRange(absentRuns.Select(run => Problems.From(VerificationProblem.AbsentRun(run))));
         problems.AddRange(ScpAcrossSlices(present, math));
         var ordered = problems.OrderBy(p => p.Path, StringComparer.Ordinal).ThenBy(p => p.Ledger).ThenBy(p => p.Kind, StringComparer.Ordinal).ToArray();
         var ok = ordered.Length == 0 && present.All(r => r.Ok);
@@ -147,25 +149,6 @@ internal static class ShardMerge
 
     private static bool IsRunProblem(ReportProblem problem, (uint First, uint Last) run) =>
         problem.Kind == ProblemKind.Missing.ToJsonName() && problem.Ledger == run.First && problem.Path == ArchivePaths.HistoryState(run.First);
-
-    /// <summary>Runs of absent checkpoints, those that meet at a slice boundary joined into one.</summary>
-    private static List<CheckpointRange> JoinRuns(IEnumerable<(uint First, uint Last)> runs, CheckpointMath math)
-    {
-        var joined = new List<CheckpointRange>();
-        foreach (var (first, last) in runs.OrderBy(r => r.First))
-        {
-            if (joined.Count > 0 && (ulong)joined[^1].Last + math.Frequency == first)
-            {
-                joined[^1] = new CheckpointRange(joined[^1].First, last, math);
-            }
-            else
-            {
-                joined.Add(new CheckpointRange(first, last, math));
-            }
-        }
-
-        return joined;
-    }
 }
 
 /// <summary>What the shards of one job found together, as one run over the whole range would report it.</summary>

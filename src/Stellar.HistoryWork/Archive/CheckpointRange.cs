@@ -82,6 +82,30 @@ public readonly struct CheckpointRange : IReadOnlyList<uint>, IEquatable<Checkpo
     /// <summary>True when the ranges differ in an end or the frequency.</summary>
     public static bool operator !=(CheckpointRange left, CheckpointRange right) => !left.Equals(right);
 
+    /// <summary>
+    /// Joins ranges that meet — one's last checkpoint followed by the other's first — into one, oldest first: how a
+    /// run of checkpoints stays one range (one problem line) whether it was found a checkpoint at a time or in slices.
+    /// </summary>
+    /// <param name="ranges">Ranges of one <see cref="CheckpointMath"/>, in any order, not overlapping.</param>
+    public static IReadOnlyList<CheckpointRange> JoinAdjacent(IEnumerable<CheckpointRange> ranges)
+    {
+        ArgumentNullException.ThrowIfNull(ranges);
+        var joined = new List<CheckpointRange>();
+        foreach (var range in ranges.OrderBy(r => r.First))
+        {
+            if (joined.Count > 0 && (ulong)joined[^1].Last + range.Math.Frequency == range.First)
+            {
+                joined[^1] = new CheckpointRange(joined[^1].First, range.Last, range.Math);
+            }
+            else
+            {
+                joined.Add(range);
+            }
+        }
+
+        return joined;
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"checkpoints {First}..{Last} ({Count})";
 }

@@ -19,7 +19,7 @@ internal sealed class ArchiveProblemCollector
     private readonly HistoryWorkTelemetry.DownloadInstruments _telemetry;
     private readonly IProgress<VerificationProgress>? _progress;
     private readonly List<CheckpointRange> _absentRuns = [];
-    private readonly List<CheckpointRange> _scpAbsentBeforeFirst = [];
+    private IReadOnlyList<CheckpointRange> _scpAbsentBeforeFirst = [];
     private CheckpointRange _range;
     private int _checkpointsTotal;
     private byte[] _flags = [];
@@ -125,6 +125,7 @@ internal sealed class ArchiveProblemCollector
     public void CheckScpPresence()
     {
         uint? firstWithScp = null;
+        var scpAbsentBeforeFirst = new List<CheckpointRange>();
         foreach (var checkpoint in _range)
         {
             var flags = (CheckpointFlags)_flags[IndexOf(checkpoint)];
@@ -138,23 +139,12 @@ internal sealed class ArchiveProblemCollector
             }
             else if (!flags.HasFlag(CheckpointFlags.Absent) && firstWithScp is null)
             {
-                AddToRun(_scpAbsentBeforeFirst, checkpoint);
+                scpAbsentBeforeFirst.Add(new CheckpointRange(checkpoint, checkpoint, _range.Math));
             }
         }
 
         FirstCheckpointWithScp = firstWithScp;
-    }
-
-    private void AddToRun(List<CheckpointRange> runs, uint checkpoint)
-    {
-        if (runs.Count > 0 && (ulong)runs[^1].Last + _range.Math.Frequency == checkpoint)
-        {
-            runs[^1] = new CheckpointRange(runs[^1].First, checkpoint, _range.Math);
-        }
-        else
-        {
-            runs.Add(new CheckpointRange(checkpoint, checkpoint, _range.Math));
-        }
+        _scpAbsentBeforeFirst = CheckpointRange.JoinAdjacent(scpAbsentBeforeFirst);
     }
 
     /// <summary>Each run of checkpoints that lack every file becomes one problem, so a large hole stays one line.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Stellar.HistoryWork.Cli.Commands;
 using Stellar.HistoryWork.Cli.Tests.Support;
 
 namespace Stellar.HistoryWork.Cli.Tests.Sharding;
@@ -112,6 +113,21 @@ public class ShardCommandTests
         var run = await CliRun.RunAsync("merge-reports", temp.Path);
 
         run.ExitCode.Should().Be(ExitCodes.Usage, run.ToString());
+    }
+
+    [Fact]
+    public async Task MergeReports_HugeReport_IsAShardMismatchNotReadIntoMemory()
+    {
+        using var temp = new TempDirectory();
+        await using (var huge = File.Create(temp.Combine("shard-0-of-1.json")))
+        {
+            huge.SetLength(MergeReportsCommand.MaxReportBytes + 1L);
+        }
+
+        var run = await CliRun.RunAsync("merge-reports", temp.Path, "--json", "-");
+
+        run.ExitCode.Should().Be(ExitCodes.Problems, run.ToString());
+        run.Output.Should().Contain("shard-0-of-1.json").And.Contain("the most a shard report may hold");
     }
 
     private static string[] SchemaErrors(string json) => [.. JsonTools.SchemaErrors(json, "shard-report.schema.json")];
