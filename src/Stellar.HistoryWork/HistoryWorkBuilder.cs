@@ -170,6 +170,55 @@ public sealed class HistoryWorkBuilder
         return new HistoryPublishIds(buckets, ledger, transactions, results, scp, states);
     }
 
+    /// <summary>
+    /// Registers one stage of a sharded mirror (<see cref="ArchiveMirrorStage"/>) for this builder's range, download and
+    /// publish together. Buckets: every HAS, then the buckets they name that <paramref name="ownsBucket"/> keeps, then
+    /// their publish (a bucket's name is its hash, so it needs no header). Checkpoints: every HAS, the headers that bind
+    /// them, transactions, results and SCP, their publish, then the HAS files, each only once the buckets it names are
+    /// at the target. Neither touches <c>.well-known</c>.
+    /// </summary>
+    internal void RegisterMirrorStage(WorkScheduler scheduler, ArchivePublisher target, ArchiveMirrorStage stage, Func<string, bool>? ownsBucket)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(target);
+        _context.RequireEveryHistoryArchiveState();
+        var retries = _context.Options.DownloadRetries;
+        var publishRetries = _context.Options.PublishRetries;
+        if (stage == ArchiveMirrorStage.Buckets)
+        {
+            _context.FetchesBucket = ownsBucket;
+            HistoryWorkStage[] bucketStages = [HistoryWorkStage.HistoryArchiveState, HistoryWorkStage.Buckets];
+            _context.State.RegisterStages(_context.Range, bucketStages);
+            var catchup = new CatchupTimer(_context.Telemetry, _context.Options.TimeProvider, works: bucketStages.Length);
+            var states = scheduler.Add(new GetHistoryArchiveStateWork(_context, _context.Range) { Catchup = catchup }, maxRetries: retries);
+            var buckets = scheduler.Add(new DownloadBucketsWork(_context) { Catchup = catchup }, [states], retries);
+            scheduler.Add(new PublishBucketsWork(_context, target), [buckets], publishRetries);
+            return;
+        }
+
+        if (stage != ArchiveMirrorStage.Checkpoints)
+        {
+            throw new ArgumentOutOfRangeException(nameof(stage), stage, "Only the buckets and checkpoints stages register here.");
+        }
+
+        HistoryWorkStage[] stages = [HistoryWorkStage.HistoryArchiveState, HistoryWorkStage.LedgerHeaders, HistoryWorkStage.Transactions, HistoryWorkStage.Results, HistoryWorkStage.ScpHistory];
+        _context.State.RegisterStages(_context.Range, stages);
+        var timer = new CatchupTimer(_context.Telemetry, _context.Options.TimeProvider, works: stages.Length);
+        var has = scheduler.Add(new GetHistoryArchiveStateWork(_context, _context.Range) { Catchup = timer }, maxRetries: retries);
+        var headers = scheduler.Add(new DownloadLedgerHeadersWork(_context, bindHistoryArchiveState: true) { Catchup = timer }, [has], retries);
+        var transactions = scheduler.Add(new DownloadTransactionsWork(_context) { Catchup = timer }, [headers], retries);
+        var results = scheduler.Add(new DownloadTxResultsWork(_context) { Catchup = timer }, [headers, transactions], retries);
+        var scp = scheduler.Add(new DownloadScpHistoryWork(_context) { Catchup = timer }, [headers], retries);
+        var ledgerPublish = scheduler.Add(new PublishLedgerHeadersWork(_context, target), [headers], publishRetries);
+        var transactionsPublish = scheduler.Add(new PublishTransactionsWork(_context, target), [transactions], publishRetries);
+        var resultsPublish = scheduler.Add(new PublishResultsWork(_context, target), [results], publishRetries);
+        var scpPublish = scheduler.Add(new PublishScpHistoryWork(_context, target), [scp], publishRetries);
+        scheduler.Add(
+            new PublishHistoryArchiveStateWork(_context, target, publishWellKnown: false) { RequireBucketsAtTarget = true },
+            [has, ledgerPublish, transactionsPublish, resultsPublish, scpPublish],
+            publishRetries);
+    }
+
     private void RequireEveryHistoryArchiveState(WorkScheduler scheduler, HistoryWorkIds downloadIds)
     {
         if (!_context.FetchEveryHistoryArchiveState && scheduler.GetState(downloadIds.HistoryArchiveState) != WorkState.Pending)

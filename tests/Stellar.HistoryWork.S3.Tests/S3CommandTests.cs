@@ -82,6 +82,41 @@ public sealed class S3CommandTests : IClassFixture<S3rverFixture>
     }
 
     [S3Fact]
+    public async Task MirrorShardsThenMergeToArchive_TargetInS3_WellKnownOnlyAfterTheMerge()
+    {
+        // Issue 14: a sharded mirror into object storage, stage by stage, reports there too; .well-known comes last.
+        var bucket = await _server.CreateBucketAsync();
+        var archive = $"s3://{bucket}/testnet";
+        var reports = $"s3://{bucket}/reports/checkpoints";
+        var endpoint = _server.Endpoint.ToString();
+        using var client = _server.CreateClient();
+        string[] Shard(string stage, int index, string reportDir) =>
+        [
+            "mirror", "--archive", Fixtures.TestnetSmall, "--to-archive", archive, "--from", "9472", "--to", "10047", "--shard-count", "2",
+            "--shard-index", index.ToString(System.Globalization.CultureInfo.InvariantCulture), "--stage", stage, "--report-dir", reportDir, "--s3-endpoint", endpoint, "--quiet",
+        ];
+
+        foreach (var stage in new[] { "buckets", "checkpoints" })
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var run = await CliRun.RunAsync(Shard(stage, i, stage == "buckets" ? $"s3://{bucket}/reports/buckets" : reports));
+                run.ExitCode.Should().Be(0, run.ToString());
+            }
+        }
+
+        (await BucketContents.KeysAsync(client, bucket, "testnet")).Should().NotContain(ArchivePaths.WellKnownState).And.Contain(ArchivePaths.HistoryState(10047));
+        var merge = await CliRun.RunAsync("merge-reports", reports, "--shard-count", "2", "--to-archive", archive, "--s3-endpoint", endpoint);
+        var verify = await CliRun.RunAsync("verify", "--archive", archive, "--from", "9472", "--s3-endpoint", endpoint, "--quiet");
+
+        merge.ExitCode.Should().Be(0, merge.ToString());
+        (await BucketContents.Sha256Async(client, bucket, "testnet/" + ArchivePaths.WellKnownState))
+            .Should().Equal(BucketContents.Sha256OfFile(Path.Combine(Fixtures.TestnetSmall, ArchivePaths.WellKnownState)));
+        verify.ExitCode.Should().Be(0, verify.ToString());
+        verify.Output.Should().Contain("problems  none");
+    }
+
+    [S3Fact]
     public async Task Verify_BucketDoesNotExist_OneLineExit2()
     {
         var run = await CliRun.RunAsync("verify", "--archive", "s3://no-such-bucket-here/x", "--s3-endpoint", _server.Endpoint.ToString(), "--quiet");

@@ -11,10 +11,12 @@ using Stellar.HistoryWork.Verification;
 namespace Stellar.HistoryWork.Cli.Commands;
 
 /// <summary>
-/// <c>merge-reports LOC [--shard-count N] [--json FILE]</c>: the reports of shards 0..N−1 (<c>shard-I-of-N.json</c>,
-/// written by <c>verify --shard-count N --report-dir LOC</c>) merged into the report of one run over the job's range
-/// (<see cref="ShardMerge"/>). Exit codes as <c>verify</c>. LOC is a directory, file:///abs/path or
-/// s3://BUCKET[/PREFIX] (object storage is not listed, so there N must be given).
+/// <c>merge-reports LOC [--shard-count N] [--to-archive T] [--json FILE]</c>: the reports of shards 0..N−1
+/// (<c>shard-I-of-N.json</c>, written by <c>verify|mirror --shard-count N --report-dir LOC</c>) merged into the report of
+/// one run over the job's range (<see cref="ShardMerge"/>). Exit codes as <c>verify</c>. LOC is a directory,
+/// file:///abs/path or s3://BUCKET[/PREFIX] (object storage is not listed, so there N must be given). With
+/// <c>--to-archive</c>, the end of a sharded mirror: <c>.well-known</c> written at T only when all is well
+/// (<see cref="WellKnownFromShards"/>).
 /// </summary>
 internal static partial class MergeReportsCommand
 {
@@ -27,11 +29,19 @@ internal static partial class MergeReportsCommand
             CustomParser = r => int.TryParse(r.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : Fail(r),
         };
         var json = CommonOptions.Json();
-        var command = new Command("merge-reports", "Merge the reports of a sharded verify (shard-I-of-N.json) into one: every shard present, slices tiling the range and linked by hash, counts summed, problems joined, trust carried down the links.")
+        var toArchive = new Option<string?>("--to-archive")
         {
-            location, count, json,
+            Description = "The archive a sharded mirror wrote (its --to-archive): once every shard's checkpoints stage is ok and the links hold, point its .well-known at the range's newest HAS; otherwise write nothing.",
         };
-        command.SetAction((parse, ct) => RunAsync(console.ForReport(parse.GetValue(json)), parse.GetValue(location)!, parse.GetValue(count), parse.GetValue(json), ct));
+        var command = new Command("merge-reports", "Merge the reports of a sharded verify or mirror (shard-I-of-N.json) into one: every shard present, slices tiling the range and linked by hash, counts summed, problems joined, trust carried down the links.")
+        {
+            location, count, toArchive, json,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var target = parse.GetValue(toArchive) is { } t ? ArchiveLocations.OpenWriter("--to-archive", t) : null;
+            return RunAsync(console.ForReport(parse.GetValue(json)), parse.GetValue(location)!, parse.GetValue(count), target, parse.GetValue(json), ct);
+        });
         return command;
     }
 
@@ -41,7 +51,7 @@ internal static partial class MergeReportsCommand
         return null;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string location, int? count, FileInfo? json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, string location, int? count, IArchiveWriter? target, FileInfo? json, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         string directory;
@@ -79,14 +89,37 @@ internal static partial class MergeReportsCommand
         }
 
         var merged = ShardMerge.Merge(reports);
-        var problems = unreadable.Count == 0 ? merged.Problems : [.. unreadable, .. merged.Problems.Where(p => !unreadable.Any(u => u.Path == p.Path))];
+        IReadOnlyList<ReportProblem> problems = unreadable.Count == 0 ? merged.Problems : [.. unreadable, .. merged.Problems.Where(p => !unreadable.Any(u => u.Path == p.Path))];
         var ok = merged.Ok && unreadable.Count == 0;
+        string? wellKnown = null;
+        if (target is not null)
+        {
+            problems = [.. problems, .. WellKnownFromShards.Check(reports, target)];
+            ok = ok && problems.Count == 0;
+            if (ok)
+            {
+                (wellKnown, var failed) = await WellKnownFromShards.WriteAsync(reports, target, cancellationToken);
+                if (failed is not null)
+                {
+                    ok = false;
+                    problems = [.. problems, failed];
+                }
+            }
+
+            wellKnown ??= $"{ArchivePaths.WellKnownState} not written: the shards did not all mirror {target}";
+        }
+
         var output = console.Output;
         await output.WriteLineAsync($"{"reports",-10}{directory}: {reports.Count(r => r is not null)} of {count} shards");
         await output.WriteLineAsync($"{"archive",-10}{merged.Archive ?? "unknown"}");
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"range",-10}{(merged.FromLedger is { } f && merged.ToLedger is { } t ? $"ledgers {f}..{t}" : "unknown")}: {merged.Checkpoints} checkpoints, {merged.Files} files, {ByteFormat.Size(merged.Bytes)}"));
         await output.WriteLineAsync($"{"problems",-10}{(problems.Count == 0 ? "none" : problems.Count.ToString(CultureInfo.InvariantCulture))}");
         await output.WriteLineAsync($"{"trust",-10}{TrustDescription.Describe(merged.TrustedUpTo, merged.ToLedger, ok)}");
+        if (wellKnown is not null)
+        {
+            await output.WriteLineAsync($"{"target",-10}{target}: {wellKnown}");
+        }
+
         await ReportProblem.WriteListAsync(output, problems);
         if (!ok)
         {

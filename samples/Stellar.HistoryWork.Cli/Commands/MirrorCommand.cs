@@ -3,13 +3,16 @@ using System.Globalization;
 using Stellar.HistoryWork.Cli.Archives;
 using Stellar.HistoryWork.Cli.Progress;
 using Stellar.HistoryWork.Cli.Reporting;
+using Stellar.HistoryWork.Cli.Sharding;
 using Stellar.HistoryWork.Publish;
 
 namespace Stellar.HistoryWork.Cli.Commands;
 
 /// <summary>
 /// <c>mirror --archive A --to-archive DEST [--from L] [--to L]</c>: download, verify and publish in publish order
-/// (the library's <see cref="ArchiveMirror"/>); a rerun skips what DEST already holds intact.
+/// (the library's <see cref="ArchiveMirror"/>); a rerun skips what DEST already holds intact. With
+/// <c>--shard-count N --stage buckets|checkpoints</c> one shard of a job (docs/SCALE-OUT.md): its slice's buckets, or its
+/// checkpoint files and then HAS files, never <c>.well-known</c> (<c>merge-reports --to-archive</c> writes that).
 /// </summary>
 internal static class MirrorCommand
 {
@@ -28,22 +31,53 @@ internal static class MirrorCommand
         var retries = CommonOptions.Retries();
         var workDir = CommonOptions.WorkDir();
         var history = new HistoryOptions();
+        var sharding = new ShardOptions();
+        var stage = new Option<string?>("--stage")
+        {
+            Description = "With --shard-count: buckets (the buckets the shard owns), then, once every shard did that, checkpoints (checkpoint files, then HAS files, each only once the buckets it names are at the target). Never .well-known: merge-reports --to-archive writes it.",
+        };
+        stage.AcceptOnlyFromAmong(StageNames);
         var command = new Command("mirror", "Download, verify and publish a range of checkpoints to another archive, in publish order; reruns resume.")
         {
-            archive, target, from, to, retries, workDir,
+            archive, target, from, to, retries, workDir, stage,
         };
         history.AddTo(command);
+        sharding.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var settings = await history.BindAsync(parse, ct);
+            var shard = sharding.Resolve(parse, parse.GetValue(to), Environment.GetEnvironmentVariable);
+            var staged = Stage(shard, parse.GetValue(stage));
+            var reportDir = parse.GetValue(sharding.ReportDir) is { } dir ? ArchiveLocations.OpenWriter("--report-dir", dir) : null;
             return await RunAsync(
-                console.ForReport(settings.Json), [.. NetworkPreset.ChooseArchives(parse.GetValue(archive), settings.Network)], parse.GetValue(target)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(retries), parse.GetValue(workDir), settings, ct);
+                console.ForReport(settings.Json), [.. NetworkPreset.ChooseArchives(parse.GetValue(archive), settings.Network)], parse.GetValue(target)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(retries), parse.GetValue(workDir), settings, (shard, staged, reportDir), ct);
         });
         return command;
     }
 
+    /// <summary>The names of <c>--stage</c>, as <see cref="ArchiveMirrorStage"/> spells them in lower case.</summary>
+    internal static readonly string[] StageNames = ["buckets", "checkpoints"];
+
+    /// <summary>A sharded mirror runs in stages; an unsharded one publishes everything in order.</summary>
+    private static ArchiveMirrorStage Stage(ArchiveShard? shard, string? stage) => (shard, stage) switch
+    {
+        (null, null) => ArchiveMirrorStage.Everything,
+        (null, _) => throw new UsageException("--stage needs --shard-count (a single machine is --shard-count 1 --shard-index 0)."),
+        (_, null) => throw new UsageException("--shard-count needs --stage buckets, then --stage checkpoints: the target must never show a HAS before its buckets."),
+        _ => stage == "buckets" ? ArchiveMirrorStage.Buckets : ArchiveMirrorStage.Checkpoints,
+    };
+
     private static async Task<int> RunAsync(
-        CliConsole console, string[] locations, string targetLocation, uint? from, uint? to, int retries, DirectoryInfo? workDir, HistorySettings settings, CancellationToken cancellationToken)
+        CliConsole console,
+        string[] locations,
+        string targetLocation,
+        uint? from,
+        uint? to,
+        int retries,
+        DirectoryInfo? workDir,
+        HistorySettings settings,
+        (ArchiveShard? Shard, ArchiveMirrorStage Stage, IArchiveWriter? ReportDir) sharding,
+        CancellationToken cancellationToken)
     {
         var target = ArchiveLocations.OpenWriter("--to-archive", targetLocation);
         var pool = ArchiveLocations.Open(locations, settings, retries);
@@ -57,7 +91,7 @@ internal static class MirrorCommand
         var range = resolved.Checkpoints;
         // The same source and target resume the same private directory: what an interrupted run verified is checked
         // again and reused, never downloaded again.
-        using var work = RunDirectory.Create(workDir, resumeKey: $"mirror\n{source.Location}\n{target}");
+        using var work = RunDirectory.Create(workDir, resumeKey: $"mirror\n{source.Location}\n{target}" + (sharding.Shard is { } s ? $"\n{s}\n{sharding.Stage}" : string.Empty));
         if (work.Resumed)
         {
             await console.Output.WriteLineAsync($"resuming: an interrupted run's verified files in {work.Path} are checked again and reused");
@@ -69,6 +103,8 @@ internal static class MirrorCommand
             FromLedger = resolved.Ledgers.First,
             ToLedger = resolved.Ledgers.Last,
             MaxConcurrency = settings.Concurrency,
+            Shard = sharding.Shard,
+            Stage = sharding.Stage,
             History = new HistoryWorkOptions
             {
                 Checkpoints = settings.Checkpoints,
@@ -93,6 +129,11 @@ internal static class MirrorCommand
         var problems = result.Problems.Select(Problems.From).ToArray();
         var trustedUpTo = result.TrustedUpTo is { } upTo ? Math.Min(upTo, resolved.Ledgers.Last) : (uint?)null;
         await WriteSummaryAsync(console, source.Location, target.ToString()!, result, problems, elapsed, pool.Retries, resolved, trustedUpTo, settings.Checkpoints);
+        if (sharding.Shard is { } shard)
+        {
+            await ShardMirrorReport.WriteAsync(console, shard, sharding.Stage, source.Location, target, sharding.ReportDir, result, problems, settings, cancellationToken);
+        }
+
         await new RunReport
         {
             Verb = "mirror",

@@ -79,6 +79,11 @@ internal static class ShardMerge
             return $"archive {report.Archive}, not {reference.Archive}";
         }
 
+        if (report.Mirror?.Stage != reference.Mirror?.Stage || report.Mirror?.Target != reference.Mirror?.Target)
+        {
+            return $"{Describe(report)}, not {Describe(reference)}";
+        }
+
         if (report.CheckpointFrequency != reference.CheckpointFrequency || (report.Range is not null && report.Range != job))
         {
             return string.Create(CultureInfo.InvariantCulture, $"range {report.Range} every {report.CheckpointFrequency}, not {job} every {reference.CheckpointFrequency}");
@@ -97,6 +102,9 @@ internal static class ShardMerge
 
         return null;
     }
+
+    private static string Describe(ShardReport report) =>
+        report.Mirror is { } mirror ? $"a mirror's {mirror.Stage} stage into {mirror.Target}" : "a verify";
 
     /// <summary>Each slice's first header must continue the last header of the slice below (the newer file names the break).</summary>
     private static List<ReportProblem> Links(IReadOnlyList<ShardReport?> reports, CheckpointMath math)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Stellar.HistoryWork.Cli.Reporting;
+using Stellar.HistoryWork.Publish;
 using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Cli.Sharding;
@@ -21,6 +22,9 @@ internal sealed record ShardReport
     public required int Count { get; init; }
 
     public string? Archive { get; init; }
+
+    /// <summary>What a sharded mirror adds (stage, target, the newest HAS's hash there); null for a sharded verify.</summary>
+    public MirrorShard? Mirror { get; init; }
 
     public bool Ok { get; init; }
 
@@ -101,6 +105,38 @@ internal sealed record ShardReport
         };
     }
 
+    /// <summary>
+    /// The report of a sharded mirror's stage. Its counts are what is at the target for the slice (written or found
+    /// intact), so a rerun writes the same report; files are not counted by kind (the source is not read again on a rerun).
+    /// </summary>
+    public static ShardReport FromMirror(ArchiveShard shard, string archive, MirrorShard mirror, ArchiveMirrorResult result, IReadOnlyList<ReportProblem> problems, TrustedLedgerHash? trusted, CheckpointMath math)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(math);
+        var part = result.Shard;
+        return new ShardReport
+        {
+            Index = shard.Index,
+            Count = shard.Count,
+            Archive = archive,
+            Mirror = mirror,
+            Ok = result.Succeeded,
+            Range = part?.JobLedgers,
+            CheckpointFrequency = math.Frequency,
+            Slice = part?.Slice is { } slice ? (slice.First, slice.Last) : null,
+            StartsAt = result.StartsAt,
+            Checkpoints = result.CheckpointsMirrored,
+            Files = result.FilesWritten + result.FilesSkipped,
+            Bytes = result.BytesPublished,
+            BucketsLeftBelow = part?.BucketsLeftBelow ?? 0,
+            Problems = problems,
+            TrustedHash = trusted?.ToString(),
+            TrustedUpTo = result.TrustedUpTo,
+            First = part?.FirstFile is { } first ? (first.FirstLedger, HashHex.ToHex(first.FirstPreviousHash)) : null,
+            Last = part?.LastFile is { } last ? (last.LastLedger, HashHex.ToHex(last.LastHash)) : null,
+        };
+    }
+
     public byte[] ToJson() => JsonOutput.ToBytes(Write);
 
     /// <summary>Reads a report written by <see cref="ToJson"/>.</summary>
@@ -120,3 +156,9 @@ internal sealed record ShardReport
 
     private void Write(Utf8JsonWriter json) => ShardReportJson.Write(json, this);
 }
+
+/// <summary>What a sharded mirror's report adds to a shard report.</summary>
+/// <param name="Stage">buckets or checkpoints.</param>
+/// <param name="Target">The archive written, as the command names it.</param>
+/// <param name="LastStateSha256">The SHA-256 (lowercase hex) of the HAS at the slice's last checkpoint as the target holds it after the checkpoints stage; null otherwise.</param>
+internal sealed record MirrorShard(string Stage, string Target, string? LastStateSha256);

@@ -11,7 +11,16 @@ internal static class ShardReportJson
     {
         json.WriteStartObject();
         json.WriteNumber("version", ShardReport.FormatVersion);
-        json.WriteString("verb", "verify");
+        json.WriteString("verb", report.Mirror is null ? "verify" : "mirror");
+        if (report.Mirror is { } mirror)
+        {
+            json.WriteStartObject("mirror");
+            json.WriteString("stage", mirror.Stage);
+            json.WriteString("target", mirror.Target);
+            Nullable(json, "lastStateSha256", mirror.LastStateSha256);
+            json.WriteEndObject();
+        }
+
         json.WriteStartObject("shard");
         json.WriteNumber("index", report.Index);
         json.WriteNumber("count", report.Count);
@@ -64,8 +73,16 @@ internal static class ShardReportJson
         var slice = root.GetProperty("slice");
         var trust = root.GetProperty("trust");
         var boundary = root.GetProperty("boundary");
+        var verb = root.GetProperty("verb").GetString();
+        var mirror = verb switch
+        {
+            "verify" => null,
+            "mirror" => ReadMirror(root.GetProperty("mirror")),
+            _ => throw new FormatException($"verb {verb} is neither verify nor mirror"),
+        };
         return new ShardReport
         {
+            Mirror = mirror,
             Index = shard.GetProperty("index").GetInt32(),
             Count = shard.GetProperty("count").GetInt32(),
             Archive = root.GetProperty("archive").GetString(),
@@ -93,6 +110,9 @@ internal static class ShardReportJson
                 p.GetProperty("message").GetString()!))],
         };
     }
+
+    private static MirrorShard ReadMirror(JsonElement mirror) =>
+        new(mirror.GetProperty("stage").GetString()!, mirror.GetProperty("target").GetString()!, mirror.GetProperty("lastStateSha256").GetString());
 
     private static void Runs(Utf8JsonWriter json, string name, IReadOnlyList<(uint First, uint Last)> runs)
     {

@@ -28,7 +28,8 @@ public sealed class DownloadBucketsWork : HistoryDownloadWork
         var versions = new ConcurrentDictionary<string, uint>(StringComparer.Ordinal);
         var hotArchive = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var hot = states.SelectMany(s => s.GetReferencedHotArchiveBuckets()).ToHashSet(StringComparer.Ordinal);
-        var all = states.SelectMany(s => s.GetReferencedBuckets()).Distinct(StringComparer.Ordinal).ToList();
+        var fetches = Context.FetchesBucket ?? (_ => true);
+        var all = states.SelectMany(s => s.GetReferencedBuckets()).Distinct(StringComparer.Ordinal).Where(fetches).ToList();
         await Context.State.StartStageAsync(Stage, all.Count, cancellationToken).ConfigureAwait(false);
 
         var failures = new List<Exception>();
@@ -61,7 +62,7 @@ public sealed class DownloadBucketsWork : HistoryDownloadWork
 
         DownloadVerification.ThrowIfAny(failures, "bucket");
 
-        // stellar-core's containsValidBuckets, before it would assume any of these lists.
+        // stellar-core's containsValidBuckets, before it would assume any of these lists (a bucket not fetched decides nothing).
         foreach (var (checkpoint, state) in byCheckpoint)
         {
             var statePath = ArchivePaths.HistoryState(checkpoint);

@@ -30,6 +30,12 @@ internal sealed class HistoryWorkContext
 
     public IArchiveReader Archive { get; }
 
+    /// <summary>
+    /// Which of the buckets the fetched HAS files name are fetched (a sharded mirror's buckets stage leaves the shard
+    /// below its own); null: every one.
+    /// </summary>
+    public Func<string, bool>? FetchesBucket { get; set; }
+
     /// <summary>The checkpoint whose HAS (and buckets) a download without every HAS fetches: the range's last, or a catchup's applied one.</summary>
     public uint HistoryArchiveStateCheckpoint
     {

@@ -19,7 +19,7 @@ namespace Stellar.HistoryWork.Publish;
 /// chain read back is anchored to the source's newest header: the caller's trusted hash at the last ledger, the header
 /// the last successful run verified (kept in the work directory), or else the source's newest ledger file.
 /// </summary>
-public sealed class ArchiveMirror
+public sealed partial class ArchiveMirror
 {
     private readonly IArchiveReader _source;
     private readonly IArchiveWriter _target;
@@ -93,13 +93,28 @@ public sealed class ArchiveMirror
         }
 
         var userTrust = _options.History.TrustedHash;
+        ShardRun? sharded = null;
+        if (_options.Shard is { } shard)
+        {
+            sharded = await PlanShardAsync(shard, range, startsAt, cancellationToken).ConfigureAwait(false);
+            if (sharded.Slice is not { } slice)
+            {
+                return new ArchiveMirrorResult(true, range, 0, 0, 0, 0, false, [], []) { StartsAt = startsAt, Shard = sharded.Result() };
+            }
+
+            // From here on the range is the slice; the job's trusted hash anchors it only when the slice holds its ledger.
+            range = slice;
+            userTrust = userTrust is not null && slice.Contains(range.Math.CheckpointContaining(userTrust.Ledger)) ? userTrust : null;
+        }
+
+        var stage = _options.Stage;
         var batches = Batches(range);
         var workDirectory = _options.History.ResolveWorkDirectory();
 
         // A rerun reads back what the target already holds instead of fetching it from the source again.
         var reader = _target.Reader is { } targetReader ? new TargetFirstReader(targetReader, _source) : null;
         var userTrustInNewest = userTrust is not null && batches[0].Contains(range.Math.CheckpointContaining(userTrust.Ledger));
-        var anchor = reader is null ? null : AnchorNewest(reader, range, userTrust, userTrustInNewest, workDirectory);
+        var anchor = reader is null || stage == ArchiveMirrorStage.Buckets ? null : AnchorNewest(reader, range, userTrust, userTrustInNewest, workDirectory);
         var publisher = new ArchivePublisher(_target, _options.History) { HeldByTarget = reader is null ? null : reader.CameFromTarget };
         var logger = publisher.Logger;
         var live = new LiveRun(range, batches.Count, publisher);
@@ -137,8 +152,16 @@ public sealed class ArchiveMirror
             });
             await using (scheduler.ConfigureAwait(false))
             {
-                var ids = builder.Register(scheduler);
-                builder.RegisterPublish(scheduler, publisher, ids, publishWellKnown: false);
+                if (stage == ArchiveMirrorStage.Everything)
+                {
+                    var ids = builder.Register(scheduler);
+                    builder.RegisterPublish(scheduler, publisher, ids, publishWellKnown: false);
+                }
+                else
+                {
+                    builder.RegisterMirrorStage(scheduler, publisher, stage, sharded!.OwnsBucket);
+                }
+
                 var result = await scheduler.RunToCompletionAsync(cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 if (!result.Succeeded)
@@ -166,6 +189,21 @@ public sealed class ArchiveMirror
             }
 
             mirrored += batch.Count;
+            if (stage == ArchiveMirrorStage.Buckets)
+            {
+                // No header bound these HAS files: they never took their final name, and leave the work directory now.
+                await ReleaseAsync(builder, keepBuckets: reader is null, cancellationToken).ConfigureAwait(false);
+                ReleaseUnbound(builder, batch);
+                live.Current = (null, null, i + 1);
+                _options.Progress?.Report(new ArchiveMirrorProgress(range, i + 1, batches.Count, mirrored, publisher.FilesWritten, publisher.FilesSkipped, publisher.BytesWritten));
+                continue;
+            }
+
+            if (sharded is not null)
+            {
+                await sharded.RecordEndsAsync(state, batch, cancellationToken).ConfigureAwait(false);
+            }
+
             var states = await state.GetHistoryArchiveStatesAsync(cancellationToken).ConfigureAwait(false);
             if (newest is null)
             {
@@ -191,7 +229,7 @@ public sealed class ArchiveMirror
             _options.Progress?.Report(new ArchiveMirrorProgress(range, i + 1, batches.Count, mirrored, publisher.FilesWritten, publisher.FilesSkipped, publisher.BytesWritten));
         }
 
-        if (!failed && newest is { } top)
+        if (!failed && newest is { } top && stage == ArchiveMirrorStage.Everything)
         {
             try
             {
@@ -214,6 +252,8 @@ public sealed class ArchiveMirror
         {
             TrustedUpTo = failed ? null : trustedUpTo,
             StartsAt = startsAt,
+            BytesPublished = publisher.BytesPublished,
+            Shard = sharded?.Result(),
         };
     }
 

@@ -41,6 +41,17 @@ public sealed class ArchiveMirrorOptions
     /// <summary>Receives progress after every batch.</summary>
     public IProgress<ArchiveMirrorProgress>? Progress { get; set; }
 
+    /// <summary>
+    /// Mirror only this shard's slice of the range (<see cref="ArchiveShard.SliceOf"/>: every shard of a job cuts the
+    /// same range, so <see cref="ToLedger"/> is required). Needs a <see cref="Stage"/> other than
+    /// <see cref="ArchiveMirrorStage.Everything"/>; a sharded mirror never writes <c>.well-known</c>. The trusted hash
+    /// is the job's: a shard whose slice does not hold its ledger does not use it. Default: no shard, the whole range.
+    /// </summary>
+    public ArchiveShard? Shard { get; set; }
+
+    /// <summary>What a sharded run publishes (<see cref="ArchiveMirrorStage"/>); only with <see cref="Shard"/>. Default: everything.</summary>
+    public ArchiveMirrorStage Stage { get; set; }
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(History);
@@ -51,6 +62,21 @@ public sealed class ArchiveMirrorOptions
         if (FromLedger == 0)
         {
             throw new ArgumentOutOfRangeException(nameof(FromLedger), FromLedger, "Ledgers start at 1.");
+        }
+
+        if (!Enum.IsDefined(Stage))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Stage), Stage, "Not a mirror stage.");
+        }
+
+        if (Shard is not null && (Stage == ArchiveMirrorStage.Everything || ToLedger is null))
+        {
+            throw new ArgumentException("A sharded mirror needs a Stage (Buckets, then Checkpoints) and a ToLedger, so that every shard cuts the same range.", nameof(Shard));
+        }
+
+        if (Shard is null && Stage != ArchiveMirrorStage.Everything)
+        {
+            throw new ArgumentException($"Stage {Stage} is a sharded mirror's: give a Shard (new ArchiveShard(0, 1) for one machine).", nameof(Stage));
         }
 
         if (FromLedger is { } from && ToLedger is { } to && from > to)

@@ -31,6 +31,19 @@ public sealed record ArchiveMirrorResult(
 
     /// <summary>The source's first checkpoint (where a mirror without a first ledger starts).</summary>
     public uint? StartsAt { get; init; }
+
+    /// <summary>
+    /// Bytes of every file this run put at the target or found there intact: unlike <see cref="BytesWritten"/>, the same
+    /// when the run is repeated.
+    /// </summary>
+    public long BytesPublished { get; init; }
+
+    /// <summary>
+    /// What a sharded run (<see cref="ArchiveMirrorOptions.Shard"/>) adds: the job's range, the slice, the buckets left to
+    /// the shard below, and the ends of the slice's header chain (verified by the <see cref="ArchiveMirrorStage.Checkpoints"/>
+    /// stage; null in the buckets stage, which reads no header). Null when the run was not sharded.
+    /// </summary>
+    public ShardVerification? Shard { get; init; }
 }
 
 /// <summary>

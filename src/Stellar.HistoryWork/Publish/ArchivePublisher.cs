@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Stellar.HistoryWork.Download;
 using Stellar.HistoryWork.Telemetry;
+using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Publish;
 
@@ -27,6 +28,7 @@ internal sealed class ArchivePublisher
     private long _filesSkipped;
     private long _bytesWritten;
     private long _checkpointsPublished;
+    private long _bytesPublished;
 
     public ArchivePublisher(IArchiveWriter writer, HistoryWorkOptions options)
     {
@@ -50,6 +52,9 @@ internal sealed class ArchivePublisher
     public long FilesSkipped => Interlocked.Read(ref _filesSkipped);
 
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    /// <summary>Bytes of the files written or found intact: the same when a run is repeated.</summary>
+    public long BytesPublished => Interlocked.Read(ref _bytesPublished);
 
     /// <summary>Checkpoints whose HAS is at the target (written or found intact), one by one.</summary>
     public long CheckpointsPublished => Interlocked.Read(ref _checkpointsPublished);
@@ -140,6 +145,33 @@ internal sealed class ArchivePublisher
     }
 
     /// <summary>
+    /// Fails unless every bucket each of <paramref name="states"/> names is at the target (asked once per bucket): a HAS
+    /// this publish did not bring the buckets of may follow only once they are there. The problem names the HAS and
+    /// the absent bucket (missing).
+    /// </summary>
+    /// <exception cref="HistoryVerificationException">A bucket is absent.</exception>
+    public async Task RequireBucketsAtTargetAsync(IReadOnlyDictionary<uint, HistoryArchiveState> states, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (checkpoint, state) in states)
+        {
+            foreach (var hash in state.GetReferencedBuckets().Where(h => !present.Contains(h)))
+            {
+                var bucket = ArchivePaths.Bucket(hash);
+                if (await Writer.GetSizeAsync(bucket, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    var path = ArchivePaths.HistoryState(checkpoint);
+                    throw HistoryVerificationException.Create(path, checkpoint, ProblemKind.Missing,
+                        $"{path} names {bucket}, which is not at {Name} (rule: a sharded mirror publishes a HAS only once every bucket it names is at the target: run --stage buckets of every shard first)");
+                }
+
+                present.Add(hash);
+            }
+        }
+    }
+
+    /// <summary>
     /// Points <c>.well-known</c> at <paramref name="state"/> unless the target already names a newer checkpoint.
     /// Serialized per target, so two checkpoints published at once cannot both read the old one and race.
     /// </summary>
@@ -194,11 +226,14 @@ internal sealed class ArchivePublisher
         if (await TargetHoldsAsync(path, length, () => OpenLocal(localFile), cancellationToken).ConfigureAwait(false))
         {
             Skipped(path, stage);
-            return;
+        }
+        else
+        {
+            await Writer.PutFileAsync(path, localFile, cancellationToken).ConfigureAwait(false);
+            Written(path, length, stage);
         }
 
-        await Writer.PutFileAsync(path, localFile, cancellationToken).ConfigureAwait(false);
-        Written(path, length, stage);
+        Interlocked.Add(ref _bytesPublished, length);
     }
 
     private async Task PublishBytesAsync(string path, byte[] bytes, string stage, CancellationToken cancellationToken)
@@ -206,11 +241,14 @@ internal sealed class ArchivePublisher
         if (await TargetHoldsAsync(path, bytes.Length, () => new MemoryStream(bytes, writable: false), cancellationToken).ConfigureAwait(false))
         {
             Skipped(path, stage);
-            return;
+        }
+        else
+        {
+            await Writer.PutBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+            Written(path, bytes.Length, stage);
         }
 
-        await Writer.PutBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
-        Written(path, bytes.Length, stage);
+        Interlocked.Add(ref _bytesPublished, bytes.Length);
     }
 
     /// <summary>

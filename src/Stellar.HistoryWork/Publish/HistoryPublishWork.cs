@@ -56,8 +56,10 @@ public abstract class HistoryPublishWork : IWork
         {
             Target.Logger.AttemptFailed(e, Name, context.Attempt, Target.Name, e.Message);
 
-            // A full disk or a read-only directory does not heal between attempts.
-            return FailureClassifier.Classify(e) == FailureClass.LocalStorage ? WorkOutcome.Failed(e.Message, e) : WorkOutcome.Retry(e.Message, e);
+            // A full disk or a read-only directory does not heal between attempts, nor does a target that lacks what a HAS names.
+            return FailureClassifier.Classify(e) == FailureClass.LocalStorage || e is HistoryVerificationException
+                ? WorkOutcome.Failed(e.Message, e)
+                : WorkOutcome.Retry(e.Message, e);
         }
     }
 

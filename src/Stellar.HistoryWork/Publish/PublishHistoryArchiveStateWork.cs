@@ -17,6 +17,19 @@ public sealed class PublishHistoryArchiveStateWork : HistoryPublishWork
         _publishWellKnown = publishWellKnown;
     }
 
-    private protected override Task ExecuteAsync(PublishableHistory history, CancellationToken cancellationToken) =>
-        Target.PublishStatesAsync(history, Context.Store, _publishWellKnown, cancellationToken);
+    /// <summary>
+    /// Whether each HAS waits for the buckets it names to be at the target, which this publish did not write (a sharded
+    /// mirror's checkpoints stage): one absent fails the work, naming the HAS and the bucket, before any HAS is written.
+    /// </summary>
+    internal bool RequireBucketsAtTarget { get; init; }
+
+    private protected override async Task ExecuteAsync(PublishableHistory history, CancellationToken cancellationToken)
+    {
+        if (RequireBucketsAtTarget)
+        {
+            await Target.RequireBucketsAtTargetAsync(history.States, cancellationToken).ConfigureAwait(false);
+        }
+
+        await Target.PublishStatesAsync(history, Context.Store, _publishWellKnown, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -31,55 +31,16 @@ internal sealed partial class ArchiveVerificationRun
         _slice = slice;
         var ledgers = _ledgers!.Value;
         _ledgers = new LedgerRange(Math.Max(ledgers.First, slice.FirstLedger), Math.Min(ledgers.Last, slice.Last));
-        if (shard.CheckpointBelow(job) is { } below && below >= startsAt)
+        var (below, buckets) = await ShardBuckets.LeftBelowAsync(_archive, shard, job, startsAt, _options.NetworkPassphrase, cancellationToken).ConfigureAwait(false);
+        foreach (var bucket in buckets)
         {
-            foreach (var bucket in await BucketsBelowAsync(below, Math.Max(job.First, startsAt), cancellationToken).ConfigureAwait(false))
+            if (_buckets.TryAdd(bucket, below!.Value))
             {
-                if (_buckets.TryAdd(bucket, below))
-                {
-                    _bucketsLeftBelow++;
-                }
+                _bucketsLeftBelow++;
             }
         }
 
         return slice;
-    }
-
-    /// <summary>
-    /// The buckets named by the newest HAS that can be read at or below <paramref name="checkpoint"/> (down to
-    /// <paramref name="lowest"/>), read past the run's counts (the shard below verifies and counts those files).
-    /// A HAS the archive lacks or that is bad names no bucket for the shard below either, so the next older one
-    /// decides: a bucket stays in the list from where it enters, so it is in that one too. None when the archive
-    /// cannot be read: this shard then verifies every bucket of its own, which costs time but loses nothing.
-    /// </summary>
-    private async Task<IReadOnlyList<string>> BucketsBelowAsync(uint checkpoint, uint lowest, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var path = ArchivePaths.HistoryState(checkpoint);
-            try
-            {
-                var stream = await _archive.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    var state = await HistoryStateVerifier.ReadAsync(stream, path, _options.NetworkPassphrase, cancellationToken).ConfigureAwait(false);
-                    return state.GetReferencedBuckets();
-                }
-            }
-            catch (Exception e) when (e is ArchiveFileNotFoundException or HistoryVerificationException or HistoryArchiveStateException)
-            {
-                if (checkpoint <= lowest)
-                {
-                    return [];
-                }
-
-                checkpoint = _math.Previous(checkpoint);
-            }
-            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
-            {
-                return [];
-            }
-        }
     }
 
     private VerificationReport WithShard(VerificationReport report)

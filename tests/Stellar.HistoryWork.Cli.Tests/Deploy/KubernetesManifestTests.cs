@@ -106,6 +106,33 @@ public partial class KubernetesManifestTests
         merge[Array.IndexOf(merge, "--shard-count") + 1].Should().Be(verify[Array.IndexOf(verify, "--shard-count") + 1], "s3:// is not listed: the merge is told N");
     }
 
+    [Fact]
+    public void Jobs_ShardedMirror_BucketsThenCheckpointsThenMergeIntoOneTarget()
+    {
+        // The two stages cut the same range into the same shards, read one source and write one target; the merge reads
+        // the checkpoints stage's reports (the stage that binds every HAS) and writes .well-known at that target.
+        var buckets = Args(Container((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)Load("mirror-buckets-job.yaml")["spec"])["template"])["spec"]));
+        var checkpoints = Args(Container((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)Load("mirror-checkpoints-job.yaml")["spec"])["template"])["spec"]));
+        var merge = Args(Container((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)Load("mirror-merge-job.yaml")["spec"])["template"])["spec"]));
+        string Value(string[] args, string option) => args[Array.IndexOf(args, option) + 1];
+
+        buckets[0].Should().Be("mirror");
+        Value(buckets, "--stage").Should().Be("buckets");
+        checkpoints[0].Should().Be("mirror");
+        Value(checkpoints, "--stage").Should().Be("checkpoints");
+        foreach (var option in new[] { "--archive", "--to-archive", "--to", "--shard-count" })
+        {
+            Value(checkpoints, option).Should().Be(Value(buckets, option), option);
+        }
+
+        Value(buckets, "--report-dir").Should().NotBe(Value(checkpoints, "--report-dir"), "a stage's report must not overwrite the other's");
+        merge[0].Should().Be("merge-reports");
+        merge[1].Should().Be(Value(checkpoints, "--report-dir"));
+        Value(merge, "--shard-count").Should().Be(Value(checkpoints, "--shard-count"));
+        Value(merge, "--to-archive").Should().Be(Value(checkpoints, "--to-archive"));
+        Value(checkpoints, "--to-archive").Should().StartWith("s3://");
+    }
+
     private static IEnumerable<string> ManifestFiles() =>
         System.IO.Directory.EnumerateFiles(Directory, "*.yaml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal);
 

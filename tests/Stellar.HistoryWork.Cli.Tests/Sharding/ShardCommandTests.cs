@@ -28,6 +28,27 @@ public class ShardCommandTests
         run.Error.Should().Contain(expected);
     }
 
+    public static TheoryData<string[], string> MirrorUsageErrors => new()
+    {
+        { ["--to", "10047", "--shard-count", "8", "--shard-index", "0"], "--stage buckets" },
+        { ["--to", "10047", "--stage", "buckets"], "--stage needs --shard-count" },
+        { ["--to", "10047", "--shard-count", "8", "--shard-index", "0", "--stage", "all"], "all" },
+        { ["--shard-count", "8", "--shard-index", "0", "--stage", "buckets"], "--to" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MirrorUsageErrors))]
+    public async Task Mirror_BadShardOrStageOptions_ExitsTwoNamingTheRule(string[] options, string expected)
+    {
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync(["mirror", "--archive", Fixture, "--to-archive", temp.Combine("target"), "--quiet", .. options]);
+
+        run.ExitCode.Should().Be(ExitCodes.Usage, run.ToString());
+        run.Error.Should().Contain(expected);
+        Directory.Exists(temp.Combine("target", "bucket")).Should().BeFalse();
+    }
+
     [Fact]
     public async Task Verify_ShardCountWithoutIndexOrEnvironment_ExitsTwo()
     {

@@ -28,6 +28,16 @@ internal static class ShardFixtures
             environment: new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = i.ToString(CultureInfo.InvariantCulture) })));
     }
 
+    /// <summary>Runs one stage of a sharded mirror for shards 0..N−1 (or only <paramref name="only"/>) as child processes, as <see cref="RunShardsAsync"/> does.</summary>
+    public static async Task<ProcessRun[]> RunMirrorShardsAsync(string archive, string target, string reports, string stage, params int[] only)
+    {
+        var indexes = only.Length > 0 ? only : Enumerable.Range(0, Shards).ToArray();
+        return await Task.WhenAll(indexes.Select(i => ProcessRun.RunAsync(
+            "dotnet",
+            [CommandDll, "mirror", "--archive", archive, "--to-archive", target, "--to", "10047", "--shard-count", Shards.ToString(CultureInfo.InvariantCulture), "--stage", stage, "--report-dir", reports, "--quiet", "--concurrency", "2"],
+            environment: new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = i.ToString(CultureInfo.InvariantCulture) })));
+    }
+
     /// <summary>(path, kind) of every problem of a report.</summary>
     public static HashSet<(string Path, string Kind)> ProblemSet(JsonElement report) =>
         report.GetProperty("problems").EnumerateArray().Select(p => (p.GetProperty("path").GetString()!, p.GetProperty("kind").GetString()!)).ToHashSet();
