@@ -106,7 +106,7 @@ internal static partial class MergeReportsCommand
                 }
             }
 
-            wellKnown ??= $"{ArchivePaths.WellKnownState} not written: the shards did not all mirror {target}";
+            wellKnown ??= $"{ArchivePaths.WellKnownState} not written: the merge found problems";
         }
 
         var output = console.Output;

@@ -1,4 +1,3 @@
-using Stellar.HistoryWork.Download;
 using Stellar.HistoryWork.Verification;
 
 namespace Stellar.HistoryWork.Publish;
