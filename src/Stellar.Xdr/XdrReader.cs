@@ -10,8 +10,12 @@ namespace Stellar.Xdr;
 /// </summary>
 public ref struct XdrReader
 {
-    // Objects between two measurements of what the decode allocated; the overshoot is at most this many small objects.
-    private const int NestedPerCheck = 32;
+    // What the decode allocated is measured (an FCall) only after about this many bytes were asked for since the last
+    // measurement, objects counted at a rough 64 bytes each; larger single allocations are measured first. The limit
+    // is thus overshot by at most this much.
+    private const int UnmeasuredBytes = 64 * 1024;
+    private const int AllocationMeasuredAlone = 4 * 1024;
+    private const int RoughObjectSize = 64;
 
     private readonly ReadOnlySpan<byte> _buffer;
     private readonly int _maxDepth;
@@ -19,7 +23,7 @@ public ref struct XdrReader
     private readonly long _allocatedAtStart;
     private int _position;
     private int _depth;
-    private int _nested;
+    private int _unmeasured;
 
     /// <summary>A reader over <paramref name="buffer"/> with the default limits (<see cref="XdrReaderOptions.Default"/>).</summary>
     public XdrReader(ReadOnlySpan<byte> buffer)
@@ -54,7 +58,7 @@ public ref struct XdrReader
         _allocatedAtStart = _maxDecodedBytes == long.MaxValue ? 0 : GC.GetAllocatedBytesForCurrentThread();
         _position = 0;
         _depth = 0;
-        _nested = 0;
+        _unmeasured = 0;
     }
 
     /// <summary>Bytes consumed so far.</summary>
@@ -183,7 +187,7 @@ public ref struct XdrReader
 
         if (++_nested == NestedPerCheck)
         {
-            _nested = 0;
+            _unmeasured = 0;
             EnsureCanAllocate(0);
         }
     }
@@ -222,11 +226,23 @@ public ref struct XdrReader
         return _buffer.Slice(start, count);
     }
 
-    // Cheap when no limit applies; otherwise fails before an allocation of `bytes` more would pass the limit.
+    // Cheap when no limit applies; otherwise fails before an allocation of `bytes` more would pass the limit (measured
+    // now for a large allocation, every UnmeasuredBytes for small ones).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly void EnsureCanAllocate(long bytes)
+    private void EnsureCanAllocate(long bytes)
     {
-        if (_maxDecodedBytes != long.MaxValue && GC.GetAllocatedBytesForCurrentThread() - _allocatedAtStart + bytes > _maxDecodedBytes)
+        if (_maxDecodedBytes == long.MaxValue)
+        {
+            return;
+        }
+
+        if (bytes < AllocationMeasuredAlone && (_unmeasured += (int)bytes) < UnmeasuredBytes)
+        {
+            return;
+        }
+
+        _unmeasured = 0;
+        if (GC.GetAllocatedBytesForCurrentThread() - _allocatedAtStart + bytes > _maxDecodedBytes)
         {
             ThrowDecodedSize(bytes);
         }

@@ -12,12 +12,13 @@ public sealed class XdrDecodeShare : IDisposable
     /// <summary>The smallest share taken, so small records reuse it.</summary>
     public const long MinimumBytes = 256 * 1024;
 
-    // Giving back more than this first collects the garbage the decode left: only records far larger than real ones
-    // get such a share, and without it the next large decode would stack its objects on this one's uncollected graph
-    // (a hostile archive of records at the cap then grew the process by several budgets).
-    private const long CollectAbove = 8L * 1024 * 1024;
+    // A share whose decodes allocated more than this collects their garbage before it is given back: real records
+    // decode into far less, and without it the next large decode would stack its objects on this one's uncollected
+    // graph (a hostile archive of records at the cap then grew the process by several budgets).
+    private const long CollectAbove = 16L * 1024 * 1024;
 
     private readonly XdrDecodeBudget _budget;
+    private long _largestDecode;
 
     /// <summary>An empty share of <paramref name="budget"/>.</summary>
     public XdrDecodeShare(XdrDecodeBudget budget)
@@ -72,6 +73,12 @@ public sealed class XdrDecodeShare : IDisposable
     /// <summary>Like <see cref="EnsureAsync"/>, blocking the calling thread while it waits.</summary>
     public void Ensure(int recordLength) => EnsureAsync(recordLength).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Notes that a decode under this share allocated <paramref name="bytes"/> (<see cref="XdrReader.DecodedBytes"/>):
+    /// a share whose decodes allocated many megabytes collects their garbage before it is given back.
+    /// </summary>
+    public void RecordDecoded(long bytes) => _largestDecode = Math.Max(_largestDecode, bytes);
+
     /// <summary>Gives the whole share back.</summary>
     public void Dispose() => GiveBack(Bytes);
 
@@ -82,8 +89,9 @@ public sealed class XdrDecodeShare : IDisposable
             return;
         }
 
-        if (bytes > CollectAbove)
+        if (_largestDecode > CollectAbove)
         {
+            _largestDecode = 0;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
         }
 

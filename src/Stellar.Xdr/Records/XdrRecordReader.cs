@@ -122,9 +122,16 @@ public sealed class XdrRecordReader : IDisposable, IAsyncDisposable
         try
         {
             var reader = new XdrReader(CurrentSpan, _options.ReaderOptions, _share?.DecodeLimit(_length) ?? long.MaxValue);
-            var value = T.Decode(ref reader);
-            reader.EnsureEnd();
-            return value;
+            try
+            {
+                var value = T.Decode(ref reader);
+                reader.EnsureEnd();
+                return value;
+            }
+            finally
+            {
+                _share?.RecordDecoded(reader.DecodedBytes);
+            }
         }
         catch (XdrLimitExceededException e)
         {
