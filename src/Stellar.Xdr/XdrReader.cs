@@ -185,11 +185,7 @@ public ref struct XdrReader
             ThrowDepth();
         }
 
-        if (++_nested == NestedPerCheck)
-        {
-            _unmeasured = 0;
-            EnsureCanAllocate(0);
-        }
+        EnsureCanAllocate(RoughObjectSize);
     }
 
     /// <summary>Leaves a nested value entered with <see cref="EnterNested"/>.</summary>
