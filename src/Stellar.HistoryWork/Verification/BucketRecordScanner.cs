@@ -172,10 +172,10 @@ internal sealed class BucketRecordScanner : IDisposable
 
     private void Decode(ReadOnlySpan<byte> body)
     {
+        var type = body.Length >= 4 ? BinaryPrimitives.ReadInt32BigEndian(body) : 0;
+        var reader = new XdrReader(body, _readerOptions, _share.DecodeLimit(body.Length));
         try
         {
-            var type = body.Length >= 4 ? BinaryPrimitives.ReadInt32BigEndian(body) : 0;
-            var reader = new XdrReader(body, _readerOptions, _share.DecodeLimit(body.Length));
             if (type == MetaEntryType)
             {
                 if (Entries > 0)
@@ -207,6 +207,10 @@ internal sealed class BucketRecordScanner : IDisposable
         catch (XdrException e)
         {
             throw Corrupt($"record {Entries + 1} (header at byte {_recordOffset}) is not a valid {(IsHotArchive ? nameof(HotArchiveBucketEntry) : nameof(BucketEntry))}: {e.Message}", e);
+        }
+        finally
+        {
+            _share.RecordDecoded(reader.DecodedBytes);
         }
 
         Entries++;

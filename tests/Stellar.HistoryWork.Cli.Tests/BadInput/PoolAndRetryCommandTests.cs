@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Stellar.HistoryWork.Cli.Tests.Support;
 using Stellar.HistoryWork.Tests.BadInput;
@@ -6,8 +7,9 @@ using Stellar.HistoryWork.Tests.Support;
 namespace Stellar.HistoryWork.Cli.Tests.BadInput;
 
 /// <summary>
-/// Issue 10 rows 13 and 5 through the command, against loopback Kestrel servers with faults: one bad member of a pool
-/// does not defeat failover, and a server's Retry-After never makes a run sleep longer than the maximum backoff.
+/// Issue 10 rows 13 and 5 through the command, against loopback servers that answer one request the bad way: one bad
+/// member of a pool does not defeat failover, and a server's Retry-After never makes a run sleep longer than the
+/// maximum backoff.
 /// </summary>
 public class PoolAndRetryCommandTests
 {
@@ -28,17 +30,18 @@ public class PoolAndRetryCommandTests
         bad.WriteText(BadArchive.State, json.ToJsonString());
 
         // The good member fails its first answer for that HAS, so the bad copy is always the one the run gets first.
-        await using var goodServer = await ArchiveHttpServer.StartAsync(good.Root);
-        goodServer.AddFault(BadArchive.State, HttpFault.Status(503));
-        await using var badServer = await ArchiveHttpServer.StartAsync(bad.Root);
-        string[] members = badFirst ? [badServer.BaseUri.ToString(), goodServer.BaseUri.ToString()] : [goodServer.BaseUri.ToString(), badServer.BaseUri.ToString()];
+        await using var goodServer = new CountingServer(good, (path, count) => path == BadArchive.State && count == 1
+            ? "HTTP/1.1 503 Service Unavailable"
+            : null);
+        await using var badServer = new CountingServer(bad, (_, _) => null);
+        string[] members = badFirst ? [badServer.BaseUri, goodServer.BaseUri] : [goodServer.BaseUri, badServer.BaseUri];
         var output = temp.Combine("out");
 
         var run = await CliRun.RunAsync("catchup", "--archive", members[0], "--archive", members[1], "--to", "127", "--out", output, "--quiet");
 
         run.ExitCode.Should().Be(ExitCodes.Ok, run.ToString());
         File.ReadAllText(Path.Combine(output, BadArchive.State)).Should().Be(good.Text(BadArchive.State), "the HAS that binds is the one kept");
-        badServer.RequestCount(BadArchive.State).Should().BePositive("the bad copy was served and refused");
+        badServer.Requests(BadArchive.State).Should().BePositive("the bad copy was served and refused");
     }
 
     [Fact]
@@ -46,15 +49,53 @@ public class PoolAndRetryCommandTests
     {
         using var archive = new BadArchive();
         using var temp = new TempDirectory();
-        await using var server = await ArchiveHttpServer.StartAsync(archive.Root);
-        server.AddFault(BadArchive.Ledger, HttpFault.Status(429, retryAfter: TimeSpan.FromSeconds(2_000_000_000)));
+        await using var server = new CountingServer(archive, (path, count) => path == BadArchive.Ledger && count == 1
+            ? "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 2000000000"
+            : null);
 
         // The hint is capped at the pool's maximum backoff (30 s): the run retries and finishes, neither crashing on the
         // hint nor sleeping for it (the bound below only keeps a broken run from hanging the suite).
         using var bounded = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var run = await CliRun.RunAsync(false, bounded.Token, "catchup", "--archive", server.BaseUri.ToString(), "--to", "127", "--out", temp.Combine("out"), "--quiet", "--retries", "2");
+        var run = await CliRun.RunAsync(false, bounded.Token, "catchup", "--archive", server.BaseUri, "--to", "127", "--out", temp.Combine("out"), "--quiet", "--retries", "2");
 
         run.ExitCode.Should().Be(ExitCodes.Ok, run.ToString());
-        server.RequestCount(BadArchive.Ledger).Should().BeGreaterThan(1, "a refused answer, then the retry after the capped wait");
+        server.Requests(BadArchive.Ledger).Should().BeGreaterThan(1, "a refused answer, then the retry after the capped wait");
+    }
+
+    /// <summary>
+    /// Serves <see cref="BadArchive"/>'s files, counting requests per path; <c>refuse(path, count)</c> returns a status
+    /// line (and headers) to answer with an empty body instead, or null for the file.
+    /// </summary>
+    private sealed class CountingServer : IAsyncDisposable
+    {
+        private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
+        private readonly HostileHttpServer _server;
+
+        public CountingServer(BadArchive archive, Func<string, int, string?> refuse)
+        {
+            _server = new HostileHttpServer(async (path, stream, ct) =>
+            {
+                var count = _requests.AddOrUpdate(path, 1, (_, n) => n + 1);
+                if (refuse(path, count) is { } head)
+                {
+                    await HostileHttpServer.WriteHeadAsync(stream, head, ct, "Content-Length: 0");
+                    return true;
+                }
+
+                if (!File.Exists(archive[path]))
+                {
+                    return false;
+                }
+
+                await HostileHttpServer.WriteOkAsync(stream, archive.Bytes(path), ct);
+                return true;
+            });
+        }
+
+        public string BaseUri => _server.BaseUri.AbsoluteUri;
+
+        public int Requests(string path) => _requests.GetValueOrDefault(path);
+
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }

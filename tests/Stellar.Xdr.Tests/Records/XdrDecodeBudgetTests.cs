@@ -120,7 +120,7 @@ public class XdrDecodeBudgetTests
         TransactionHistoryEntry.FromXdr(body).Ext.GeneralizedTxSet!.V1TxSet!.Phases[0].V0Components!.Length.Should().Be(100_000);
     }
 
-    private static byte[] Mark(int length)
+    internal static byte[] Mark(int length)
     {
         var mark = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(mark, 0x8000_0000u | (uint)length);
@@ -129,7 +129,7 @@ public class XdrDecodeBudgetTests
 
     // A TransactionHistoryEntry: an empty legacy set, then a generalized set of one phase of `count` components, each
     // TXSET_COMP_TXS_MAYBE_DISCOUNTED_FEE without a fee or transactions.
-    private static byte[] MinimalComponents(int count)
+    internal static byte[] MinimalComponents(int count)
     {
         var record = new byte[92 + (count * 12)];
         BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(40), 1);
