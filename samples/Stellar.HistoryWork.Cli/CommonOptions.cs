@@ -9,6 +9,9 @@ namespace Stellar.HistoryWork.Cli;
 /// <summary>The options several verbs share (DESIGN.md §3), defined once.</summary>
 internal static class CommonOptions
 {
+    // The library's defaults, shown in the help; an option left out keeps them.
+    private static readonly HttpArchiveReaderOptions HttpDefaults = new();
+
     /// <summary><c>--archive</c>, repeatable; not required by the parser because <c>--network</c> can stand for it.</summary>
     public static Option<string[]> Archive() => new("--archive")
     {
@@ -81,6 +84,20 @@ internal static class CommonOptions
     {
         Description = "Cap on the bytes per second read from the archives together (public archives answer 429 under load). Default: no cap.",
         CustomParser = r => ParseCount(r, minimum: 1, maximum: long.MaxValue),
+    };
+
+    /// <summary><c>--min-bytes-per-second</c>: maps to <see cref="HttpArchiveReaderOptions.MinimumBytesPerSecond"/>, whose default applies when absent.</summary>
+    public static Option<long?> MinBytesPerSecond() => new("--min-bytes-per-second")
+    {
+        Description = "The slowest an HTTP archive may send a file, judged over --min-rate-window of waiting for it; a slower transfer fails and is retried (a trickle never trips the 30 s stall timer). 0 turns the check off. Default: " + HttpDefaults.MinimumBytesPerSecond.ToString(CultureInfo.InvariantCulture) + ", far below any real archive.",
+        CustomParser = r => ParseCount(r, minimum: 0, maximum: long.MaxValue),
+    };
+
+    /// <summary><c>--min-rate-window</c>: maps to <see cref="HttpArchiveReaderOptions.MinimumRateWindow"/>, whose default applies when absent.</summary>
+    public static Option<TimeSpan?> MinRateWindow() => new("--min-rate-window")
+    {
+        Description = "Seconds of waiting for an HTTP archive over which --min-bytes-per-second is judged. Default: " + HttpDefaults.MinimumRateWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture) + ".",
+        CustomParser = r => TimeSpan.FromSeconds(ParseCount(r, minimum: 1, maximum: 24 * 3600)),
     };
 
     public static Option<bool> Quiet() => new("--quiet") { Description = "No progress output." };

@@ -23,6 +23,10 @@ internal sealed class HistoryOptions
 
     public Option<long?> MaxBytesPerSecond { get; } = CommonOptions.MaxBytesPerSecond();
 
+    public Option<long?> MinBytesPerSecond { get; } = CommonOptions.MinBytesPerSecond();
+
+    public Option<TimeSpan?> MinRateWindow { get; } = CommonOptions.MinRateWindow();
+
     public Option<bool> Quiet { get; } = CommonOptions.Quiet();
 
     public Option<FileInfo?> Json { get; } = CommonOptions.Json();
@@ -37,6 +41,8 @@ internal sealed class HistoryOptions
         command.Options.Add(CheckpointFrequency);
         command.Options.Add(Concurrency);
         command.Options.Add(MaxBytesPerSecond);
+        command.Options.Add(MinBytesPerSecond);
+        command.Options.Add(MinRateWindow);
         command.Options.Add(Quiet);
         command.Options.Add(Json);
     }
@@ -75,6 +81,8 @@ internal sealed class HistoryOptions
             parse.GetValue(Json))
         {
             MaxBytesPerSecond = parse.GetValue(MaxBytesPerSecond),
+            MinBytesPerSecond = parse.GetValue(MinBytesPerSecond),
+            MinRateWindow = parse.GetValue(MinRateWindow),
         };
     }
 }
@@ -92,4 +100,27 @@ internal sealed record HistorySettings(
 {
     /// <summary>The <c>--max-bytes-per-second</c> cap, or null.</summary>
     public long? MaxBytesPerSecond { get; init; }
+
+    /// <summary>The <c>--min-bytes-per-second</c> rate, or null for the library's default.</summary>
+    public long? MinBytesPerSecond { get; init; }
+
+    /// <summary>The <c>--min-rate-window</c>, or null for the library's default.</summary>
+    public TimeSpan? MinRateWindow { get; init; }
+
+    /// <summary>The HTTP readers' settings these options give: the library's defaults, overridden by what was given.</summary>
+    public HttpArchiveReaderOptions HttpReaderOptions()
+    {
+        var options = new HttpArchiveReaderOptions();
+        if (MinBytesPerSecond is { } rate)
+        {
+            options.MinimumBytesPerSecond = rate;
+        }
+
+        if (MinRateWindow is { } window)
+        {
+            options.MinimumRateWindow = window;
+        }
+
+        return options;
+    }
 }

@@ -21,10 +21,15 @@ internal static class ArchiveLocations
                 MaxAttempts = retries + 1,
                 MaxBytesPerSecond = settings.MaxBytesPerSecond,
             },
-            member);
+            member,
+            settings.HttpReaderOptions());
     }
 
-    public static ArchivePool Open(IReadOnlyList<string> locations, ArchivePoolOptions? poolOptions = null, Func<IArchiveReader, IArchiveReader>? member = null)
+    /// <summary>
+    /// A pool of <paramref name="locations"/>; HTTP archives read with <paramref name="httpOptions"/> (the library's
+    /// defaults when null).
+    /// </summary>
+    public static ArchivePool Open(IReadOnlyList<string> locations, ArchivePoolOptions? poolOptions = null, Func<IArchiveReader, IArchiveReader>? member = null, HttpArchiveReaderOptions? httpOptions = null)
     {
         ArgumentNullException.ThrowIfNull(locations);
         if (locations.Count == 0)
@@ -33,7 +38,7 @@ internal static class ArchiveLocations
         }
 
         var readers = locations
-            .SelectMany(l => CommandLocations.IsCommand(l) ? CommandLocations.OpenReaders(l) : [OpenOne(l)])
+            .SelectMany(l => CommandLocations.IsCommand(l) ? CommandLocations.OpenReaders(l) : [OpenOne(l, httpOptions)])
             .Select(r => member?.Invoke(r) ?? r)
             .ToArray();
         return new ArchivePool(readers, poolOptions);
@@ -74,7 +79,7 @@ internal static class ArchiveLocations
         return new LocalArchiveWriter(path);
     }
 
-    private static IArchiveReader OpenOne(string location)
+    private static IArchiveReader OpenOne(string location, HttpArchiveReaderOptions? httpOptions)
     {
         if (S3.S3ArchiveLocation.IsS3(location))
         {
@@ -84,7 +89,7 @@ internal static class ArchiveLocations
         IArchiveReader reader;
         try
         {
-            reader = ArchiveReader.FromLocation(location);
+            reader = ArchiveReader.FromLocation(location, httpOptions: httpOptions);
         }
         catch (ArgumentException e)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Stellar.HistoryWork.Cli.Tests.Support;
 using Stellar.HistoryWork.Tests.BadInput;
 using Stellar.HistoryWork.Tests.Support;
@@ -83,6 +84,44 @@ public class HostileServerCommandTests
         AssertEndedNamingTheLedgerFile(run);
         run.ExitCode.Should().Be(1, "the archive served a corrupt file");
         Interlocked.Read(ref sent).Should().BeLessThan(64L << 20, "the reader stops soon after the bound");
+    }
+
+    [Fact]
+    public async Task Verify_BodyTricklingBelowTheMinimumRate_EndsUnreachableOnceTheWindowIsOver()
+    {
+        // Row 2: a byte every 200 ms resets any stall timer. The trickle lasts 10 s and then the rest of the file
+        // follows at once, so a run that does not apply --min-rate-window (1 s) would accept the file.
+        const int trickled = 50;
+        using var archive = new BadArchive();
+        var body = archive.Bytes(BadArchive.Ledger);
+        var whole = 0;
+        await using var server = Serve(archive, BadArchive.Ledger, async (stream, ct) =>
+        {
+            await HostileHttpServer.WriteHeadAsync(stream, "HTTP/1.1 200 OK", ct, $"Content-Length: {body.Length}");
+            for (var i = 0; i < trickled; i++)
+            {
+                await stream.WriteAsync(body.AsMemory(i, 1), ct);
+                await stream.FlushAsync(ct);
+                await Task.Delay(200, ct);
+            }
+
+            await stream.WriteAsync(body.AsMemory(trickled), ct);
+            Interlocked.Increment(ref whole);
+        });
+
+        using var temp = new TempDirectory();
+        var report = temp.Combine("report.json");
+
+        var run = await CliRun.RunAsync(
+            "verify", "--archive", server.BaseUri.AbsoluteUri, "--quiet", "--retries", "0", "--json", report, "--min-bytes-per-second", "1024", "--min-rate-window", "1").WaitAsync(Limit);
+
+        AssertEndedNamingTheLedgerFile(run);
+        run.ExitCode.Should().Be(ExitCodes.Unreachable, "a slow server is a retryable failure, not damage");
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        var problem = json.RootElement.GetProperty("problems").EnumerateArray().Single(p => p.GetProperty("path").GetString() == BadArchive.Ledger);
+        problem.GetProperty("kind").GetString().Should().Be("unreachable");
+        problem.GetProperty("message").GetString().Should().Contain("too slow");
+        Volatile.Read(ref whole).Should().Be(0, "the run gave up during the trickle");
     }
 
     [Fact]
