@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Stellar.HistoryWork.Cli.Tests.Support;
 using Stellar.HistoryWork.Tests.BadInput;
@@ -8,7 +9,7 @@ namespace Stellar.HistoryWork.Cli.Tests.BadInput;
 
 /// <summary>
 /// Issue 10 rows 13 and 5 through the command, against loopback servers that answer one request the bad way: one bad
-/// member of a pool does not defeat failover, and a server's Retry-After never makes a run sleep longer than the
+/// member of a pool (a HAS that does not bind, a self-consistent fork of the headers) does not defeat failover, and a server's Retry-After never makes a run sleep longer than the
 /// maximum backoff.
 /// </summary>
 public class PoolAndRetryCommandTests
@@ -42,6 +43,39 @@ public class PoolAndRetryCommandTests
         run.ExitCode.Should().Be(ExitCodes.Ok, run.ToString());
         File.ReadAllText(Path.Combine(output, BadArchive.State)).Should().Be(good.Text(BadArchive.State), "the HAS that binds is the one kept");
         badServer.Requests(BadArchive.State).Should().BePositive("the bad copy was served and refused");
+    }
+
+    [Theory]
+    [MemberData(nameof(Orders))]
+    public async Task Catchup_OneMemberServesASelfConsistentFork_FetchesTheHeadersFromTheOtherAndSucceeds(bool badFirst)
+    {
+        using var good = new BadArchive();
+        using var bad = new BadArchive();
+        using var temp = new TempDirectory();
+        var records = good.Records(BadArchive.Ledger);
+        var trusted = $"{BadArchive.Checkpoint}:{Convert.ToHexStringLower(records[^1].AsSpan(0, 32))}";
+
+        // Ledger 127 with another close time: a header chain as sound as the real one, ending at another hash.
+        var fork = records[^1].ToArray();
+        const int closeTimeLow = 32 + 4 + 32 + 32 + 7;
+        fork[closeTimeLow] ^= 1;
+        SHA256.HashData(fork.AsSpan(32, fork.Length - 32 - 4)).CopyTo(fork, 0);
+        bad.WriteRecords(BadArchive.Ledger, [.. records[..^1], fork]);
+
+        // The good member fails its first answer for the headers, so the fork is always the copy the run gets first.
+        await using var goodServer = new CountingServer(good, (path, count) => path == BadArchive.Ledger && count == 1
+            ? "HTTP/1.1 503 Service Unavailable"
+            : null);
+        await using var badServer = new CountingServer(bad, (_, _) => null);
+        string[] members = badFirst ? [badServer.BaseUri, goodServer.BaseUri] : [goodServer.BaseUri, badServer.BaseUri];
+        var output = temp.Combine("out");
+
+        var run = await CliRun.RunAsync(
+            "catchup", "--archive", members[0], "--archive", members[1], "--from", "64", "--to", "127", "--trusted-hash", trusted, "--out", output, "--quiet");
+
+        run.ExitCode.Should().Be(ExitCodes.Ok, run.ToString());
+        File.ReadAllBytes(Path.Combine(output, BadArchive.Ledger)).Should().Equal(good.Bytes(BadArchive.Ledger), "the headers the trusted hash binds are the ones kept");
+        badServer.Requests(BadArchive.Ledger).Should().BePositive("the fork was served and refused");
     }
 
     [Fact]

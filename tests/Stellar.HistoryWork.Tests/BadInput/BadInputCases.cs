@@ -207,6 +207,16 @@ internal sealed record BadInputCase(string Name, string Path, ProblemKind? Kind,
                 a.WriteRecords(BadArchive.Results, [.. records, extra]);
             }),
 
+        // Issue 10 row 3: the ledger after this entry is 2^32; a wrap to 0 once threw from a verifier job and left verify waiting.
+        new("transactions-entry-at-ledger-4294967295", BadArchive.Transactions, ProblemKind.Corrupt, uint.MaxValue, "entries lie inside the checkpoint",
+            a =>
+            {
+                var records = a.Records(BadArchive.Transactions);
+                var extra = records[^1].ToArray();
+                BinaryPrimitives.WriteUInt32BigEndian(extra, uint.MaxValue);
+                a.WriteRecords(BadArchive.Transactions, [.. records, extra]);
+            }),
+
         // v = 0, no quorum sets, ledgerSeq 200, no messages.
         new("scp-outside-checkpoint", BadArchive.Scp, ProblemKind.Corrupt, 200, "SCP records lie inside the checkpoint",
             a => a.WriteRecords(BadArchive.Scp, [.. a.Records(BadArchive.Scp), BadArchive.BigEndian(0, 0, 200, 0)])),
