@@ -26,6 +26,20 @@ internal static class ArchiveLocations
     }
 
     /// <summary>
+    /// Like <see cref="Open(IReadOnlyList{string}, HistorySettings, int, Func{IArchiveReader, IArchiveReader}?)"/>, with
+    /// every archive counted inside the pool (<paramref name="counter"/> holds the tally of them all). The pool itself
+    /// must be the reader the library gets: a wrapper around it would hide which member served a file, and with that
+    /// the failover away from one member that served a fork or a HAS that does not bind (issue 10 row 13).
+    /// </summary>
+    public static ArchivePool OpenCounted(IReadOnlyList<string> locations, HistorySettings settings, int retries, out FileKindCounter counter)
+    {
+        FileKindCounter? last = null;
+        var pool = Open(locations, settings, retries, member: reader => last = new FileKindCounter(reader, last));
+        counter = last ?? throw new InvalidOperationException("a pool has at least one archive");
+        return pool;
+    }
+
+    /// <summary>
     /// A pool of <paramref name="locations"/>; HTTP archives read with <paramref name="httpOptions"/> (the library's
     /// defaults when null).
     /// </summary>

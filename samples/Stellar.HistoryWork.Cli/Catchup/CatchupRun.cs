@@ -14,15 +14,19 @@ internal static class CatchupRun
 {
     public static Task<CatchupOutcome> RunAsync(
         IArchiveReader archive, CheckpointRange range, HistoryWorkOptions options, int concurrency, CliConsole console, bool quiet, CancellationToken cancellationToken) =>
-        RunAsync(archive, range, (reader, state) => new HistoryWorkBuilder(reader, range, state, options), options, concurrency, console, quiet, cancellationToken);
+        RunAsync(archive, null, range, (reader, state) => new HistoryWorkBuilder(reader, range, state, options), options, concurrency, console, quiet, cancellationToken);
 
-    /// <summary>The reference node's minimal catchup (<see cref="CatchupRange"/>).</summary>
+    /// <summary>
+    /// The reference node's minimal catchup (<see cref="CatchupRange"/>). <paramref name="counter"/>: the counter inside
+    /// <paramref name="archive"/>'s pool (<see cref="ArchiveLocations.OpenCounted"/>), or null to count around the archive.
+    /// </summary>
     public static Task<CatchupOutcome> RunAsync(
-        IArchiveReader archive, CatchupRange catchup, HistoryWorkOptions options, int concurrency, CliConsole console, bool quiet, CancellationToken cancellationToken) =>
-        RunAsync(archive, catchup.Checkpoints, (reader, state) => new HistoryWorkBuilder(reader, catchup, state, options), options, concurrency, console, quiet, cancellationToken);
+        IArchiveReader archive, CatchupRange catchup, HistoryWorkOptions options, int concurrency, CliConsole console, bool quiet, CancellationToken cancellationToken, FileKindCounter? counter = null) =>
+        RunAsync(archive, counter, catchup.Checkpoints, (reader, state) => new HistoryWorkBuilder(reader, catchup, state, options), options, concurrency, console, quiet, cancellationToken);
 
     private static async Task<CatchupOutcome> RunAsync(
         IArchiveReader archive,
+        FileKindCounter? counted,
         CheckpointRange range,
         Func<IArchiveReader, SharedHistoryState, HistoryWorkBuilder> createBuilder,
         HistoryWorkOptions options,
@@ -32,9 +36,9 @@ internal static class CatchupRun
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var counter = new FileKindCounter(archive);
+        var counter = counted ?? new FileKindCounter(archive);
         using var state = new SharedHistoryState();
-        var builder = createBuilder(counter, state);
+        var builder = createBuilder(counted is null ? counter : archive, state);
         console.KeptOnCancel = $"every file that verified is kept under {builder.WorkDirectory}; run again to resume.";
         await using var scheduler = new WorkScheduler(new WorkSchedulerOptions
         {

@@ -50,7 +50,7 @@ internal static class CatchupCommand
     private static async Task<int> RunAsync(
         CliConsole console, string[] locations, uint? from, uint to, DirectoryInfo output, int retries, HistorySettings settings, CancellationToken cancellationToken)
     {
-        var archive = ArchiveLocations.Open(locations, settings, retries);
+        var archive = ArchiveLocations.OpenCounted(locations, settings, retries, out var counter);
         var resolution = await HistoryRange.ResolveAsync("catchup", console, archive, from, to, RangeRule.Catchup, settings, cancellationToken);
         if (resolution.Range is not { } resolved)
         {
@@ -67,7 +67,7 @@ internal static class CatchupCommand
             MaxConcurrentDownloads = settings.Concurrency,
             DownloadRetries = retries,
         };
-        var outcome = await CatchupRun.RunAsync(archive, resolved.Catchup!, options, settings.Concurrency, console, settings.Quiet, cancellationToken) with
+        var outcome = await CatchupRun.RunAsync(archive, resolved.Catchup!, options, settings.Concurrency, console, settings.Quiet, cancellationToken, counter) with
         {
             Ledgers = resolved.Ledgers,
             Plan = resolved.Catchup,

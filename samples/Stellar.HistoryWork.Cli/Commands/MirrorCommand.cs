@@ -80,8 +80,7 @@ internal static class MirrorCommand
         CancellationToken cancellationToken)
     {
         var target = ArchiveLocations.OpenWriter("--to-archive", targetLocation);
-        var pool = ArchiveLocations.Open(locations, settings, retries);
-        var source = new FileKindCounter(pool);
+        var source = ArchiveLocations.OpenCounted(locations, settings, retries, out var counter);
         var resolution = await HistoryRange.ResolveAsync("mirror", console, source, from, to, RangeRule.FromStart, settings, cancellationToken);
         if (resolution.Range is not { } resolved)
         {
@@ -118,7 +117,7 @@ internal static class MirrorCommand
         });
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await ProgressDisplay.RunAsync(
-            console, settings.Quiet, async ct => Snapshot(await mirror.GetProgressAsync(ct), range, clock.Elapsed), mirror.RunAsync(cancellationToken), pool, cancellationToken);
+            console, settings.Quiet, async ct => Snapshot(await mirror.GetProgressAsync(ct), range, clock.Elapsed), mirror.RunAsync(cancellationToken), source, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         if (result.Succeeded)
         {
@@ -128,7 +127,7 @@ internal static class MirrorCommand
         var elapsed = clock.Elapsed;
         var problems = result.Problems.Select(Problems.From).ToArray();
         var trustedUpTo = result.TrustedUpTo is { } upTo ? Math.Min(upTo, resolved.Ledgers.Last) : (uint?)null;
-        await WriteSummaryAsync(console, source.Location, target.ToString()!, result, problems, elapsed, pool.Retries, resolved, trustedUpTo, settings.Checkpoints);
+        await WriteSummaryAsync(console, source.Location, target.ToString()!, result, problems, elapsed, source.Retries, resolved, trustedUpTo, settings.Checkpoints);
         if (sharding.Shard is { } shard)
         {
             await ShardMirrorReport.WriteAsync(console, shard, sharding.Stage, source.Location, target, sharding.ReportDir, result, problems, settings, cancellationToken);
@@ -145,9 +144,9 @@ internal static class MirrorCommand
             StartsAt = resolved.StartsAt,
             Checkpoints = result.CheckpointsMirrored,
             Files = result.FilesWritten,
-            FilesByKind = source.CountByKind(),
+            FilesByKind = counter.CountByKind(),
             Bytes = result.BytesWritten,
-            Retries = pool.Retries,
+            Retries = source.Retries,
             Duration = elapsed,
             Problems = problems,
             Errors = result.Errors,

@@ -56,8 +56,7 @@ internal static class VerifyCommand
 
         console.KeptOnCancel = "verify writes nothing; nothing to clean up.";
         // Counted inside the pool, so that the verifier reads through this pool (its retries, --retries) and no other.
-        FileKindCounter? counter = null;
-        var archive = ArchiveLocations.Open(locations, settings, retries, member: reader => counter = new FileKindCounter(reader, counter));
+        var archive = ArchiveLocations.OpenCounted(locations, settings, retries, out var counter);
         var progress = new LatestProgress<VerificationProgress>();
         var verifier = new ArchiveVerifier(archive, new ArchiveVerifierOptions
         {
@@ -86,7 +85,7 @@ internal static class VerifyCommand
         await WriteSummaryAsync(console, archive.Location, report, problems, elapsed, archive.Retries, settings.Checkpoints);
         if (sharding.Shard is { } shard)
         {
-            var shardReport = ShardReport.From(shard, archive.Location, report, problems, counter!.CountByKind(), settings.TrustedHash, settings.Checkpoints);
+            var shardReport = ShardReport.From(shard, archive.Location, report, problems, counter.CountByKind(), settings.TrustedHash, settings.Checkpoints);
             await console.Output.WriteLineAsync($"{"shard",-10}{DescribeShard(shardReport)}");
             if (sharding.ReportDir is { } reportDir)
             {
@@ -105,7 +104,7 @@ internal static class VerifyCommand
             ToLedger = report.ToLedger,
             Checkpoints = report.Checkpoints,
             Files = report.Files,
-            FilesByKind = counter!.CountByKind(),
+            FilesByKind = counter.CountByKind(),
             Bytes = report.Bytes,
             Retries = archive.Retries,
             StartsAt = report.StartsAt,
