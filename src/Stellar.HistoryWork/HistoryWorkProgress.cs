@@ -36,41 +36,89 @@ public enum StageStatus
 }
 
 /// <summary>
-/// A snapshot of a download: the least advanced stage still running (stages run in parallel, so a single
-/// "current" stage would be misleading), a message covering every active stage, and per-stage counters.
+/// The one progress shape of the library, for a download, a verification, a mirror or a trusted-hashes run: the
+/// least advanced stage still running (stages run in parallel, so a single "current" stage would be misleading), a
+/// message covering every active stage, per-stage counters and the run's totals. Every producer hands it out on
+/// demand (<see cref="SharedHistoryState.GetProgressAsync"/>, <c>ArchiveMirror.GetProgressAsync</c>,
+/// <c>ArchiveVerifier.Progress</c>, <c>WriteVerifiedCheckpointHashesWork.Progress</c>) and raises it as it changes
+/// through the <see cref="IProgress{T}"/> it is given (<see cref="SharedHistoryState(TimeProvider, IProgress{HistoryWorkProgress})"/>,
+/// <c>ArchiveVerifierOptions.Progress</c>, <c>ArchiveMirrorOptions.Progress</c>, <c>WriteVerifiedCheckpointHashesOptions.Progress</c>).
 /// </summary>
 public sealed class HistoryWorkProgress
 {
-    internal HistoryWorkProgress(HistoryWorkStage stage, IReadOnlyList<StageProgress> stages, TimeSpan elapsed, string? failure)
+    private readonly string? _failure;
+    private string? _message;
+
+    /// <summary>
+    /// A snapshot of <paramref name="stages"/>; <see cref="Stage"/> follows from them: <see cref="HistoryWorkStage.Failed"/>
+    /// when one failed (or <paramref name="failure"/> is given), NotStarted, Completed, or the first unfinished one.
+    /// </summary>
+    /// <param name="stages">Every stage of the run with its counters, in data-flow order.</param>
+    /// <param name="elapsed">Time since the run started.</param>
+    /// <param name="failure">Why the run failed ("stage: reason"); null while it has not.</param>
+    public HistoryWorkProgress(IReadOnlyList<StageProgress> stages, TimeSpan elapsed, string? failure = null)
     {
-        Stage = stage;
+        ArgumentNullException.ThrowIfNull(stages);
         Stages = stages;
         Elapsed = elapsed;
+        _failure = failure;
+        Stage = CurrentStage(stages, failure);
         Bytes = stages.Sum(s => s.Bytes);
-        BytesPerSecond = elapsed > TimeSpan.Zero ? Bytes / elapsed.TotalSeconds : 0;
-        Message = BuildMessage(stage, stages, failure, BytesPerSecond);
     }
 
     /// <summary>The earliest stage (in data-flow order) that has not finished; Completed or Failed at the end.</summary>
     public HistoryWorkStage Stage { get; }
 
     /// <summary>A one-line description, e.g. <c>buckets 3/10 (30%); ledger headers 5/5 (100%); 1.2 MB/s</c>.</summary>
-    public string Message { get; }
+    public string Message => _message ??= BuildMessage(Stage, Stages, _failure, BytesPerSecond);
 
-    /// <summary>Every registered stage with its counters.</summary>
+    /// <summary>Every stage of the run with its counters.</summary>
     public IReadOnlyList<StageProgress> Stages { get; }
 
-    /// <summary>Total bytes fetched so far.</summary>
-    public long Bytes { get; }
+    /// <summary>Bytes fetched (or, by a mirror's publishing stage, written) so far: by default the stages' sum.</summary>
+    public long Bytes { get; init; }
 
-    /// <summary>Time since the first stage started.</summary>
+    /// <summary>Time since the run started.</summary>
     public TimeSpan Elapsed { get; }
 
-    /// <summary>Average rate since the first stage started.</summary>
-    public double BytesPerSecond { get; }
+    /// <summary>Average rate of <see cref="Bytes"/> since the run started.</summary>
+    public double BytesPerSecond => Elapsed > TimeSpan.Zero ? Bytes / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Files read and checked (a verification) or written (a mirror); 0 where only the stages count them.</summary>
+    public long Files { get; init; }
+
+    /// <summary>
+    /// Files not fetched or written because a good copy was already there: a mirror's target held them intact, or a
+    /// trusted checkpoint hashes file being extended held the entries.
+    /// </summary>
+    public long FilesSkipped { get; init; }
+
+    /// <summary>Problems a verification has found so far (0 for the other runs, which stop at a problem).</summary>
+    public int Problems { get; init; }
+
+    /// <summary>The checkpoints a mirror is downloading and publishing now; null between batches and for the other runs.</summary>
+    public CheckpointRange? Batch { get; init; }
+
+    /// <summary>The counters of <paramref name="stage"/>, or null when this run has no such stage.</summary>
+    public StageProgress? Of(HistoryWorkStage stage) => Stages.FirstOrDefault(s => s.Stage == stage);
 
     /// <inheritdoc />
     public override string ToString() => Message;
+
+    private static HistoryWorkStage CurrentStage(IReadOnlyList<StageProgress> stages, string? failure)
+    {
+        if (failure is not null || stages.Any(s => s.Status == StageStatus.Failed))
+        {
+            return HistoryWorkStage.Failed;
+        }
+
+        if (stages.Count == 0 || stages.All(s => s.Status == StageStatus.Pending))
+        {
+            return HistoryWorkStage.NotStarted;
+        }
+
+        return stages.All(s => s.Status == StageStatus.Succeeded) ? HistoryWorkStage.Completed : stages.First(s => s.Status != StageStatus.Succeeded).Stage;
+    }
 
     private static string BuildMessage(HistoryWorkStage stage, IReadOnlyList<StageProgress> stages, string? failure, double rate)
     {
@@ -114,6 +162,7 @@ internal static class StageNames
         HistoryWorkStage.Transactions => "transactions",
         HistoryWorkStage.Results => "results",
         HistoryWorkStage.ScpHistory => "scp history",
+        HistoryWorkStage.Checkpoints => "checkpoints",
         HistoryWorkStage.Publishing => "publishing",
         HistoryWorkStage.Completed => "completed",
         HistoryWorkStage.Failed => "failed",

@@ -24,7 +24,10 @@ public enum HistoryWorkStage
     /// <summary>Fetching and checking SCP history.</summary>
     ScpHistory,
 
-    /// <summary>Publishing to an archive.</summary>
+    /// <summary>Checking whole checkpoints: every file of each (a verification).</summary>
+    Checkpoints,
+
+    /// <summary>Publishing to an archive (a mirror counts checkpoints whose HAS reached the target).</summary>
     Publishing,
 
     /// <summary>Everything registered has finished successfully.</summary>

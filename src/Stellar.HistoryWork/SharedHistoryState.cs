@@ -19,14 +19,21 @@ public sealed class SharedHistoryState : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HistoryProgressTracker _progress;
     private readonly VerifiedHistory _history = new();
+    private readonly IProgress<HistoryWorkProgress>? _reporter;
+    private readonly Lock _reportOrder = new();
+    private long _changes;
+    private long _reported;
 
     /// <summary>Creates an empty state.</summary>
-    public SharedHistoryState(TimeProvider? timeProvider = null)
+    /// <param name="timeProvider">Time, for the progress's elapsed time and rate; default: the system clock.</param>
+    /// <param name="progress">Receives the progress (as <see cref="GetProgressAsync"/> reads it) after every change: a stage started, a file done, a stage ended; null for none.</param>
+    public SharedHistoryState(TimeProvider? timeProvider = null, IProgress<HistoryWorkProgress>? progress = null)
     {
         _progress = new HistoryProgressTracker(timeProvider ?? TimeProvider.System);
+        _reporter = progress;
     }
 
-    /// <summary>The current progress: stage, message and per-stage counters.</summary>
+    /// <summary>The current progress: stage, message and per-stage counters (also raised through the constructor's <c>progress</c>).</summary>
     public Task<HistoryWorkProgress> GetProgressAsync(CancellationToken cancellationToken = default) =>
         ReadAsync(_progress.Snapshot, cancellationToken);
 
@@ -114,16 +121,16 @@ public sealed class SharedHistoryState : IDisposable
     }
 
     internal Task StartStageAsync(HistoryWorkStage stage, long total, CancellationToken cancellationToken) =>
-        UpdateAsync(() => _progress.Start(stage, total), cancellationToken);
+        ProgressAsync(() => _progress.Start(stage, total), cancellationToken);
 
     internal Task AdvanceStageAsync(HistoryWorkStage stage, long items, long bytes, CancellationToken cancellationToken) =>
-        UpdateAsync(() => _progress.Advance(stage, items, bytes), cancellationToken);
+        ProgressAsync(() => _progress.Advance(stage, items, bytes), cancellationToken);
 
     internal Task CompleteStageAsync(HistoryWorkStage stage, CancellationToken cancellationToken) =>
-        UpdateAsync(() => _progress.Complete(stage), cancellationToken);
+        ProgressAsync(() => _progress.Complete(stage), cancellationToken);
 
     internal Task FailStageAsync(HistoryWorkStage stage, string reason, CancellationToken cancellationToken) =>
-        UpdateAsync(() => _progress.Fail(stage, reason), cancellationToken);
+        ProgressAsync(() => _progress.Fail(stage, reason), cancellationToken);
 
     /// <summary>Records the verified HAS of <paramref name="checkpoint"/>; the newest one recorded is "the" state of the range.</summary>
     internal Task SetHistoryArchiveStateAsync(uint checkpoint, HistoryArchiveState state, CancellationToken cancellationToken) =>
@@ -210,6 +217,34 @@ public sealed class SharedHistoryState : IDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Applies a progress change under the gate and raises the snapshot taken with it outside the gate (a handler may
+    /// read the state), in the order of the changes: a snapshot older than one already raised is dropped.
+    /// </summary>
+    private async Task ProgressAsync(Action update, CancellationToken cancellationToken)
+    {
+        var (snapshot, sequence) = await ReadAsync(
+            () =>
+            {
+                update();
+                return _reporter is null ? ((HistoryWorkProgress?)null, 0L) : (_progress.Snapshot(), ++_changes);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (snapshot is null)
+        {
+            return;
+        }
+
+        lock (_reportOrder)
+        {
+            if (sequence > _reported)
+            {
+                _reported = sequence;
+                _reporter!.Report(snapshot);
+            }
         }
     }
 

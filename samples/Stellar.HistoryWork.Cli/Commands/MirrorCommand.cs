@@ -163,32 +163,34 @@ internal static class MirrorCommand
     /// Bars for the checkpoints published and, while a batch is in flight, its download stages (files and bytes);
     /// the line and footer add bytes/s and an ETA from the checkpoints done plus the batch's share downloaded.
     /// </summary>
-    internal static ProgressSnapshot Snapshot(ArchiveMirrorProgress? p, CheckpointRange range, TimeSpan elapsed)
+    internal static ProgressSnapshot Snapshot(HistoryWorkProgress? p, CheckpointRange range, TimeSpan elapsed)
     {
-        if (p is null)
+        if (p?.Of(HistoryWorkStage.Publishing) is not { } publishing)
         {
             var waiting = new ProgressItem(string.Create(CultureInfo.InvariantCulture, $"checkpoints 0/{range.Count} (0%)"), 0, range.Count, false);
             return new ProgressSnapshot([waiting], $"{waiting.Description}; resolving the range", "resolving the range");
         }
 
-        var done = p.CheckpointsMirrored;
+        var done = publishing.Done;
+        var total = publishing.Total;
         var items = new List<ProgressItem>
         {
-            new(string.Create(CultureInfo.InvariantCulture, $"checkpoints {done}/{p.Range.Count} ({done * 100 / p.Range.Count}%)"), done, p.Range.Count, done == p.Range.Count),
+            new(string.Create(CultureInfo.InvariantCulture, $"checkpoints {done}/{total} ({done * 100 / total}%)"), done, total, done == total),
         };
         var progressed = (double)done;
         string? batch = null;
-        if (p.Batch is { } inFlight && p.Download is { } download)
+        if (p.Batch is { } inFlight)
         {
-            var stages = download.Stages.Where(s => s.Total > 0).ToList();
+            var stages = p.Stages.Where(s => s.Stage != HistoryWorkStage.Publishing && s.Total > 0).ToList();
             progressed += inFlight.Count * (stages.Count == 0 ? 0 : stages.Sum(s => (double)s.Done) / stages.Sum(s => (double)s.Total));
-            items.AddRange(stages.Select(s => new ProgressItem(string.Create(CultureInfo.InvariantCulture, $"batch {p.BatchesDone + 1}/{p.Batches} {s}"), s.Done, s.Total, s.Status == StageStatus.Succeeded)));
-            batch = string.Create(CultureInfo.InvariantCulture, $"batch {p.BatchesDone + 1}/{p.Batches} ({inFlight.First}..{inFlight.Last}): {download.Message}");
+            var label = string.Create(CultureInfo.InvariantCulture, $"batch {inFlight.First}..{inFlight.Last}");
+            items.AddRange(stages.Select(s => new ProgressItem($"{label} {s}", s.Done, s.Total, s.Status == StageStatus.Succeeded)));
+            batch = $"{label}: {string.Join("; ", stages.Where(s => s.Status == StageStatus.Running))}";
         }
 
-        var rate = elapsed > TimeSpan.Zero ? p.BytesWritten / elapsed.TotalSeconds : 0;
-        var eta = progressed > 0 && progressed < p.Range.Count ? "; ETA " + Duration(elapsed * ((p.Range.Count - progressed) / progressed)) : string.Empty;
-        var footer = string.Create(CultureInfo.InvariantCulture, $"{p.FilesWritten} files written, {p.FilesSkipped} already there, {ByteFormat.Size(p.BytesWritten)} at {ByteFormat.Rate(rate)}{eta}");
+        var rate = elapsed > TimeSpan.Zero ? p.Bytes / elapsed.TotalSeconds : 0;
+        var eta = progressed > 0 && progressed < total ? "; ETA " + Duration(elapsed * ((total - progressed) / progressed)) : string.Empty;
+        var footer = string.Create(CultureInfo.InvariantCulture, $"{p.Files} files written, {p.FilesSkipped} already there, {ByteFormat.Size(p.Bytes)} at {ByteFormat.Rate(rate)}{eta}");
         var line = batch is null ? $"{items[0].Description}; {footer}" : $"{items[0].Description}; {batch}; {footer}";
         return new ProgressSnapshot(items, line, footer);
     }

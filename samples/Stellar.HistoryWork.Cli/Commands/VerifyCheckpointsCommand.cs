@@ -121,6 +121,7 @@ internal static class VerifyCheckpointsCommand
         cancellationToken.ThrowIfCancellationRequested();
         var elapsed = clock.Elapsed;
         var progress = work.Progress;
+        var ledgerFiles = progress.Of(HistoryWorkStage.LedgerHeaders)!.Done;
         var problems = result.Works.Where(w => w.State == WorkState.Failed).SelectMany(Problems.From).ToArray();
         if (problems.Length == 0)
         {
@@ -130,9 +131,9 @@ internal static class VerifyCheckpointsCommand
             {
                 ("wrote", work.OutputPath),
                 ("trusted", trusted.ToString()),
-                ("checkpoints", string.Create(CultureInfo.InvariantCulture, $"{progress.Done} verified newest to oldest, each linked to the next newer one")),
-                ("kept", string.Create(CultureInfo.InvariantCulture, $"{progress.Kept} entries of the existing file")),
-                ("files", string.Create(CultureInfo.InvariantCulture, $"{progress.Done} ledger files, {ByteFormat.Size(progress.Bytes)} in {elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)})")),
+                ("checkpoints", string.Create(CultureInfo.InvariantCulture, $"{ledgerFiles} verified newest to oldest, each linked to the next newer one")),
+                ("kept", string.Create(CultureInfo.InvariantCulture, $"{progress.FilesSkipped} entries of the existing file")),
+                ("files", string.Create(CultureInfo.InvariantCulture, $"{ledgerFiles} ledger files, {ByteFormat.Size(progress.Bytes)} in {elapsed.TotalSeconds:0.00} s ({ByteFormat.Rate(rate)})")),
             };
             foreach (var (label, value) in lines)
             {
@@ -154,8 +155,8 @@ internal static class VerifyCheckpointsCommand
             ToLedger = trusted.Ledger,
             TrustedUpTo = problems.Length == 0 ? trusted.Ledger : null,
             StartsAt = startsAt,
-            Checkpoints = progress.Done,
-            Files = progress.Done,
+            Checkpoints = ledgerFiles,
+            Files = ledgerFiles,
             FilesByKind = archive.CountByKind(),
             Bytes = progress.Bytes,
             Retries = pool.Retries + result.Works.Sum(w => Math.Max(0L, w.Attempts - 1L)),
@@ -166,14 +167,15 @@ internal static class VerifyCheckpointsCommand
         return problems.Length == 0 ? ExitCodes.Ok : ExitCodes.ForFailure(problems.Select(p => p.Kind));
     }
 
-    private static ProgressSnapshot Snapshot(VerifiedCheckpointHashesProgress p, TimeSpan elapsed)
+    private static ProgressSnapshot Snapshot(HistoryWorkProgress p, TimeSpan elapsed)
     {
+        var files = p.Of(HistoryWorkStage.LedgerHeaders)!;
         var rate = elapsed > TimeSpan.Zero ? p.Bytes / elapsed.TotalSeconds : 0;
         var item = new ProgressItem(
-            string.Create(CultureInfo.InvariantCulture, $"checkpoints {p.Done}/{p.Total} ({(p.Total == 0 ? 0 : p.Done * 100 / p.Total)}%)"),
-            p.Done,
-            p.Total,
-            p.Total > 0 && p.Done == p.Total);
+            string.Create(CultureInfo.InvariantCulture, $"checkpoints {files.Done}/{files.Total} ({(files.Total == 0 ? 0 : files.Done * 100 / files.Total)}%)"),
+            files.Done,
+            files.Total,
+            files.Total > 0 && files.Done == files.Total);
         var footer = $"{ByteFormat.Size(p.Bytes)} at {ByteFormat.Rate(rate)}";
         return new ProgressSnapshot([item], $"{item.Description}; {footer}", footer);
     }

@@ -57,7 +57,6 @@ internal static class VerifyCommand
         console.KeptOnCancel = "verify writes nothing; nothing to clean up.";
         // Counted inside the pool, so that the verifier reads through this pool (its retries, --retries) and no other.
         var archive = ArchiveLocations.OpenCounted(locations, settings, retries, out var counter);
-        var progress = new LatestProgress<VerificationProgress>();
         var verifier = new ArchiveVerifier(archive, new ArchiveVerifierOptions
         {
             FromLedger = from,
@@ -67,14 +66,13 @@ internal static class VerifyCommand
             TrustedCheckpointHashes = settings.TrustedCheckpointHashes,
             NetworkPassphrase = settings.NetworkPassphrase,
             MaxConcurrency = settings.Concurrency,
-            Progress = progress,
             Shard = sharding.Shard,
         });
         var clock = Stopwatch.StartNew();
         var report = await ProgressDisplay.RunAsync(
             console,
             settings.Quiet,
-            _ => Task.FromResult(Snapshot(progress.Latest, clock.Elapsed)),
+            _ => Task.FromResult(Snapshot(verifier.Progress, clock.Elapsed)),
             verifier.VerifyAsync(cancellationToken),
             archive,
             cancellationToken);
@@ -130,16 +128,16 @@ internal static class VerifyCommand
             ? string.Create(CultureInfo.InvariantCulture, $"{report.Index} of {report.Count}: checkpoints {slice.First}..{slice.Last}, {report.BucketsLeftBelow} buckets left to the shard below")
             : string.Create(CultureInfo.InvariantCulture, $"{report.Index} of {report.Count}: no checkpoints (the range has fewer than {report.Count})");
 
-    private static ProgressSnapshot Snapshot(VerificationProgress? p, TimeSpan elapsed)
+    private static ProgressSnapshot Snapshot(HistoryWorkProgress? p, TimeSpan elapsed)
     {
-        if (p is null)
+        if (p?.Of(HistoryWorkStage.Checkpoints) is not { Total: > 0 } c || p.Of(HistoryWorkStage.Buckets) is not { } b)
         {
             return new ProgressSnapshot([], "reading the root history archive state", string.Empty);
         }
 
         var rate = elapsed > TimeSpan.Zero ? p.Bytes / elapsed.TotalSeconds : 0;
-        var checkpoints = new ProgressItem(Count("checkpoints", p.CheckpointsDone, p.CheckpointsTotal), p.CheckpointsDone, p.CheckpointsTotal, p.CheckpointsTotal > 0 && p.CheckpointsDone == p.CheckpointsTotal);
-        var buckets = new ProgressItem(Count("buckets", p.BucketsDone, p.BucketsKnown), p.BucketsDone, p.BucketsKnown, false);
+        var checkpoints = new ProgressItem(Count("checkpoints", c.Done, c.Total), c.Done, c.Total, c.Status == StageStatus.Succeeded);
+        var buckets = new ProgressItem(Count("buckets", b.Done, b.Total), b.Done, b.Total, false);
         var footer = string.Create(CultureInfo.InvariantCulture, $"{p.Files} files, {ByteFormat.Size(p.Bytes)} at {ByteFormat.Rate(rate)}, {p.Problems} problem{(p.Problems == 1 ? "" : "s")}");
         return new ProgressSnapshot([checkpoints, buckets], $"{checkpoints.Description}; {buckets.Description}; {footer}", footer);
     }

@@ -64,7 +64,7 @@ public sealed class HistoryCatchup
         var (range, options) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         var lookAhead = new CheckpointLookAhead(range.Checkpoints, options.MaxConcurrentDownloads, options.RequireScpHistory);
         await using var scheduler = new WorkScheduler(_schedulerOptions);
-        using var registration = Register(range, request.Trust.Source, options, builder => builder.RegisterStreaming(scheduler, lookAhead));
+        using var registration = Register(range, request, options, builder => builder.RegisterStreaming(scheduler, lookAhead));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = scheduler.RunToCompletionAsync(stop.Token);
         try
@@ -101,7 +101,7 @@ public sealed class HistoryCatchup
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         var (range, options) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
-        return Register(range, request.Trust.Source, options, builder => builder.Register(scheduler));
+        return Register(range, request, options, builder => builder.Register(scheduler));
     }
 
     /// <summary>
@@ -183,13 +183,13 @@ public sealed class HistoryCatchup
     }
 
     /// <summary>A builder over a fresh shared state, registered by <paramref name="register"/>.</summary>
-    private HistoryCatchupRegistration Register(CatchupRange range, CatchupTrustSource trustSource, HistoryWorkOptions options, Func<HistoryWorkBuilder, HistoryWorkIds> register)
+    private HistoryCatchupRegistration Register(CatchupRange range, HistoryCatchupRequest request, HistoryWorkOptions options, Func<HistoryWorkBuilder, HistoryWorkIds> register)
     {
-        var state = new SharedHistoryState(_options.TimeProvider);
+        var state = new SharedHistoryState(_options.TimeProvider, request.Progress);
         try
         {
             var ids = register(new HistoryWorkBuilder(_archive, range, state, options));
-            return new HistoryCatchupRegistration(range, trustSource, ids, state);
+            return new HistoryCatchupRegistration(range, request.Trust.Source, ids, state);
         }
         catch
         {

@@ -25,6 +25,12 @@ public sealed class HistoryCatchupRequest
     /// <summary>The first wait between two polls (default 5 s); each next wait doubles, up to <see cref="MaxPollDelay"/>.</summary>
     public TimeSpan FirstPollDelay { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Receives the download's progress after every change (a file done, a stage started or ended); null for none.
+    /// <see cref="HistoryCatchupRegistration.State"/>'s <see cref="SharedHistoryState.GetProgressAsync"/> reads the same on demand.
+    /// </summary>
+    public IProgress<HistoryWorkProgress>? Progress { get; init; }
+
     /// <summary>The longest wait between two polls (default 60 s; a checkpoint is published about every 5 minutes).</summary>
     public TimeSpan MaxPollDelay { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -60,25 +60,7 @@ internal sealed class HistoryProgressTracker
             .Select(s => new StageProgress(s.Key, s.Value.Done, s.Value.Total, s.Value.Bytes, s.Value.Status))
             .ToList();
         var elapsed = _startedAt is { } start ? _timeProvider.GetElapsedTime(start) : TimeSpan.Zero;
-        HistoryWorkStage stage;
-        if (Failure is not null)
-        {
-            stage = HistoryWorkStage.Failed;
-        }
-        else if (stages.Count == 0 || stages.All(s => s.Status == StageStatus.Pending))
-        {
-            stage = HistoryWorkStage.NotStarted;
-        }
-        else if (stages.All(s => s.Status == StageStatus.Succeeded))
-        {
-            stage = HistoryWorkStage.Completed;
-        }
-        else
-        {
-            stage = stages.First(s => s.Status != StageStatus.Succeeded).Stage;
-        }
-
-        return new HistoryWorkProgress(stage, stages, elapsed, Failure);
+        return new HistoryWorkProgress(stages, elapsed, Failure);
     }
 
     private StageCounters Counters(HistoryWorkStage stage)

@@ -27,18 +27,18 @@ public sealed class WriteVerifiedCheckpointHashesOptions
     /// <summary>Logging; default: none.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>Receives the work's <see cref="WriteVerifiedCheckpointHashesWork.Progress"/> after every ledger file and at the end; null for none.</summary>
+    public IProgress<HistoryWorkProgress>? Progress { get; set; }
+
+    /// <summary>Time, for the progress's elapsed time and rate; default: the system clock.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Checkpoints);
         ArgumentOutOfRangeException.ThrowIfZero(FromLedger);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentDownloads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxLedgerFileSize, 1);
+        ArgumentNullException.ThrowIfNull(TimeProvider);
     }
 }
-
-/// <summary>Where a <see cref="WriteVerifiedCheckpointHashesWork"/> run is.</summary>
-/// <param name="Done">Checkpoint files verified and linked.</param>
-/// <param name="Total">Checkpoint files to fetch in this run.</param>
-/// <param name="Bytes">Compressed bytes fetched.</param>
-/// <param name="Kept">Entries taken over from an existing file.</param>
-public sealed record VerifiedCheckpointHashesProgress(long Done, long Total, long Bytes, long Kept);

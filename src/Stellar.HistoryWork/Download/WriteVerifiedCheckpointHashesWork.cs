@@ -26,6 +26,9 @@ public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
     private long _total;
     private long _bytes;
     private long _kept;
+    private long? _startedAt;
+    private int _status = (int)StageStatus.Pending;
+    private string? _failure;
 
     /// <param name="archive">One archive, or an <c>ArchivePool</c>.</param>
     /// <param name="trusted">The hash the chain starts from; its checkpoint is the newest one written.</param>
@@ -56,14 +59,28 @@ public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
     /// <summary>The file written.</summary>
     public string OutputPath => _outputPath;
 
-    /// <summary>A snapshot of the current (or last) attempt.</summary>
-    public VerifiedCheckpointHashesProgress Progress =>
-        new(Interlocked.Read(ref _done), Interlocked.Read(ref _total), Interlocked.Read(ref _bytes), Interlocked.Read(ref _kept));
+    /// <summary>
+    /// Where the current (or last) attempt is: its ledger files verified and linked of those to fetch (the
+    /// <see cref="HistoryWorkStage.LedgerHeaders"/> stage, with the compressed bytes), and in
+    /// <see cref="HistoryWorkProgress.FilesSkipped"/> the entries taken over from an existing file.
+    /// <see cref="WriteVerifiedCheckpointHashesOptions.Progress"/> raises the same snapshot after every file.
+    /// </summary>
+    public HistoryWorkProgress Progress
+    {
+        get
+        {
+            var stage = new StageProgress(HistoryWorkStage.LedgerHeaders, Interlocked.Read(ref _done), Interlocked.Read(ref _total), Interlocked.Read(ref _bytes), (StageStatus)Volatile.Read(ref _status));
+            var elapsed = _startedAt is { } start ? _options.TimeProvider.GetElapsedTime(start) : TimeSpan.Zero;
+            return new HistoryWorkProgress([stage], elapsed, Volatile.Read(ref _failure)) { FilesSkipped = Interlocked.Read(ref _kept) };
+        }
+    }
 
     private protected override string SourceName => _archive.Name;
 
     private protected override async Task ExecuteAsync(WorkContext context, CancellationToken cancellationToken)
     {
+        _startedAt ??= _options.TimeProvider.GetTimestamp();
+        Volatile.Write(ref _status, (int)StageStatus.Running);
         try
         {
             await WriteAsync(cancellationToken).ConfigureAwait(false);
@@ -73,6 +90,21 @@ public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
             // The existing file cannot be extended; another attempt would read the same bytes.
             throw new FatalWorkException(e.Message, e);
         }
+    }
+
+    private protected override Task OnSucceededAsync()
+    {
+        Volatile.Write(ref _status, (int)StageStatus.Succeeded);
+        _options.Progress?.Report(Progress);
+        return Task.CompletedTask;
+    }
+
+    private protected override Task OnGivenUpAsync(string reason)
+    {
+        Volatile.Write(ref _failure, "ledger headers: " + reason);
+        Volatile.Write(ref _status, (int)StageStatus.Failed);
+        _options.Progress?.Report(Progress);
+        return Task.CompletedTask;
     }
 
     private async Task WriteAsync(CancellationToken cancellationToken)
@@ -176,6 +208,7 @@ public sealed class WriteVerifiedCheckpointHashesWork : HistoryWorkItem
         }
 
         Interlocked.Increment(ref _done);
+        _options.Progress?.Report(Progress);
         return file;
     }
 

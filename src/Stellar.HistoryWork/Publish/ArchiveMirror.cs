@@ -41,41 +41,6 @@ public sealed partial class ArchiveMirror
         _options = options;
     }
 
-    /// <summary>
-    /// Where the run is at this moment — poll it for live progress: checkpoints one by one as their HAS reaches the
-    /// target, files and bytes written, and the batch in flight with its download counters (files per stage, bytes,
-    /// bytes per second). Null until the range is resolved.
-    /// </summary>
-    public async Task<ArchiveMirrorProgress?> GetProgressAsync(CancellationToken cancellationToken = default)
-    {
-        if (_live is not { } live)
-        {
-            return null;
-        }
-
-        var (batch, state, batchesDone) = live.Current;
-        HistoryWorkProgress? download = null;
-        if (state is not null)
-        {
-            try
-            {
-                download = await state.GetProgressAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (ObjectDisposedException)
-            {
-                // The batch ended while we asked: it is in the counters now.
-                batch = null;
-            }
-        }
-
-        var publisher = live.Publisher;
-        return new ArchiveMirrorProgress(live.Range, batchesDone, live.Batches, (int)publisher.CheckpointsPublished, publisher.FilesWritten, publisher.FilesSkipped, publisher.BytesWritten)
-        {
-            Batch = download is null ? null : batch,
-            Download = download,
-        };
-    }
-
     /// <summary>Mirrors the range; returns what happened (a source or target problem is reported, not thrown).</summary>
     /// <exception cref="OperationCanceledException">Cancelled; what was published stays valid and a rerun resumes.</exception>
     /// <exception cref="HistoryArchiveStateException">No range was given and the source's <c>.well-known</c> is bad.</exception>
@@ -117,7 +82,7 @@ public sealed partial class ArchiveMirror
         var anchor = reader is null || stage == ArchiveMirrorStage.Buckets ? null : AnchorNewest(reader, range, userTrust, userTrustInNewest, workDirectory);
         var publisher = new ArchivePublisher(_target, _options.History) { HeldByTarget = reader is null ? null : reader.CameFromTarget };
         var logger = publisher.Logger;
-        var live = new LiveRun(range, batches.Count, publisher);
+        var live = new LiveRun(range, batches.Count, publisher, _options.History.TimeProvider);
         _live = live;
         var problems = new List<VerificationProblem>();
         var errors = new List<string>();
@@ -195,7 +160,8 @@ public sealed partial class ArchiveMirror
                 await ReleaseAsync(builder, keepBuckets: reader is null, cancellationToken).ConfigureAwait(false);
                 ReleaseUnbound(builder, batch);
                 live.Current = (null, null, i + 1);
-                _options.Progress?.Report(new ArchiveMirrorProgress(range, i + 1, batches.Count, mirrored, publisher.FilesWritten, publisher.FilesSkipped, publisher.BytesWritten));
+                live.CheckpointsDone = mirrored;
+                _options.Progress?.Report(live.Snapshot(null, null));
                 continue;
             }
 
@@ -226,7 +192,7 @@ public sealed partial class ArchiveMirror
             chainedTrust = previousLedger > 0 ? new TrustedLedgerHash(previousLedger, oldest.First.Header.PreviousLedgerHash) : null;
             await ReleaseAsync(builder, keepBuckets: reader is null, cancellationToken).ConfigureAwait(false);
             live.Current = (null, null, i + 1);
-            _options.Progress?.Report(new ArchiveMirrorProgress(range, i + 1, batches.Count, mirrored, publisher.FilesWritten, publisher.FilesSkipped, publisher.BytesWritten));
+            _options.Progress?.Report(live.Snapshot(null, null));
         }
 
         if (!failed && newest is { } top && stage == ArchiveMirrorStage.Everything)
@@ -359,39 +325,6 @@ public sealed partial class ArchiveMirror
             if (work.Error is { } error)
             {
                 problems.AddRange(FailureClassifier.ToProblems(error, work.Name));
-            }
-        }
-    }
-
-    /// <summary>What <see cref="GetProgressAsync"/> reads while a run goes on.</summary>
-    private sealed class LiveRun(CheckpointRange range, int batches, ArchivePublisher publisher)
-    {
-        public CheckpointRange Range => range;
-
-        public int Batches => batches;
-
-        public ArchivePublisher Publisher => publisher;
-
-        private readonly Lock _gate = new();
-        private (CheckpointRange? Batch, SharedHistoryState? State, int BatchesDone) _current;
-
-        /// <summary>The batch in flight and its state (null between batches), and the batches done.</summary>
-        public (CheckpointRange? Batch, SharedHistoryState? State, int BatchesDone) Current
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _current;
-                }
-            }
-
-            set
-            {
-                lock (_gate)
-                {
-                    _current = value;
-                }
             }
         }
     }

@@ -38,8 +38,8 @@ public sealed class ArchiveMirrorOptions
     /// <summary>Receives the scheduler's state changes (work started, retrying, failed, …).</summary>
     public IProgress<WorkEvent>? WorkProgress { get; set; }
 
-    /// <summary>Receives progress after every batch.</summary>
-    public IProgress<ArchiveMirrorProgress>? Progress { get; set; }
+    /// <summary>Receives the run's progress (<see cref="ArchiveMirror.GetProgressAsync"/>) after every batch.</summary>
+    public IProgress<HistoryWorkProgress>? Progress { get; set; }
 
     /// <summary>
     /// Mirror only this shard's slice of the range (<see cref="ArchiveShard.SliceOf"/>: every shard of a job cuts the

@@ -45,31 +45,3 @@ public sealed record ArchiveMirrorResult(
     /// </summary>
     public ShardVerification? Shard { get; init; }
 }
-
-/// <summary>
-/// Progress of an <see cref="ArchiveMirror"/> run: reported after every batch, and at any moment by
-/// <see cref="ArchiveMirror.GetProgressAsync"/>, where <see cref="CheckpointsMirrored"/> counts checkpoints one by one as
-/// their HAS reaches the target and <see cref="Download"/> counts the files and bytes of the batch in flight.
-/// </summary>
-/// <param name="Range">The checkpoints of the run.</param>
-/// <param name="BatchesDone">Batches published.</param>
-/// <param name="Batches">Batches in the run.</param>
-/// <param name="CheckpointsMirrored">Checkpoints whose HAS is at the target (written or found intact).</param>
-/// <param name="FilesWritten">Files written to the target.</param>
-/// <param name="FilesSkipped">Files the target already held intact.</param>
-/// <param name="BytesWritten">Bytes written to the target.</param>
-public sealed record ArchiveMirrorProgress(
-    CheckpointRange Range,
-    int BatchesDone,
-    int Batches,
-    int CheckpointsMirrored,
-    long FilesWritten,
-    long FilesSkipped,
-    long BytesWritten)
-{
-    /// <summary>The batch being downloaded and published now; null between batches and at the end.</summary>
-    public CheckpointRange? Batch { get; init; }
-
-    /// <summary>The download of <see cref="Batch"/>: files done and known per stage, bytes, bytes per second.</summary>
-    public HistoryWorkProgress? Download { get; init; }
-}

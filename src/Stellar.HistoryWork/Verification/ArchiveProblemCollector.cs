@@ -17,7 +17,9 @@ internal sealed class ArchiveProblemCollector
 
     private readonly ConcurrentQueue<VerificationProblem> _problems = new();
     private readonly HistoryWorkTelemetry.DownloadInstruments _telemetry;
-    private readonly IProgress<VerificationProgress>? _progress;
+    private readonly IProgress<HistoryWorkProgress>? _progress;
+    private readonly TimeProvider _timeProvider;
+    private readonly long _startedAt;
     private readonly List<CheckpointRange> _absentRuns = [];
     private IReadOnlyList<CheckpointRange> _scpAbsentBeforeFirst = [];
     private CheckpointRange _range;
@@ -29,10 +31,12 @@ internal sealed class ArchiveProblemCollector
     private int _bucketsDone;
     private int _bucketsKnown;
 
-    public ArchiveProblemCollector(HistoryWorkTelemetry.DownloadInstruments telemetry, IProgress<VerificationProgress>? progress)
+    public ArchiveProblemCollector(HistoryWorkTelemetry.DownloadInstruments telemetry, IProgress<HistoryWorkProgress>? progress, TimeProvider timeProvider)
     {
         _telemetry = telemetry;
         _progress = progress;
+        _timeProvider = timeProvider;
+        _startedAt = timeProvider.GetTimestamp();
     }
 
     [Flags]
@@ -172,15 +176,33 @@ internal sealed class ArchiveProblemCollector
         }
     }
 
-    public void ReportProgress() =>
-        _progress?.Report(new VerificationProgress(
-            Volatile.Read(ref _checkpointsDone),
-            _checkpointsTotal,
-            Volatile.Read(ref _bucketsDone),
-            Volatile.Read(ref _bucketsKnown),
-            Files,
-            Bytes,
-            _problems.Count));
+    public void ReportProgress() => _progress?.Report(Progress());
+
+    /// <summary>
+    /// Where the run is: checkpoints whose every file was checked, buckets checked of those known so far, files and
+    /// bytes read, problems found.
+    /// </summary>
+    public HistoryWorkProgress Progress()
+    {
+        var checkpointsDone = Volatile.Read(ref _checkpointsDone);
+        var bucketsDone = Volatile.Read(ref _bucketsDone);
+        var bucketsKnown = Volatile.Read(ref _bucketsKnown);
+        var checkpointsFinished = _checkpointsTotal > 0 && checkpointsDone >= _checkpointsTotal;
+        StageProgress[] stages =
+        [
+            new(HistoryWorkStage.Checkpoints, checkpointsDone, _checkpointsTotal, 0, StatusOf(_checkpointsTotal > 0, checkpointsFinished)),
+            new(HistoryWorkStage.Buckets, bucketsDone, bucketsKnown, 0, StatusOf(bucketsKnown > 0, checkpointsFinished && bucketsDone >= bucketsKnown)),
+        ];
+        return new HistoryWorkProgress(stages, _timeProvider.GetElapsedTime(_startedAt))
+        {
+            Bytes = Bytes,
+            Files = Files,
+            Problems = _problems.Count,
+        };
+
+        static StageStatus StatusOf(bool started, bool finished) =>
+            finished ? StageStatus.Succeeded : started ? StageStatus.Running : StageStatus.Pending;
+    }
 
     /// <summary>
     /// The report: problems in a stable order (path, ledger, kind), whatever order the workers found them in;

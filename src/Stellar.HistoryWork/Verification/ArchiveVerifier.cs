@@ -29,6 +29,7 @@ public sealed partial class ArchiveVerifier
     private readonly ArchiveVerifierOptions _options;
     private readonly ILogger _logger;
     private readonly HistoryWorkTelemetry.DownloadInstruments _telemetry;
+    private ArchiveProblemCollector? _current;
 
     /// <param name="archive">The archive to verify: a pool, or one reader, read through a pool of one (<see cref="ArchiveVerifierOptions.Pool"/>) for its retries and adaptive concurrency.</param>
     /// <param name="options">What to verify and how; defaults when null.</param>
@@ -63,12 +64,20 @@ public sealed partial class ArchiveVerifier
         _telemetry = HistoryWorkTelemetry.For(options.MeterFactory).Download;
     }
 
+    /// <summary>
+    /// Where the latest <see cref="VerifyAsync"/> of this verifier is (or ended): checkpoints and buckets checked,
+    /// files, bytes, problems so far; null before the first run. <see cref="ArchiveVerifierOptions.Progress"/> raises
+    /// the same snapshot after every file.
+    /// </summary>
+    public HistoryWorkProgress? Progress => Volatile.Read(ref _current)?.Progress();
+
     /// <summary>Runs the verification. Cancelling stops every file promptly and throws <see cref="OperationCanceledException"/>.</summary>
     public async Task<VerificationReport> VerifyAsync(CancellationToken cancellationToken = default)
     {
         using var activity = HistoryWorkTelemetry.ActivitySource.StartActivity(ActivityName);
         LogStarting(_logger, _archive.Name, _options.FromLedger, _options.ToLedger);
-        var problems = new ArchiveProblemCollector(_telemetry, _options.Progress);
+        var problems = new ArchiveProblemCollector(_telemetry, _options.Progress, _options.TimeProvider);
+        Volatile.Write(ref _current, problems);
         var run = new ArchiveVerificationRun(_archive, _options, problems, _logger);
         VerificationReport report;
         try

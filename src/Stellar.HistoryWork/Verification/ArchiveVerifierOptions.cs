@@ -54,8 +54,11 @@ public sealed class ArchiveVerifierOptions
     /// </summary>
     public int MaxConcurrency { get; init; } = 16;
 
-    /// <summary>Receives progress after every file; null for none.</summary>
-    public IProgress<VerificationProgress>? Progress { get; init; }
+    /// <summary>Receives progress after every file (checkpoints, buckets, files, bytes, problems); null for none. <see cref="ArchiveVerifier.Progress"/> reads it on demand.</summary>
+    public IProgress<HistoryWorkProgress>? Progress { get; init; }
+
+    /// <summary>Time, for the progress's elapsed time and rate; default: the system clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Limits for the verifiers.</summary>
     public HistoryVerificationOptions Limits { get; init; } = HistoryVerificationOptions.Default;

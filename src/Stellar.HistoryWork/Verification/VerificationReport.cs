@@ -74,13 +74,3 @@ public sealed record ShardVerification(
     /// </summary>
     public IReadOnlyList<CheckpointRange> ScpAbsentBeforeFirst { get; init; } = [];
 }
-
-/// <summary>Progress of an <c>ArchiveVerifier</c> run, reported after every file.</summary>
-public sealed record VerificationProgress(
-    int CheckpointsDone,
-    int CheckpointsTotal,
-    int BucketsDone,
-    int BucketsKnown,
-    long Files,
-    long Bytes,
-    int Problems);

@@ -55,7 +55,7 @@ public class MirrorCommandTests
     public void Snapshot_BatchInFlight_ShowsItsStagesAndAnEta()
     {
         var range = new CheckpointRange(63, 63 + (64 * 99), CheckpointMath.Default);
-        var progress = new Stellar.HistoryWork.Publish.ArchiveMirrorProgress(range, 1, 2, 50, 200, 0, 2_000_000);
+        var progress = new HistoryWorkProgress([new StageProgress(HistoryWorkStage.Publishing, 50, range.Count, 2_000_000, StageStatus.Running)], TimeSpan.FromSeconds(10)) { Files = 200 };
 
         var snapshot = Stellar.HistoryWork.Cli.Commands.MirrorCommand.Snapshot(progress, range, TimeSpan.FromSeconds(10));
 

@@ -118,6 +118,26 @@ public class HistoryCatchupTests
     }
 
     [Fact]
+    public async Task CatchupAsync_WithProgress_RaisesTheSnapshotGetProgressAsyncReads()
+    {
+        using var work = new TempDirectory();
+        var catchup = new HistoryCatchup(new LocalArchiveReader(Fixtures.TestnetSmall), Options(work));
+        var raised = new List<HistoryWorkProgress>();
+        await using var scheduler = new WorkScheduler();
+        var request = new HistoryCatchupRequest { ToLedger = 10047, FromLedger = 9900, Trust = CatchupTrust.FromConsensus(Trusted(10047)), Progress = new SyncProgress(raised) };
+
+        using var registration = await catchup.RegisterAsync(scheduler, request);
+        await registration.GetResultAsync(await scheduler.RunToCompletionAsync());
+
+        var last = raised[^1];
+        last.Stage.Should().Be(HistoryWorkStage.Completed, last.Message);
+        last.Stages.Should().Equal((await registration.State.GetProgressAsync()).Stages, "the last change raised is the state read afterwards");
+        last.Of(HistoryWorkStage.Transactions)!.Done.Should().Be(4, "one transactions file per checkpoint, each raised as it verified");
+        raised.Select(p => p.Of(HistoryWorkStage.Transactions)?.Done ?? 0).Should().BeInAscendingOrder("snapshots are raised in the order of the changes");
+        raised.Should().HaveCountGreaterThan(4 * 4, "every file of the four checkpoints raised one");
+    }
+
+    [Fact]
     public async Task RegisterAsync_CallersScheduler_RunsThereAndHandsOverTheResult()
     {
         using var work = new TempDirectory();
@@ -258,5 +278,16 @@ public class HistoryCatchupTests
         }
 
         public ValueTask<bool> ExistsAsync(string path, CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
+    }
+
+    private sealed class SyncProgress(List<HistoryWorkProgress> sink) : IProgress<HistoryWorkProgress>
+    {
+        public void Report(HistoryWorkProgress value)
+        {
+            lock (sink)
+            {
+                sink.Add(value);
+            }
+        }
     }
 }

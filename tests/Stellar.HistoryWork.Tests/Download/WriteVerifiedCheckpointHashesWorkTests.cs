@@ -33,7 +33,8 @@ public class WriteVerifiedCheckpointHashesWorkTests
         }
 
         TrustedCheckpointHashes.Parse(File.ReadAllText(output)).Count.Should().Be(157);
-        work.Progress.Done.Should().Be(157);
+        work.Progress.Of(HistoryWorkStage.LedgerHeaders)!.Done.Should().Be(157);
+        work.Progress.Stage.Should().Be(HistoryWorkStage.Completed, work.Progress.Message);
         Directory.EnumerateFiles(temp.Path, "*.partial").Should().BeEmpty();
     }
 
@@ -52,8 +53,8 @@ public class WriteVerifiedCheckpointHashesWorkTests
 
         result.Succeeded.Should().BeTrue(result.ToString());
         File.ReadAllBytes(extended).Should().Equal(File.ReadAllBytes(fresh));
-        work.Progress.Done.Should().Be((Newest - 5055) / 64, "only the checkpoints after the existing file's newest are fetched");
-        work.Progress.Kept.Should().Be(79);
+        work.Progress.Of(HistoryWorkStage.LedgerHeaders)!.Done.Should().Be((Newest - 5055) / 64, "only the checkpoints after the existing file's newest are fetched");
+        work.Progress.FilesSkipped.Should().Be(79);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public class ArchiveMirrorProgressTests
     {
         using var work = new TempDirectory();
         using var target = new TempDirectory();
-        var seen = new List<(string Path, ArchiveMirrorProgress? Progress)>();
+        var seen = new List<(string Path, HistoryWorkProgress? Progress)>();
         ArchiveMirror? mirror = null;
         var recording = new RecordingArchiveWriter(target.Path)
         {
@@ -35,16 +35,17 @@ public class ArchiveMirrorProgressTests
         var result = await mirror.RunAsync();
 
         result.Succeeded.Should().BeTrue(string.Join("; ", result.Errors));
-        var states = seen.Where(s => ArchivePaths.TryParseHistoryState(s.Path, out _)).Select(s => s.Progress!.CheckpointsMirrored).ToList();
+        var states = seen.Where(s => ArchivePaths.TryParseHistoryState(s.Path, out _)).Select(s => (int)s.Progress!.Of(HistoryWorkStage.Publishing)!.Done).ToList();
         states.Should().Equal(Enumerable.Range(0, 17), "each checkpoint counts as its HAS reaches the target, one by one");
         var data = seen.Where(s => !ArchivePaths.TryParseHistoryState(s.Path, out _) && s.Path != ArchivePaths.WellKnownState).Select(s => s.Progress!).ToList();
         // Files land in parallel, so the counts read at each write interleave, but each file counts as it lands.
-        data.Select(p => p.FilesWritten).Distinct().Count().Should().BeGreaterThan(data.Count / 2, "every file counts as it lands");
-        data.Should().OnlyContain(p => p.Batch == result.Range && p.Download != null);
-        data[^1].Download!.Stages.Should().Contain(s => s.Stage == HistoryWorkStage.Buckets && s.Total > 0 && s.Done == s.Total && s.Bytes > 0);
+        data.Select(p => p.Files).Distinct().Count().Should().BeGreaterThan(data.Count / 2, "every file counts as it lands");
+        data.Should().OnlyContain(p => p.Batch == result.Range && p.Stages.Count > 1);
+        data[^1].Stages.Should().Contain(s => s.Stage == HistoryWorkStage.Buckets && s.Total > 0 && s.Done == s.Total && s.Bytes > 0);
         var end = await mirror.GetProgressAsync();
-        end!.CheckpointsMirrored.Should().Be(17);
+        end!.Of(HistoryWorkStage.Publishing)!.Done.Should().Be(17);
+        end.Stage.Should().Be(HistoryWorkStage.Completed, end.Message);
         end.Batch.Should().BeNull();
-        end.BatchesDone.Should().Be(1);
+        end.Files.Should().Be(result.FilesWritten);
     }
 }

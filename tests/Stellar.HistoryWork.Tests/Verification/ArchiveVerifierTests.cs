@@ -18,8 +18,10 @@ public class ArchiveVerifierTests
     [Fact]
     public async Task VerifyAsync_TestnetSmallWholeArchive_Clean()
     {
-        var progress = new List<VerificationProgress>();
-        var report = await VerifyAsync(Fixtures.TestnetSmall, new ArchiveVerifierOptions { Progress = new SyncProgress(progress) });
+        var progress = new List<HistoryWorkProgress>();
+        var verifier = new ArchiveVerifier(new LocalArchiveReader(Fixtures.TestnetSmall), new ArchiveVerifierOptions { Progress = new SyncProgress(progress) });
+        verifier.Progress.Should().BeNull("nothing ran yet");
+        var report = await verifier.VerifyAsync();
 
         report.Problems.Should().BeEmpty();
         report.Ok.Should().BeTrue();
@@ -28,7 +30,13 @@ public class ArchiveVerifierTests
         report.Files.Should().Be(Directory.EnumerateFiles(Fixtures.TestnetSmall, "*", SearchOption.AllDirectories).Count());
         report.Bytes.Should().Be(Directory.EnumerateFiles(Fixtures.TestnetSmall, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length));
         progress.Should().NotBeEmpty();
-        progress.Max(p => p.CheckpointsDone).Should().Be(157);
+        progress.Max(p => p.Of(HistoryWorkStage.Checkpoints)!.Done).Should().Be(157);
+        var end = verifier.Progress!;
+        end.Stage.Should().Be(HistoryWorkStage.Completed, end.Message);
+        end.Of(HistoryWorkStage.Checkpoints)!.Total.Should().Be(157);
+        end.Files.Should().Be(report.Files);
+        end.Bytes.Should().Be(report.Bytes);
+        end.Problems.Should().Be(0);
     }
 
     [Fact]
@@ -398,9 +406,9 @@ public class ArchiveVerifierTests
         }
     }
 
-    private sealed class SyncProgress(List<VerificationProgress> sink) : IProgress<VerificationProgress>
+    private sealed class SyncProgress(List<HistoryWorkProgress> sink) : IProgress<HistoryWorkProgress>
     {
-        public void Report(VerificationProgress value)
+        public void Report(HistoryWorkProgress value)
         {
             lock (sink)
             {
