@@ -38,6 +38,24 @@ public class ShardMirrorProcessTests(ITestOutputHelper output)
         File.Exists(Path.Combine(target, ArchivePaths.WellKnownState)).Should().BeFalse("no shard writes .well-known");
         Files(target).Should().HaveCount(Files(Fixture).Count - 1, "everything but .well-known is there");
 
+        // --to-archive refuses what is not every shard's checkpoints stage into that very target, as it is now.
+        var fromBuckets = await CliRun.RunAsync("merge-reports", bucketReports, "--to-archive", target);
+        var elsewhere = await CliRun.RunAsync("merge-reports", reports, "--to-archive", temp.Combine("elsewhere"));
+        var newestState = Path.Combine(target, ArchivePaths.HistoryState(10047));
+        var published = await File.ReadAllBytesAsync(newestState);
+        await File.WriteAllTextAsync(newestState, (await File.ReadAllTextAsync(newestState)).Replace("\n", " \n", StringComparison.Ordinal));
+        var replaced = await CliRun.RunAsync("merge-reports", reports, "--to-archive", target);
+        await File.WriteAllBytesAsync(newestState, published);
+
+        fromBuckets.ExitCode.Should().Be(ExitCodes.Problems, fromBuckets.ToString());
+        fromBuckets.Output.Should().Contain("shard-mismatch").And.Contain("the buckets stage's report");
+        elsewhere.ExitCode.Should().Be(ExitCodes.Problems, elsewhere.ToString());
+        elsewhere.Output.Should().Contain("shard-mismatch").And.Contain("not " + temp.Combine("elsewhere"));
+        replaced.ExitCode.Should().Be(ExitCodes.Problems, replaced.ToString());
+        replaced.Output.Should().Contain("hash-mismatch").And.Contain("as shard 0 published it");
+        File.Exists(Path.Combine(target, ArchivePaths.WellKnownState)).Should().BeFalse("a refused merge writes nothing");
+        File.Exists(temp.Combine("elsewhere", ArchivePaths.WellKnownState)).Should().BeFalse();
+
         var mergeJson = temp.Combine("merged.json");
         var merge = await CliRun.RunAsync("merge-reports", reports, "--to-archive", target, "--json", mergeJson);
         var elapsed = clock.Elapsed;
