@@ -141,12 +141,7 @@ public sealed class HistoryWorkBuilder
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(writers);
         ArgumentNullException.ThrowIfNull(downloadIds);
-        var targets = writers.Select(w => new ArchivePublisher(w ?? throw new ArgumentException("A writer is null.", nameof(writers)), _context.Options)).ToList();
-        if (targets.Count == 0)
-        {
-            throw new ArgumentException("At least one target archive is needed.", nameof(writers));
-        }
-
+        var targets = PublishWork.Targets(writers, _context.Options);
         RequireEveryHistoryArchiveState(scheduler, downloadIds);
         return scheduler.Add(new PublishWork(_context, targets), downloadIds.All, _context.Options.PublishRetries);
     }

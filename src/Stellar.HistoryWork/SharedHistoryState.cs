@@ -23,6 +23,8 @@ public sealed class SharedHistoryState : IDisposable
     private readonly Lock _reportOrder = new();
     private long _changes;
     private long _reported;
+    private readonly Lock _storeGate = new();
+    private VerifiedFileStore? _store;
 
     /// <summary>Creates an empty state.</summary>
     /// <param name="timeProvider">Time, for the progress's elapsed time and rate; default: the system clock.</param>
@@ -144,6 +146,10 @@ public sealed class SharedHistoryState : IDisposable
                 : throw new InvalidOperationException("The History Archive State has not been downloaded yet."),
             cancellationToken);
 
+    /// <summary>Every HAS fetched so far, by checkpoint, oldest first; empty when none was.</summary>
+    internal Task<IReadOnlyDictionary<uint, HistoryArchiveState>> FindHistoryArchiveStatesAsync(CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyDictionary<uint, HistoryArchiveState>>(() => _history.States(), cancellationToken);
+
     /// <summary>What publishing needs: every verified file and state, as one consistent snapshot.</summary>
     internal Task<PublishableHistory> GetPublishableAsync(CancellationToken cancellationToken) =>
         ReadAsync(_history.Publishable, cancellationToken);
@@ -174,6 +180,22 @@ public sealed class SharedHistoryState : IDisposable
 
     internal Task RecordBucketAsync(string hashHex, string path, bool hotArchive, CancellationToken cancellationToken) =>
         UpdateAsync(() => _history.RecordBucket(hashHex, path, hotArchive), cancellationToken);
+
+    /// <summary>
+    /// The one store of the works built by hand on this state (<see cref="HistoryWorkContext.ByHand"/>), created by
+    /// the first of them.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="root"/> is not the directory of that store.</exception>
+    internal VerifiedFileStore SharedStore(string root, System.Diagnostics.Metrics.IMeterFactory? meterFactory)
+    {
+        lock (_storeGate)
+        {
+            _store ??= new VerifiedFileStore(root, meterFactory);
+            return string.Equals(_store.Root, Path.GetFullPath(root), StringComparison.Ordinal)
+                ? _store
+                : throw new ArgumentException($"The works on one state share one work directory: {_store.Root}, not {root}.", nameof(root));
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();

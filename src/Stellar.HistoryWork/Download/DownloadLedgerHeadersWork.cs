@@ -11,8 +11,30 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
 {
     private readonly bool _bindHistoryArchiveState;
 
+    // Built by hand: the HAS work may not be part of the download, so only the states fetched are bound.
+    private readonly bool _bindOnlyWhatIsThere;
+
     // Pool members whose headers contradicted the trusted hash, across this work's attempts.
     private readonly HashSet<IArchiveReader> _forked = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// Fetches and chains the ledger headers of <paramref name="range"/> into <paramref name="state"/>, anchored at the
+    /// options' trusted hash, and binds every HAS the state holds by then: run it after the
+    /// <see cref="GetHistoryArchiveStateWork"/> of the same state (as <see cref="HistoryWorkBuilder.Register"/> does) so
+    /// that the HAS is bound before its buckets are trusted.
+    /// </summary>
+    /// <param name="archive">One archive, or an <c>ArchivePool</c> for failover.</param>
+    /// <param name="range">The checkpoints, the same for every work on <paramref name="state"/>.</param>
+    /// <param name="state">Shared with the other works of the download (and its store over the options' work directory).</param>
+    /// <param name="options">Work directory, passphrase, trust, concurrency, limits, logging, metrics; defaults when null.</param>
+    /// <exception cref="ArgumentException">Another work on <paramref name="state"/> uses another work directory, or the range and options disagree on the checkpoint frequency.</exception>
+    public DownloadLedgerHeadersWork(IArchiveReader archive, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions? options = null)
+        : base(HistoryWorkContext.ByHand(archive, range, state, options, HistoryWorkStage.LedgerHeaders), HistoryWorkStage.LedgerHeaders, HistoryFileKind.Ledger)
+    {
+        _bindHistoryArchiveState = true;
+        _bindOnlyWhatIsThere = true;
+        LedgerRange.Of(range).RequireTrustedHashInside(Context.Options.TrustedHash);
+    }
 
     internal DownloadLedgerHeadersWork(HistoryWorkContext context, bool bindHistoryArchiveState)
         : base(context, HistoryWorkStage.LedgerHeaders, HistoryFileKind.Ledger)
@@ -67,7 +89,9 @@ public sealed class DownloadLedgerHeadersWork : CheckpointFilesWork<LedgerHeader
 
         if (_bindHistoryArchiveState)
         {
-            var states = await Context.State.GetHistoryArchiveStatesAsync(cancellationToken).ConfigureAwait(false);
+            var states = _bindOnlyWhatIsThere
+                ? await Context.State.FindHistoryArchiveStatesAsync(cancellationToken).ConfigureAwait(false)
+                : await Context.State.GetHistoryArchiveStatesAsync(cancellationToken).ConfigureAwait(false);
             foreach (var (checkpoint, has) in states)
             {
                 await BindAsync(checkpoint, has, verified[checkpoint], cancellationToken).ConfigureAwait(false);

@@ -8,6 +8,20 @@ namespace Stellar.HistoryWork.Download;
 /// </summary>
 public sealed class DownloadTransactionsWork : CheckpointFilesWork<HistoryFileResult>
 {
+    /// <summary>
+    /// Fetches and verifies the transaction sets of <paramref name="range"/> against the headers in <paramref name="state"/>: run it
+    /// after the <see cref="DownloadLedgerHeadersWork"/> of the same state.
+    /// </summary>
+    /// <param name="archive">One archive, or an <c>ArchivePool</c> for failover.</param>
+    /// <param name="range">The checkpoints, the same for every work on <paramref name="state"/>.</param>
+    /// <param name="state">Shared with the other works of the download (and its store over the options' work directory).</param>
+    /// <param name="options">Work directory, passphrase, trust, concurrency, limits, logging, metrics; defaults when null.</param>
+    /// <exception cref="ArgumentException">Another work on <paramref name="state"/> uses another work directory, or the range and options disagree on the checkpoint frequency.</exception>
+    public DownloadTransactionsWork(IArchiveReader archive, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions? options = null)
+        : this(HistoryWorkContext.ByHand(archive, range, state, options, HistoryWorkStage.Transactions))
+    {
+    }
+
     internal DownloadTransactionsWork(HistoryWorkContext context)
         : base(context, HistoryWorkStage.Transactions, HistoryFileKind.Transactions)
     {

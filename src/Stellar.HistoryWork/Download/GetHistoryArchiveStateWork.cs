@@ -14,6 +14,21 @@ public sealed class GetHistoryArchiveStateWork : HistoryDownloadWork
     private readonly uint? _checkpoint;
     private readonly CheckpointRange? _every;
 
+    /// <summary>
+    /// Fetches the HAS of <paramref name="range"/>'s last checkpoint (of every checkpoint with
+    /// <see cref="HistoryWorkOptions.FetchEveryHistoryArchiveState"/>, which a publish needs) into <paramref name="state"/>:
+    /// the first work of a download built by hand, in <see cref="HistoryWorkBuilder.Register"/>'s order.
+    /// </summary>
+    /// <param name="archive">One archive, or an <c>ArchivePool</c> for failover.</param>
+    /// <param name="range">The checkpoints, the same for every work on <paramref name="state"/>.</param>
+    /// <param name="state">Shared with the other works of the download (and its store over the options' work directory).</param>
+    /// <param name="options">Work directory, passphrase, trust, concurrency, limits, logging, metrics; defaults when null.</param>
+    /// <exception cref="ArgumentException">Another work on <paramref name="state"/> uses another work directory, or the range and options disagree on the checkpoint frequency.</exception>
+    public GetHistoryArchiveStateWork(IArchiveReader archive, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions? options = null)
+        : this(HistoryWorkContext.ByHand(archive, range, state, options, HistoryWorkStage.HistoryArchiveState), range)
+    {
+    }
+
     internal GetHistoryArchiveStateWork(HistoryWorkContext context, CheckpointRange every)
         : base(context, HistoryWorkStage.HistoryArchiveState)
     {

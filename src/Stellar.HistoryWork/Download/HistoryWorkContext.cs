@@ -79,4 +79,40 @@ internal sealed class HistoryWorkContext
 
         return new HistoryWorkContext(archive, range, state ?? new SharedHistoryState(options.TimeProvider), options, store);
     }
+
+    /// <summary>
+    /// The context of a DESIGN §2 work built by hand instead of by a <see cref="HistoryWorkBuilder"/>: works given one
+    /// <paramref name="state"/> share it and one store over the options' work directory (so a HAS one fetched is bound
+    /// by the headers another verified), and the state learns the range and the work's stage, so that
+    /// <see cref="SharedHistoryState.BuildCheckpointDataAsync(CancellationToken)"/> waits for every such work.
+    /// </summary>
+    /// <exception cref="ArgumentException">Another work on <paramref name="state"/> uses another work directory.</exception>
+    public static HistoryWorkContext ByHand(IArchiveReader? archive, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions? options, HistoryWorkStage? stage)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        options ??= new HistoryWorkOptions();
+        options.Validate();
+        var store = state.SharedStore(options.ResolveWorkDirectory(), options.MeterFactory);
+        var context = Standalone(archive ?? NoSource.Instance, range, options, state, store);
+        if (stage is { } registered)
+        {
+            state.RegisterStages(range, [registered]);
+        }
+
+        return context;
+    }
+
+    /// <summary>The source of a publish work, which reads only what the download verified: asking it for a file is a bug.</summary>
+    private sealed class NoSource : IArchiveReader
+    {
+        public static readonly NoSource Instance = new();
+
+        public string Name => "none";
+
+        public ValueTask<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException($"A publish work does not read from an archive ({path}).");
+
+        public ValueTask<bool> ExistsAsync(string path, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException($"A publish work does not read from an archive ({path}).");
+    }
 }

@@ -25,6 +25,17 @@ public abstract class PublishCheckpointFilesWork : HistoryPublishWork
 /// <summary>Publishes the <c>ledger-*.xdr.gz</c> files.</summary>
 public sealed class PublishLedgerHeadersWork : PublishCheckpointFilesWork
 {
+    /// <summary>Publishes the ledger files <paramref name="state"/>'s download verified: after that download work and the bucket publish.</summary>
+    /// <param name="writer">The target archive.</param>
+    /// <param name="range">The checkpoints the download of <paramref name="state"/> covered.</param>
+    /// <param name="state">Holds what the download verified; it must have fetched every checkpoint's HAS (<see cref="HistoryWorkOptions.FetchEveryHistoryArchiveState"/>), since a published range is a complete archive.</param>
+    /// <param name="options">The options the download ran with (its work directory holds the verified files); defaults when null.</param>
+    /// <exception cref="ArgumentException">Another work on <paramref name="state"/> uses another work directory.</exception>
+    public PublishLedgerHeadersWork(IArchiveWriter writer, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions? options = null)
+        : this(HistoryWorkContext.ByHand(null, range, state, options, stage: null), new ArchivePublisher(writer ?? throw new ArgumentNullException(nameof(writer)), (options ?? new HistoryWorkOptions())))
+    {
+    }
+
     internal PublishLedgerHeadersWork(HistoryWorkContext context, ArchivePublisher target)
         : base(context, target, HistoryFileKind.Ledger)
     {
@@ -34,6 +45,17 @@ public sealed class PublishLedgerHeadersWork : PublishCheckpointFilesWork
 /// <summary>Publishes the <c>transactions-*.xdr.gz</c> files.</summary>
 public sealed class PublishTransactionsWork : PublishCheckpointFilesWork
 {
+    /// <summary>Publishes the transactions files <paramref name="state"/>'s download verified: after that download work and the bucket publish.</summary>
+    /// <param name="writer">The target archive.</param>
+    /// <param name="range">The checkpoints the download of <paramref name="state"/> covered.</param>
+    /// <param name="state">Holds what the download verified; it must have fetched every checkpoint's HAS (<see cref="HistoryWorkOptions.FetchEveryHistoryArchiveState"/>), since a published range is a complete archive.</param>
+    /// <param name="options">The options the download ran with (its work directory holds the verified files); defaults when null.</param>
+    /// <exception cref="ArgumentException">Another work on <paramref name="state"/> uses another work directory.</exception>
+    public PublishTransactionsWork(IArchiveWriter writer, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions? options = null)
+        : this(HistoryWorkContext.ByHand(null, range, state, options, stage: null), new ArchivePublisher(writer ?? throw new ArgumentNullException(nameof(writer)), (options ?? new HistoryWorkOptions())))
+    {
+    }
+
     internal PublishTransactionsWork(HistoryWorkContext context, ArchivePublisher target)
         : base(context, target, HistoryFileKind.Transactions)
     {
@@ -43,6 +65,17 @@ public sealed class PublishTransactionsWork : PublishCheckpointFilesWork
 /// <summary>Publishes the <c>results-*.xdr.gz</c> files.</summary>
 public sealed class PublishResultsWork : PublishCheckpointFilesWork
 {
+    /// <summary>Publishes the results files <paramref name="state"/>'s download verified: after that download work and the bucket publish.</summary>
+    /// <param name="writer">The target archive.</param>
+    /// <param name="range">The checkpoints the download of <paramref name="state"/> covered.</param>
+    /// <param name="state">Holds what the download verified; it must have fetched every checkpoint's HAS (<see cref="HistoryWorkOptions.FetchEveryHistoryArchiveState"/>), since a published range is a complete archive.</param>
+    /// <param name="options">The options the download ran with (its work directory holds the verified files); defaults when null.</param>
+    /// <exception cref="ArgumentException">Another work on <paramref name="state"/> uses another work directory.</exception>
+    public PublishResultsWork(IArchiveWriter writer, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions? options = null)
+        : this(HistoryWorkContext.ByHand(null, range, state, options, stage: null), new ArchivePublisher(writer ?? throw new ArgumentNullException(nameof(writer)), (options ?? new HistoryWorkOptions())))
+    {
+    }
+
     internal PublishResultsWork(HistoryWorkContext context, ArchivePublisher target)
         : base(context, target, HistoryFileKind.Results)
     {
@@ -52,6 +85,17 @@ public sealed class PublishResultsWork : PublishCheckpointFilesWork
 /// <summary>Publishes the <c>scp-*.xdr.gz</c> files.</summary>
 public sealed class PublishScpHistoryWork : PublishCheckpointFilesWork
 {
+    /// <summary>Publishes the SCP files <paramref name="state"/>'s download verified: after that download work and the bucket publish.</summary>
+    /// <param name="writer">The target archive.</param>
+    /// <param name="range">The checkpoints the download of <paramref name="state"/> covered.</param>
+    /// <param name="state">Holds what the download verified; it must have fetched every checkpoint's HAS (<see cref="HistoryWorkOptions.FetchEveryHistoryArchiveState"/>), since a published range is a complete archive.</param>
+    /// <param name="options">The options the download ran with (its work directory holds the verified files); defaults when null.</param>
+    /// <exception cref="ArgumentException">Another work on <paramref name="state"/> uses another work directory.</exception>
+    public PublishScpHistoryWork(IArchiveWriter writer, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions? options = null)
+        : this(HistoryWorkContext.ByHand(null, range, state, options, stage: null), new ArchivePublisher(writer ?? throw new ArgumentNullException(nameof(writer)), (options ?? new HistoryWorkOptions())))
+    {
+    }
+
     internal PublishScpHistoryWork(HistoryWorkContext context, ArchivePublisher target)
         : base(context, target, HistoryFileKind.Scp)
     {

@@ -14,10 +14,29 @@ public sealed class PublishWork : IWork
     private readonly HistoryWorkContext _context;
     private readonly IReadOnlyList<ArchivePublisher> _targets;
 
+    /// <summary>Publishes everything <paramref name="state"/>'s download verified to every target: after every download work.</summary>
+    /// <param name="writers">The target archives (at least one).</param>
+    /// <param name="range">The checkpoints the download of <paramref name="state"/> covered.</param>
+    /// <param name="state">Holds what the download verified; it must have fetched every checkpoint's HAS (<see cref="HistoryWorkOptions.FetchEveryHistoryArchiveState"/>).</param>
+    /// <param name="options">The options the download ran with (its work directory holds the verified files); defaults when null.</param>
+    /// <exception cref="ArgumentException">No target, a null one, or another work on <paramref name="state"/> uses another work directory.</exception>
+    public PublishWork(IEnumerable<IArchiveWriter> writers, CheckpointRange range, SharedHistoryState state, HistoryWorkOptions? options = null)
+        : this(HistoryWorkContext.ByHand(null, range, state, options, stage: null), Targets(writers, options ?? new HistoryWorkOptions()))
+    {
+    }
+
     internal PublishWork(HistoryWorkContext context, IReadOnlyList<ArchivePublisher> targets)
     {
         _context = context;
         _targets = targets;
+    }
+
+    /// <summary>One publisher per writer; at least one.</summary>
+    internal static List<ArchivePublisher> Targets(IEnumerable<IArchiveWriter> writers, HistoryWorkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writers);
+        var targets = writers.Select(w => new ArchivePublisher(w ?? throw new ArgumentException("A writer is null.", nameof(writers)), options)).ToList();
+        return targets.Count > 0 ? targets : throw new ArgumentException("At least one target archive is needed.", nameof(writers));
     }
 
     /// <inheritdoc />
