@@ -45,9 +45,11 @@ public class PoolAndRetryCommandTests
         badServer.Requests(BadArchive.State).Should().BePositive("the bad copy was served and refused");
     }
 
+    public static TheoryData<string, bool> VerbsAndOrders => new() { { "catchup", true }, { "catchup", false }, { "mirror", true }, { "mirror", false } };
+
     [Theory]
-    [MemberData(nameof(Orders))]
-    public async Task Catchup_OneMemberServesASelfConsistentFork_FetchesTheHeadersFromTheOtherAndSucceeds(bool badFirst)
+    [MemberData(nameof(VerbsAndOrders))]
+    public async Task CatchupAndMirror_OneMemberServesASelfConsistentFork_KeepTheHeadersTheTrustedHashBinds(string verb, bool badFirst)
     {
         using var good = new BadArchive();
         using var bad = new BadArchive();
@@ -71,7 +73,7 @@ public class PoolAndRetryCommandTests
         var output = temp.Combine("out");
 
         var run = await CliRun.RunAsync(
-            "catchup", "--archive", members[0], "--archive", members[1], "--from", "64", "--to", "127", "--trusted-hash", trusted, "--out", output, "--quiet");
+            verb, "--archive", members[0], "--archive", members[1], "--from", "64", "--to", "127", "--trusted-hash", trusted, verb == "catchup" ? "--out" : "--to-archive", output, "--quiet");
 
         run.ExitCode.Should().Be(ExitCodes.Ok, run.ToString());
         File.ReadAllBytes(Path.Combine(output, BadArchive.Ledger)).Should().Equal(good.Bytes(BadArchive.Ledger), "the headers the trusted hash binds are the ones kept");
