@@ -20,6 +20,9 @@ public class PackedPackagesTests
     /// <summary>The packed libraries, in dependency order.</summary>
     private static readonly string[] Packages = ["Stellar.Xdr", "Stellar.HistoryWork", "Stellar.HistoryWork.S3", "Stellar.HistoryWork.Hosting"];
 
+    /// <summary>What the packs here name as the repository: a GitHub URL (Source Link maps github.com) that is plainly a test's.</summary>
+    private const string RepositoryUrl = "https://github.com/packed-packages-test/not-a-repository";
+
     /// <summary>Source Link's custom debug information in a portable PDB.</summary>
     private static readonly Guid SourceLinkId = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
 
@@ -45,12 +48,57 @@ public class PackedPackagesTests
             Field("tags").Should().Contain("stellar");
             metadata.Elements().Single(e => e.Name.LocalName == "license").Value.Should().Be("Apache-2.0");
             var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
-            repository.Attribute("url")!.Value.Should().StartWith("https://");
+            repository.Attribute("url")!.Value.Should().Be(RepositoryUrl, "the packer names the repository");
+            Field("projectUrl").Should().Be(RepositoryUrl);
             repository.Attribute("commit")!.Value.Should().MatchRegex("^[0-9a-f]{40}$");
 
+            // Source Link is written at build time: present when that build knew the repository (-p:RepositoryUrl= or
+            // a git remote; Build_WithRepositoryUrl_* checks that case), absent rather than invented otherwise.
             using var symbols = ZipFile.OpenRead(Path.Combine(folder, $"{id}.{Version}.snupkg"));
-            SourceLink(symbols.GetEntry($"lib/net10.0/{id}.pdb")!).Should().Contain(repository.Attribute("commit")!.Value, $"{id}'s PDB maps sources to the packed commit");
+            using var pdb = symbols.GetEntry($"lib/net10.0/{id}.pdb")!.Open();
+            SourceLink(pdb)?.Should().Contain(repository.Attribute("commit")!.Value, $"{id}'s PDB maps sources to the packed commit");
         }
+    }
+
+    [Fact]
+    public async Task Pack_WithoutRepositoryUrl_ClaimsNoRepositoryButTheClonesOwnRemote()
+    {
+        using var temp = new TempDirectory();
+        var folder = temp.Combine("packages");
+        var remote = await ProcessRun.RunAsync("git", ["-C", Fixtures.RepositoryRoot, "remote", "get-url", "origin"]);
+
+        var pack = await ProcessRun.RunAsync("dotnet", ["pack", Path.Combine(Fixtures.RepositoryRoot, "src", "Stellar.Xdr"), "-c", "Release", "--no-build", "-nologo", "-o", folder]);
+
+        pack.ExitCode.Should().Be(0, pack.ToString());
+        using var zip = ZipFile.OpenRead(Path.Combine(folder, $"Stellar.Xdr.{Version}.nupkg"));
+        var nuspec = XDocument.Load(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var url = nuspec.Descendants().SingleOrDefault(e => e.Name.LocalName == "repository")?.Attribute("url")?.Value;
+        if (url is null)
+        {
+            (pack.Output + pack.Error).Should().Contain("SHW0001", "the pack says the package carries no repository URL");
+        }
+        else
+        {
+            remote.ExitCode.Should().Be(0, $"only the clone's own remote may name the repository, not {url}");
+            var own = remote.Output.Trim();
+            url.Should().BeOneOf([own, Path.IsPathRooted(own) ? new Uri(own).AbsoluteUri : own], "a clone with a remote names it");
+        }
+
+        nuspec.Descendants().Should().NotContain(e => e.Name.LocalName == "projectUrl", "no project URL is invented");
+    }
+
+    [Fact]
+    public async Task Build_WithRepositoryUrl_PdbSourceLinkMapsThatRepositoryAtTheCommit()
+    {
+        using var temp = new TempDirectory();
+        var commit = (await ProcessRun.RunAsync("git", ["-C", Fixtures.RepositoryRoot, "rev-parse", "HEAD"])).Output.Trim();
+
+        var build = await ProcessRun.RunAsync("dotnet", ["build", Path.Combine(Fixtures.RepositoryRoot, "src", "Stellar.Xdr"), "-c", "Release", "-nologo", "--artifacts-path", temp.Combine("artifacts"), $"-p:RepositoryUrl={RepositoryUrl}"]);
+
+        build.ExitCode.Should().Be(0, build.ToString());
+        var pdb = Directory.EnumerateFiles(temp.Combine("artifacts"), "Stellar.Xdr.pdb", SearchOption.AllDirectories).First();
+        await using var stream = File.OpenRead(pdb);
+        SourceLink(stream).Should().Contain($"https://raw.githubusercontent.com/packed-packages-test/not-a-repository/{commit}/");
     }
 
     [Fact]
@@ -177,12 +225,13 @@ public class PackedPackagesTests
         XDocument.Load(Path.Combine(Fixtures.RepositoryRoot, "Directory.Build.props")).Descendants("Version").Single().Value;
 
     /// <summary>Packs the libraries as the test run built them (Release) into a folder of <paramref name="temp"/>.</summary>
+    /// <summary>Packs every library into a folder, naming the repository as CI and packers do (<c>-p:RepositoryUrl=</c>).</summary>
     private static async Task<string> PackAsync(TempDirectory temp)
     {
         var folder = temp.Combine("packages");
         foreach (var id in Packages)
         {
-            var pack = await ProcessRun.RunAsync("dotnet", ["pack", Path.Combine(Fixtures.RepositoryRoot, "src", id), "-c", "Release", "--no-build", "-nologo", "-o", folder]);
+            var pack = await ProcessRun.RunAsync("dotnet", ["pack", Path.Combine(Fixtures.RepositoryRoot, "src", id), "-c", "Release", "--no-build", "-nologo", "-o", folder, $"-p:RepositoryUrl={RepositoryUrl}"]);
             pack.ExitCode.Should().Be(0, pack.ToString());
         }
 
@@ -237,21 +286,18 @@ public class PackedPackagesTests
         return projectFile;
     }
 
-    /// <summary>The Source Link JSON of a portable PDB inside a symbols package.</summary>
-    private static string SourceLink(ZipArchiveEntry pdb)
+    /// <summary>The Source Link JSON of a portable PDB; null when it has none.</summary>
+    private static string? SourceLink(Stream pdb)
     {
         using var copy = new MemoryStream();
-        using (var stream = pdb.Open())
-        {
-            stream.CopyTo(copy);
-        }
-
+        pdb.CopyTo(copy);
         copy.Position = 0;
         using var provider = MetadataReaderProvider.FromPortablePdbStream(copy);
         var reader = provider.GetMetadataReader();
-        var blob = reader.GetCustomDebugInformation(EntityHandle.ModuleDefinition)
+        var infos = reader.GetCustomDebugInformation(EntityHandle.ModuleDefinition)
             .Select(reader.GetCustomDebugInformation)
-            .Single(info => reader.GetGuid(info.Kind) == SourceLinkId).Value;
-        return System.Text.Encoding.UTF8.GetString(reader.GetBlobBytes(blob));
+            .Where(info => reader.GetGuid(info.Kind) == SourceLinkId)
+            .ToList();
+        return infos.Count == 0 ? null : System.Text.Encoding.UTF8.GetString(reader.GetBlobBytes(infos.Single().Value));
     }
 }
