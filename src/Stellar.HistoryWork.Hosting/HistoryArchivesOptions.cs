@@ -52,14 +52,20 @@ public sealed class HistoryArchiveOptions
 /// <summary>HTTP settings of the archives (<see cref="HttpArchiveReaderOptions"/> as configuration can set them).</summary>
 public sealed class HistoryArchiveHttpOptions
 {
+    // The library's defaults, read from it: one place says what they are.
+    private static readonly HttpArchiveReaderOptions Defaults = new();
+
     /// <summary>The longest wait for response headers or the next body bytes (default 30 s).</summary>
-    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan StallTimeout { get; set; } = Defaults.StallTimeout;
 
     /// <summary>The TCP/TLS connect timeout of the primary handler (default 10 s).</summary>
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ConnectTimeout { get; set; } = Defaults.ConnectTimeout;
 
     /// <summary>The slowest a body may arrive, in bytes per second (default 1,024; 0 turns the check off).</summary>
-    public long MinimumBytesPerSecond { get; set; } = 1024;
+    public long MinimumBytesPerSecond { get; set; } = Defaults.MinimumBytesPerSecond;
+
+    /// <summary>How long the server is watched before <see cref="MinimumBytesPerSecond"/> is judged (default 60 s).</summary>
+    public TimeSpan MinimumRateWindow { get; set; } = Defaults.MinimumRateWindow;
 
     /// <summary>Whether a redirect may lead to another host or port (default false).</summary>
     public bool AllowCrossHostRedirects { get; set; }
@@ -70,6 +76,7 @@ public sealed class HistoryArchiveHttpOptions
         StallTimeout = StallTimeout,
         ConnectTimeout = ConnectTimeout,
         MinimumBytesPerSecond = MinimumBytesPerSecond,
+        MinimumRateWindow = MinimumRateWindow,
         AllowCrossHostRedirects = AllowCrossHostRedirects,
         Name = name,
         TimeProvider = timeProvider ?? TimeProvider.System,

@@ -118,4 +118,17 @@ public class HistoryArchivesConfigurationTests
         host.Services.GetRequiredService<IHttpClientFactory>().CreateClient(HistoryArchives.HttpClientName).Timeout
             .Should().Be(Timeout.InfiniteTimeSpan, "stalls are timed by the reader; a large bucket outlasts any fixed timeout");
     }
+
+    [Fact]
+    public void HttpOptions_Unset_AreTheLibrarysDefaults()
+    {
+        var hosted = new HistoryArchiveHttpOptions().ToReaderOptions();
+        var library = new HttpArchiveReaderOptions();
+
+        hosted.StallTimeout.Should().Be(library.StallTimeout);
+        hosted.ConnectTimeout.Should().Be(library.ConnectTimeout);
+        hosted.MinimumBytesPerSecond.Should().Be(library.MinimumBytesPerSecond);
+        hosted.MinimumRateWindow.Should().Be(library.MinimumRateWindow);
+        hosted.AllowCrossHostRedirects.Should().Be(library.AllowCrossHostRedirects);
+    }
 }
