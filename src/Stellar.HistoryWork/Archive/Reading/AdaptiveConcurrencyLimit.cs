@@ -16,6 +16,15 @@ namespace Stellar.HistoryWork;
 /// counted in successes alone raced far past what the archive takes before the first sign came back.
 /// </remarks>
 /// <remarks>
+/// While starting, each doubling is judged by the answers to the requests it admitted, as TCP Vegas judges a
+/// window by its round trips: when they came more than <see cref="QueueingTolerance"/> times later on average
+/// than the answers at the limit before, the archive is queueing them — a server that works one request at a
+/// time answers twice as late at twice the requests, well before its listen queue overflows — so the limit goes
+/// back to the one before and the start ends. An archive that answers as fast at the doubled limit (a CDN, any
+/// server with room) is grown again after only <see cref="StartInterval"/>, so a distant fast archive reaches a
+/// high ceiling within about a second.
+/// </remarks>
+/// <remarks>
 /// A burst of requests started together fails together: only a failure of a request admitted after the
 /// last decrease decreases again, so one overload halves once, not once per request in flight. After a
 /// decrease the limit holds (no growth) for <see cref="HoldAfterDecrease"/> or the server's Retry-After,
@@ -45,8 +54,21 @@ internal sealed class AdaptiveConcurrencyLimit
     /// </summary>
     public static readonly TimeSpan GrowthInterval = TimeSpan.FromMilliseconds(1250);
 
+    /// <summary>
+    /// How long after a doubling the next may come while starting, beyond twice the fastest recent answer: long
+    /// enough for the answers to the requests the doubling admitted to judge it (<see cref="QueueingTolerance"/>).
+    /// </summary>
+    public static readonly TimeSpan StartInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How much later on average the answers at a doubled limit may come than those at the limit before, while
+    /// starting, before the archive counts as queueing them: twice the requests at a server that works one at a
+    /// time take twice as long; a server with room answers as fast, give or take jitter.
+    /// </summary>
+    public const double QueueingTolerance = 1.5;
+
     /// <summary>The limit an adaptive archive starts with (or its ceiling, if lower).</summary>
-    public const int StartLimit = 4;
+    public const int StartLimit = 2;
 
     private readonly Lock _lock = new();
     private readonly Queue<TaskCompletionSource<Lease>> _waiters = new();
@@ -62,6 +84,11 @@ internal sealed class AdaptiveConcurrencyLimit
     private int _overloadedAt = int.MaxValue;
     private DateTimeOffset _plateauUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _nextGrowth = DateTimeOffset.MinValue;
+    private long _step;
+    private int _stepAnswers;
+    private TimeSpan _stepAnswerTime;
+    private TimeSpan? _previousStepMean;
+    private int _limitBeforeStep;
 
     /// <param name="ceiling">The most at once; a fixed limit starts there, an adaptive one at <see cref="StartLimit"/>.</param>
     /// <param name="adaptive">False for a fixed limit of <paramref name="ceiling"/>.</param>
@@ -137,7 +164,7 @@ internal sealed class AdaptiveConcurrencyLimit
             if (_waiters.Count == 0 && _inFlight < _limit)
             {
                 _inFlight++;
-                return ValueTask.FromResult(new Lease(this, _generation, _time.GetTimestamp()));
+                return ValueTask.FromResult(new Lease(this, _generation, _step, _time.GetTimestamp()));
             }
 
             waiter = new TaskCompletionSource<Lease>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -185,7 +212,7 @@ internal sealed class AdaptiveConcurrencyLimit
                 }
 
                 _inFlight++;
-                (granted ??= []).Add((next, new Lease(this, _generation, _time.GetTimestamp())));
+                (granted ??= []).Add((next, new Lease(this, _generation, _step, _time.GetTimestamp())));
             }
         }
 
@@ -204,10 +231,16 @@ internal sealed class AdaptiveConcurrencyLimit
     /// answer plus <see cref="QueuedAnswerSlack"/>. The fastest answer drifts up slowly (1/256 of the
     /// difference per answer), so that a network that got slower for good stops counting as overloaded.
     /// </summary>
-    private bool IsQueued(TimeSpan elapsed)
+    private bool IsQueued(TimeSpan elapsed, long step)
     {
         lock (_lock)
         {
+            if (step == _step)
+            {
+                _stepAnswers++;
+                _stepAnswerTime += elapsed;
+            }
+
             var queued = _fastest != TimeSpan.MaxValue && elapsed > (2 * _fastest) + QueuedAnswerSlack;
             _fastest = elapsed < _fastest ? elapsed : _fastest + ((elapsed - _fastest) / 256);
             return queued;
@@ -232,12 +265,45 @@ internal sealed class AdaptiveConcurrencyLimit
         {
             if (++_successes >= _limit && now >= _nextGrowth)
             {
-                var grown = _slowStart ? _limit * 2 : _limit + 1;
-                _limit = Math.Min(Ceiling, now >= _plateauUntil ? grown : Math.Min(grown, _overloadedAt - 1));
-                _successes = 0;
-                _nextGrowth = now + GrowthInterval + (_fastest == TimeSpan.MaxValue ? TimeSpan.Zero : 2 * _fastest);
+                Grow(now);
             }
         }
+    }
+
+    /// <summary>
+    /// One growth step once a limit's worth of successes came after the pacing interval; while starting, a doubling
+    /// whose answers came queued (<see cref="QueueingTolerance"/>) is undone instead and ends the start.
+    /// </summary>
+    private void Grow(DateTimeOffset now)
+    {
+        var twiceFastest = _fastest == TimeSpan.MaxValue ? TimeSpan.Zero : 2 * _fastest;
+        if (_slowStart && _stepAnswers > 0 && _stepAnswers < Math.Max(4, _limit) && _successes < 2 * _limit)
+        {
+            return; // the answers to this step's own requests are still coming: judge it on enough of them
+        }
+
+        var mean = _stepAnswers > 0 ? _stepAnswerTime / _stepAnswers : (TimeSpan?)null;
+        if (_slowStart && mean is { } answered && _previousStepMean is { } before && answered > before * QueueingTolerance)
+        {
+            _overloadedAt = _limit;
+            _plateauUntil = now + PlateauDuration;
+            _limit = _limitBeforeStep;
+            _slowStart = false;
+            _nextGrowth = now + GrowthInterval + twiceFastest;
+        }
+        else
+        {
+            var grown = _slowStart ? _limit * 2 : _limit + 1;
+            _limitBeforeStep = _limit;
+            _limit = Math.Min(Ceiling, now >= _plateauUntil ? grown : Math.Min(grown, _overloadedAt - 1));
+            _nextGrowth = now + (_slowStart ? StartInterval : GrowthInterval) + twiceFastest;
+            _previousStepMean = mean;
+        }
+
+        _successes = 0;
+        _step++;
+        _stepAnswers = 0;
+        _stepAnswerTime = TimeSpan.Zero;
     }
 
     /// <summary>One admitted request; release it exactly once with what it learned.</summary>
@@ -245,14 +311,16 @@ internal sealed class AdaptiveConcurrencyLimit
     {
         private readonly AdaptiveConcurrencyLimit _owner;
         private readonly long _generation;
+        private readonly long _step;
         private readonly long _admitted;
         private bool _queued;
         private int _released;
 
-        internal Lease(AdaptiveConcurrencyLimit owner, long generation, long admitted)
+        internal Lease(AdaptiveConcurrencyLimit owner, long generation, long step, long admitted)
         {
             _owner = owner;
             _generation = generation;
+            _step = step;
             _admitted = admitted;
         }
 
@@ -260,7 +328,7 @@ internal sealed class AdaptiveConcurrencyLimit
         /// The archive answered (a stream opened, a size known): times the answer from admission, so that a
         /// queued answer releases as <see cref="Signal.Overload"/> even though it succeeded.
         /// </summary>
-        public void Answered() => _queued = _owner.IsAdaptive && _owner.IsQueued(_owner._time.GetElapsedTime(_admitted));
+        public void Answered() => _queued = _owner.IsAdaptive && _owner.IsQueued(_owner._time.GetElapsedTime(_admitted), _step);
 
         /// <summary>Frees the slot; later calls do nothing.</summary>
         public void Release(Signal signal, TimeSpan? retryAfter = null)

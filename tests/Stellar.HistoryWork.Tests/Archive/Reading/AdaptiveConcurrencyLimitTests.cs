@@ -141,19 +141,64 @@ public class AdaptiveConcurrencyLimitTests
     {
         // TCP's slow start: a burst at a high --concurrency never floods a small server at the start.
         var limit = Limit(32);
-        limit.Limit.Should().Be(AdaptiveConcurrencyLimit.StartLimit);
+        limit.Limit.Should().Be(AdaptiveConcurrencyLimit.StartLimit).And.Be(2);
 
-        await SucceedAsync(limit, 4);
-        limit.Limit.Should().Be(8, "a limit's worth of successes doubles the limit while starting");
+        await SucceedAsync(limit, 2);
+        limit.Limit.Should().Be(4, "a limit's worth of successes doubles the limit while starting");
         await SucceedAsync(limit, 100);
-        limit.Limit.Should().Be(8, "one step per growth interval, however fast successes come");
+        limit.Limit.Should().Be(4, "one step per interval, however fast successes come");
         await GrowStepsAsync(limit, 1);
-        limit.Limit.Should().Be(16);
+        limit.Limit.Should().Be(8);
 
         (await limit.AcquireAsync()).Release(Signal.Overload);
-        limit.Limit.Should().Be(8);
+        limit.Limit.Should().Be(4);
+        await SucceedAsync(limit, 100);
+        limit.Limit.Should().Be(4, "after the first overload, one step per growth interval");
         await GrowStepsAsync(limit, 1);
-        limit.Limit.Should().Be(9, "after the first overload it grows by one per step");
+        limit.Limit.Should().Be(5, "after the first overload it grows by one per step");
+    }
+
+    [Fact]
+    public async Task Release_DoublingAnsweredTwiceAsLate_GoesBackAndEndsTheStart()
+    {
+        // A server that works one request at a time answers twice the requests twice as late: it queues them,
+        // and its listen queue overflows (a dropped connection attempt costs a second) a doubling or two later.
+        var limit = Limit(32);
+        await AnswerBurstsAsync(limit, 4, TimeSpan.FromMilliseconds(10));
+        limit.Limit.Should().Be(4);
+
+        _time.Advance(AdaptiveConcurrencyLimit.StartInterval + TimeSpan.FromMilliseconds(20));
+        await AnswerBurstsAsync(limit, 4, TimeSpan.FromMilliseconds(21));
+
+        limit.Limit.Should().Be(2, "the answers at 4 came 2.1 times as late as at 2: back to 2");
+        await GrowStepsAsync(limit, 5);
+        limit.Limit.Should().Be(3, "the start is over (one more per step), and below the queueing limit while the plateau lasts");
+    }
+
+    [Fact]
+    public async Task Release_DoublingAnsweredAsFast_ReachesTheCeilingWithinASecondOrSo()
+    {
+        // A distant fast archive (a CDN): every answer 20 ms, whatever the requests in flight.
+        var limit = Limit(32);
+        var start = _time.GetUtcNow();
+        for (var round = 0; round < 200 && limit.Limit < 32; round++)
+        {
+            await AnswerBurstsAsync(limit, limit.Limit, TimeSpan.FromMilliseconds(20));
+        }
+
+        limit.Limit.Should().Be(32);
+        (_time.GetUtcNow() - start).Should().BeLessThan(2 * AdaptiveConcurrencyLimit.GrowthInterval, "four doublings, each judged on its own answers, not paced like the additive steps");
+    }
+
+    [Fact]
+    public async Task Release_DoublingAnsweredWithinTheTolerance_KeepsDoubling()
+    {
+        var limit = Limit(32);
+        await AnswerBurstsAsync(limit, 4, TimeSpan.FromMilliseconds(20));
+        _time.Advance(AdaptiveConcurrencyLimit.StartInterval + TimeSpan.FromMilliseconds(40));
+        await AnswerBurstsAsync(limit, 4, TimeSpan.FromMilliseconds(29));
+
+        limit.Limit.Should().Be(8, "29 ms after 20 ms is jitter, under the tolerance of 1.5");
     }
 
     [Fact]
@@ -186,7 +231,7 @@ public class AdaptiveConcurrencyLimitTests
     [Fact]
     public async Task AcquireAsync_AfterADecrease_AdmitsOnlyTheNewLimit()
     {
-        var limit = Limit(4);
+        var limit = await GrownAsync(4);
         var held = await AcquireAsync(limit, 4);
         held[0].Release(Signal.Overload);
 
@@ -252,6 +297,26 @@ public class AdaptiveConcurrencyLimitTests
         _time.Advance(after);
         lease.Answered();
         lease.Release(Signal.Success);
+    }
+
+    /// <summary>
+    /// At least <paramref name="answers"/> requests, in bursts of the limit at the time: all admitted together, all
+    /// answered <paramref name="after"/> later, as requests in flight at once are.
+    /// </summary>
+    private async Task AnswerBurstsAsync(AdaptiveConcurrencyLimit limit, int answers, TimeSpan after)
+    {
+        for (var answered = 0; answered < answers;)
+        {
+            var burst = await AcquireAsync(limit, limit.Limit - limit.InFlight);
+            _time.Advance(after);
+            foreach (var lease in burst)
+            {
+                lease.Answered();
+                lease.Release(Signal.Success);
+            }
+
+            answered += burst.Count;
+        }
     }
 
     private static async Task SucceedAsync(AdaptiveConcurrencyLimit limit, int count)
