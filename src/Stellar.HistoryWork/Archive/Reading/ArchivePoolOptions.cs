@@ -57,8 +57,9 @@ public sealed class ArchivePoolOptions
     public int MaxConcurrency { get; set; } = 16;
 
     /// <summary>
-    /// Whether each archive's concurrency adapts to what it can take (default true): the limit starts at 4
-    /// and doubles per limit's worth of successes until the first overload; it halves when the archive
+    /// Whether each archive's concurrency adapts to what it can take (default true): the limit starts at 2
+    /// and doubles while the answers to each doubling come about as fast as those before (later means the archive
+    /// queues them: the limit goes back and the doubling ends) and until the first overload; it halves when the archive
     /// refuses or resets connections, times out, answers 429 or 503, or answers much later than its fastest
     /// recent answer (twice that plus 750 ms: connection attempts dropped by a full listen queue), and grows
     /// back by one per limit's worth of successes, up to <see cref="MaxConcurrency"/>.
