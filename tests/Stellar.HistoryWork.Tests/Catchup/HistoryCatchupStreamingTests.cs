@@ -78,13 +78,7 @@ public class HistoryCatchupStreamingTests
         var catchup = new HistoryCatchup(reader, Options(work, lookAhead: 2, retries: 1), FastRetries());
 
         var received = new List<uint>();
-        var act = async () =>
-        {
-            await foreach (var checkpoint in catchup.CatchupByCheckpointAsync(Request))
-            {
-                received.Add(checkpoint.Range.Last);
-            }
-        };
+        var act = Collect(catchup, received);
 
         var thrown = (await act.Should().ThrowAsync<HistoryCatchupException>()).Which;
         received.Should().Equal(Checkpoints.TakeWhile(c => c < 9919));
@@ -105,13 +99,7 @@ public class HistoryCatchupStreamingTests
         var catchup = new HistoryCatchup(reader, Options(work, lookAhead: 2, retries: 1), FastRetries());
 
         var received = new List<uint>();
-        var act = async () =>
-        {
-            await foreach (var checkpoint in catchup.CatchupByCheckpointAsync(Request))
-            {
-                received.Add(checkpoint.Range.Last);
-            }
-        };
+        var act = Collect(catchup, received);
 
         (await act.Should().ThrowAsync<HistoryCatchupException>()).Which.Message.Should().Contain(damaged);
         received.Should().BeEmpty();
@@ -152,4 +140,13 @@ public class HistoryCatchupStreamingTests
             e.Encode(new XdrWriter(buffer));
             return Convert.ToHexString(buffer.WrittenSpan);
         }).ToList();
+
+    /// <summary>Enumerates the stream, noting each checkpoint received, until it ends or throws.</summary>
+    private static Func<Task> Collect(HistoryCatchup catchup, List<uint> received) => async () =>
+    {
+        await foreach (var checkpoint in catchup.CatchupByCheckpointAsync(Request))
+        {
+            received.Add(checkpoint.Range.Last);
+        }
+    };
 }
