@@ -78,30 +78,19 @@ internal sealed record ShardReport
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(math);
-        var part = report.Shard;
-        return new ShardReport
+        return Of(shard, archive, report.Shard, trusted, math) with
         {
-            Index = shard.Index,
-            Count = shard.Count,
-            Archive = archive,
             Ok = report.Ok,
-            Range = part?.JobLedgers,
-            CheckpointFrequency = math.Frequency,
-            Slice = part?.Slice is { } slice ? (slice.First, slice.Last) : null,
             StartsAt = report.StartsAt,
             Checkpoints = report.Checkpoints,
             Files = report.Files,
             FilesByKind = filesByKind,
             Bytes = report.Bytes,
-            BucketsLeftBelow = part?.BucketsLeftBelow ?? 0,
             Problems = problems,
             AbsentRuns = [.. report.AbsentRuns.Select(r => (r.First, r.Last))],
-            FirstWithScp = part?.FirstCheckpointWithScp,
-            ScpAbsentBeforeFirst = [.. (part?.ScpAbsentBeforeFirst ?? []).Select(r => (r.First, r.Last))],
-            TrustedHash = trusted?.ToString(),
+            FirstWithScp = report.Shard?.FirstCheckpointWithScp,
+            ScpAbsentBeforeFirst = [.. (report.Shard?.ScpAbsentBeforeFirst ?? []).Select(r => (r.First, r.Last))],
             TrustedUpTo = report.TrustedUpTo,
-            First = part?.FirstFile is { } first ? (first.FirstLedger, HashHex.ToHex(first.FirstPreviousHash)) : null,
-            Last = part?.LastFile is { } last ? (last.LastLedger, HashHex.ToHex(last.LastHash)) : null,
         };
     }
 
@@ -113,29 +102,33 @@ internal sealed record ShardReport
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(math);
-        var part = result.Shard;
-        return new ShardReport
+        return Of(shard, archive, result.Shard, trusted, math) with
         {
-            Index = shard.Index,
-            Count = shard.Count,
-            Archive = archive,
             Mirror = mirror,
             Ok = result.Succeeded,
-            Range = part?.JobLedgers,
-            CheckpointFrequency = math.Frequency,
-            Slice = part?.Slice is { } slice ? (slice.First, slice.Last) : null,
             StartsAt = result.StartsAt,
             Checkpoints = result.CheckpointsMirrored,
             Files = result.FilesWritten + result.FilesSkipped,
             Bytes = result.BytesPublished,
-            BucketsLeftBelow = part?.BucketsLeftBelow ?? 0,
             Problems = problems,
-            TrustedHash = trusted?.ToString(),
             TrustedUpTo = result.TrustedUpTo,
-            First = part?.FirstFile is { } first ? (first.FirstLedger, HashHex.ToHex(first.FirstPreviousHash)) : null,
-            Last = part?.LastFile is { } last ? (last.LastLedger, HashHex.ToHex(last.LastHash)) : null,
         };
     }
+
+    /// <summary>What every shard report says of its shard, verify's or a mirror stage's: the slice and its boundary record.</summary>
+    private static ShardReport Of(ArchiveShard shard, string archive, ShardVerification? part, TrustedLedgerHash? trusted, CheckpointMath math) => new()
+    {
+        Index = shard.Index,
+        Count = shard.Count,
+        Archive = archive,
+        Range = part?.JobLedgers,
+        CheckpointFrequency = math.Frequency,
+        Slice = part?.Slice is { } slice ? (slice.First, slice.Last) : null,
+        BucketsLeftBelow = part?.BucketsLeftBelow ?? 0,
+        TrustedHash = trusted?.ToString(),
+        First = part?.FirstFile is { } first ? (first.FirstLedger, HashHex.ToHex(first.FirstPreviousHash)) : null,
+        Last = part?.LastFile is { } last ? (last.LastLedger, HashHex.ToHex(last.LastHash)) : null,
+    };
 
     public byte[] ToJson() => JsonOutput.ToBytes(Write);
 
