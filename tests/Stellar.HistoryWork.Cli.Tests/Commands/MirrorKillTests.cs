@@ -60,7 +60,19 @@ public class MirrorKillTests
             }
         }
 
-        watcher.Created += (_, e) => Seen(e.FullPath);
+        // A file may land in a new directory before the watcher watches that directory (inotify adds it only once
+        // told of the directory), so a new directory is searched for what is already in it.
+        watcher.Created += (_, e) =>
+        {
+            Seen(e.FullPath);
+            if (Directory.Exists(e.FullPath))
+            {
+                foreach (var file in Directory.EnumerateFiles(e.FullPath, "*", SearchOption.AllDirectories))
+                {
+                    Seen(file);
+                }
+            }
+        };
         watcher.Renamed += (_, e) => Seen(e.FullPath);
         watcher.EnableRaisingEvents = true;
 
